@@ -1,0 +1,48 @@
+/** The `quire` command: parses the command line, runs one command, prints what happened; no logic of its own. */
+import { formatErrorChain, isQuireError } from "../errors.js";
+import { indexCommand, checkCommand, fixCommand } from "./index-command.js";
+import { processOutput, type Output } from "./output.js";
+
+type Command = (argv: string[], out: Output) => number | Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; help: string }> = {
+  index: { run: indexCommand, help: "build or refresh the index (--site DIR, --data DIR, --json)" },
+  check: { run: checkCommand, help: "report every problem in content/ and quire.toml; exit 1 if any (--json)" },
+  fix: { run: fixCommand, help: "stamp missing Entry-ID, UUID and Date into entry files" },
+};
+
+/** Registers a command (the server, export and authoring commands add themselves here). */
+export function registerCommand(name: string, run: Command, help: string): void {
+  COMMANDS[name] = { run, help };
+}
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  quire ${name.padEnd(12)} ${c.help}`);
+  return `usage: quire <command> [options]\n\n${lines.join("\n")}\n`;
+}
+
+/** Runs `quire <command> …`; sets the exit code rather than exiting, so servers keep running. */
+export async function main(argv: string[], out: Output = processOutput()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    out.line(usage());
+    return setExit(name ? 0 : 2);
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    out.err(`quire: unknown command "${name}"\n\n${usage()}`);
+    return setExit(2);
+  }
+  try {
+    return setExit(await command.run(rest, out));
+  } catch (err) {
+    if (isQuireError(err)) out.err(`quire ${name}: ${formatErrorChain(err, Boolean(process.env.QUIRE_DEBUG))}`);
+    else out.err(`quire ${name}: unexpected error\n${formatErrorChain(err, true)}`);
+    return setExit(1);
+  }
+}
+
+function setExit(code: number): number {
+  process.exitCode = code;
+  return code;
+}

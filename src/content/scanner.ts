@@ -1,0 +1,124 @@
+/** Walks content/ and lists entry, category and asset files with their size and mtime; reads nothing else. */
+import { readdirSync, statSync, realpathSync, type Dirent, type Stats } from "node:fs";
+import { join } from "node:path";
+import { QuireError } from "../errors.js";
+
+export type ContentKind = "entry" | "category" | "asset";
+
+/** One file found under content/. */
+export interface ScannedFile {
+  /** Path relative to content/, forward slashes. */
+  rel: string;
+  abs: string;
+  kind: ContentKind;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface ScanResult {
+  files: ScannedFile[];
+  problems: QuireError[];
+}
+
+const ENTRY_EXT = /\.(md|markdown|html?)$/i;
+const CATEGORY_EXT = /\.(cat|meta)$/i;
+
+/** Editors' temporary, swap and backup files, and Quire's own write-back temp files. */
+export function isIgnoredName(name: string): boolean {
+  return (
+    (name.startsWith(".") && !CATEGORY_EXT.test(name)) ||
+    name.endsWith("~") ||
+    /^#.*#$/.test(name) ||
+    /\.(swp|swo|swx|tmp|bak|orig|crdownload|part)$/i.test(name) ||
+    /^\.?#/.test(name) ||
+    name === "4913" ||
+    name.includes(".quire-tmp-")
+  );
+}
+
+/** The kind of a content file from its name. */
+export function contentKind(name: string): ContentKind {
+  if (CATEGORY_EXT.test(name)) return "category";
+  if (ENTRY_EXT.test(name)) return "entry";
+  return "asset";
+}
+
+/** Lists every file under `contentDir`, following directory symlinks but reporting loops instead of recursing forever. */
+export function scanContent(contentDir: string): ScanResult {
+  const files: ScannedFile[] = [];
+  const problems: QuireError[] = [];
+  const seenDirs = new Set<string>();
+
+  const walk = (abs: string, rel: string): void => {
+    let real: string;
+    try {
+      real = realpathSync(abs);
+    } catch (err) {
+      problems.push(readProblem(rel || ".", err));
+      return;
+    }
+    if (seenDirs.has(real)) {
+      problems.push(
+        new QuireError("E_ENTRY_SYMLINK_LOOP", `the folder links back to ${real}; skipped to avoid a loop`, {
+          file: `content/${rel}`,
+        }),
+      );
+      return;
+    }
+    seenDirs.add(real);
+    let dirents: Dirent[];
+    try {
+      dirents = readdirSync(abs, { withFileTypes: true });
+    } catch (err) {
+      problems.push(readProblem(rel || ".", err));
+      return;
+    }
+    for (const d of dirents) {
+      if (isIgnoredName(d.name)) continue;
+      const childAbs = join(abs, d.name);
+      const childRel = rel ? `${rel}/${d.name}` : d.name;
+      let isDir = d.isDirectory();
+      let st: Stats | undefined;
+      if (d.isSymbolicLink() || !d.isFile()) {
+        try {
+          st = statSync(childAbs);
+          isDir = st.isDirectory();
+        } catch (err) {
+          problems.push(readProblem(childRel, err));
+          continue;
+        }
+      }
+      if (isDir) {
+        walk(childAbs, childRel);
+        continue;
+      }
+      try {
+        st ??= statSync(childAbs);
+      } catch (err) {
+        // Deleted between readdir and stat: the next scan will not see it either.
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT") problems.push(readProblem(childRel, err));
+        continue;
+      }
+      if (!st.isFile()) continue;
+      files.push({ rel: childRel, abs: childAbs, kind: contentKind(d.name), size: st.size, mtimeMs: st.mtimeMs });
+    }
+  };
+
+  walk(contentDir, "");
+  files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { files, problems };
+}
+
+function readProblem(rel: string, err: unknown): QuireError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "ELOOP") {
+    return new QuireError("E_ENTRY_SYMLINK_LOOP", "the link points to itself (a symlink loop); skipped", {
+      file: `content/${rel}`,
+      cause: err,
+    });
+  }
+  return new QuireError("E_ENTRY_READ", `could not be read (${code ?? (err as Error).message}); skipped`, {
+    file: `content/${rel}`,
+    cause: err,
+  });
+}

@@ -1,0 +1,87 @@
+/** Watches content/ (and templates/) with chokidar and calls back once per burst of changes, plus a periodic safety-net rescan. */
+import { watch, type FSWatcher } from "chokidar";
+import { basename } from "node:path";
+import { isIgnoredName } from "./scanner.js";
+
+export interface WatchOptions {
+  /** Folders to watch; missing ones are skipped. */
+  paths: string[];
+  /** Called after a burst of changes has settled (or by the periodic rescan); never concurrently. */
+  onChange: (reason: "change" | "rescan", paths: string[]) => void | Promise<void>;
+  /** Quiet time that ends a burst. */
+  debounceMs?: number;
+  /** Upper bound from the first change of a burst to the callback, so a steady stream of writes still lands. */
+  maxWaitMs?: number;
+  /** Period of the full rescan; 0 turns it off. */
+  rescanMs?: number;
+  onError?: (err: unknown) => void;
+}
+
+export interface ContentWatcher {
+  /** Resolves once the initial crawl is done and changes are being reported. */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts watching; editors' temp/swap files and Quire's own write-back temp files are ignored. */
+export function watchContent(options: WatchOptions): ContentWatcher {
+  const debounceMs = options.debounceMs ?? 80;
+  const maxWaitMs = options.maxWaitMs ?? 400;
+  const watcher: FSWatcher = watch(options.paths, {
+    ignoreInitial: true,
+    ignored: (path: string) => isIgnoredName(basename(path)),
+    atomic: 50,
+  });
+  let pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let firstAt = 0;
+  let running: Promise<void> | undefined;
+  let closed = false;
+
+  const run = (reason: "change" | "rescan") => {
+    timer = undefined;
+    if (closed) return;
+    if (running) {
+      // A refresh is in progress: run again after it, so no change is lost.
+      void running.then(() => schedule());
+      return;
+    }
+    const paths = [...pending];
+    pending = new Set();
+    firstAt = 0;
+    running = Promise.resolve()
+      .then(() => options.onChange(reason, paths))
+      .catch((err) => options.onError?.(err))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  const schedule = () => {
+    if (closed || pending.size === 0) return;
+    const now = Date.now();
+    if (firstAt === 0) firstAt = now;
+    if (timer) clearTimeout(timer);
+    const wait = Math.max(0, Math.min(debounceMs, firstAt + maxWaitMs - now));
+    timer = setTimeout(() => run("change"), wait);
+  };
+
+  watcher.on("all", (_event, path) => {
+    pending.add(path);
+    schedule();
+  });
+  watcher.on("error", (err) => options.onError?.(err));
+  const ready = new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
+  const rescan =
+    options.rescanMs && options.rescanMs > 0 ? setInterval(() => run("rescan"), options.rescanMs).unref() : undefined;
+
+  return {
+    ready,
+    async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      if (rescan) clearInterval(rescan);
+      await watcher.close();
+      await running;
+    },
+  };
+}

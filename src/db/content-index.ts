@@ -1,0 +1,240 @@
+/** Read access to the index: entries by ID, file and alias, categories, tags, and the listing queries views are built on. */
+import type { Db } from "./open-index.js";
+import { getMeta } from "./open-index.js";
+import type { EntryStatus } from "../content/entry-record.js";
+import { tagKey, normaliseAlias } from "./refresh.js";
+
+/** An entry as the index knows it: enough to route, list and link; the body is read from the file when rendered. */
+export interface IndexedEntry {
+  id: number;
+  file: string;
+  uuid: string;
+  title: string;
+  sortTitle: string;
+  slug: string;
+  /** Epoch ms. */
+  date: number;
+  dateExplicit: boolean;
+  lastModified: number | null;
+  category: string;
+  status: EntryStatus;
+  format: "markdown" | "html";
+  entryType: string | null;
+  entryTemplate: string | null;
+  redirectTo: string | null;
+  pathCanonical: string | null;
+  summary: string | null;
+  hasMore: boolean;
+  /** Every header as written, in order. */
+  headers: [string, string][];
+}
+
+/** Category metadata from a `.cat`/`.meta` file. */
+export interface IndexedCategory {
+  path: string;
+  name: string | null;
+  sortName: string | null;
+  indexTemplate: string | null;
+  entryTemplate: string | null;
+  description: string;
+  headers: [string, string][];
+}
+
+export interface TagInfo {
+  key: string;
+  name: string;
+  count: number;
+}
+
+const ENTRY_COLUMNS = `id, file, uuid, title, sort_title, slug, date, date_explicit, last_modified, category, status, format,
+  entry_type, entry_template, redirect_to, path_canonical, summary, has_more, headers_json`;
+
+interface EntryRow {
+  id: number;
+  file: string;
+  uuid: string;
+  title: string;
+  sort_title: string;
+  slug: string;
+  date: number;
+  date_explicit: number;
+  last_modified: number | null;
+  category: string;
+  status: EntryStatus;
+  format: "markdown" | "html";
+  entry_type: string | null;
+  entry_template: string | null;
+  redirect_to: string | null;
+  path_canonical: string | null;
+  summary: string | null;
+  has_more: number;
+  headers_json: string;
+}
+
+/** Turns an `entries` row into an IndexedEntry. */
+export function toEntry(r: EntryRow): IndexedEntry {
+  return {
+    id: r.id,
+    file: r.file,
+    uuid: r.uuid,
+    title: r.title,
+    sortTitle: r.sort_title,
+    slug: r.slug,
+    date: r.date,
+    dateExplicit: r.date_explicit === 1,
+    lastModified: r.last_modified,
+    category: r.category,
+    status: r.status,
+    format: r.format,
+    entryType: r.entry_type,
+    entryTemplate: r.entry_template,
+    redirectTo: r.redirect_to,
+    pathCanonical: r.path_canonical,
+    summary: r.summary,
+    hasMore: r.has_more === 1,
+    headers: JSON.parse(r.headers_json) as [string, string][],
+  };
+}
+
+/** Statuses that are listed on index pages and in feeds (SCHEDULED only once its date has passed). */
+export const LISTED_STATUSES: readonly EntryStatus[] = ["PUBLISHED", "SCHEDULED"];
+
+/** Read-only queries over an index database; statements are prepared once. */
+export class ContentIndex {
+  readonly db: Db;
+  private readonly byId;
+  private readonly byFile;
+  private readonly aliasStmt;
+  private readonly tagsOf;
+  private readonly categoryFile;
+  private readonly nextScheduled;
+
+  constructor(db: Db) {
+    this.db = db;
+    this.byId = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE id = ?`);
+    this.byFile = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE file = ?`);
+    this.aliasStmt = db.prepare("SELECT file, kind FROM aliases WHERE path = ? ORDER BY file LIMIT 1");
+    this.tagsOf = db.prepare("SELECT tag_name, hidden FROM entry_tags WHERE file = ? ORDER BY rowid");
+    this.categoryFile = db.prepare(
+      "SELECT category, name, sort_name, index_template, entry_template, description, headers_json FROM category_files WHERE category = ? ORDER BY file LIMIT 1",
+    );
+    this.nextScheduled = db.prepare(
+      "SELECT min(date) AS next FROM entries WHERE status = 'SCHEDULED' AND date > ?",
+    );
+  }
+
+  /** The content generation: changes exactly when indexed content changes. */
+  get generation(): string {
+    return getMeta(this.db, "generation") ?? "";
+  }
+
+  /** The entry with this ID, or null. */
+  entryById(id: number): IndexedEntry | null {
+    const row = this.byId.get(id) as EntryRow | undefined;
+    return row ? toEntry(row) : null;
+  }
+
+  /** The entry indexed from this file (relative to content/), or null. */
+  entryByFile(file: string): IndexedEntry | null {
+    const row = this.byFile.get(file) as EntryRow | undefined;
+    return row ? toEntry(row) : null;
+  }
+
+  /** The entry or category that claims this request path through Path-Alias or Path-Mount. */
+  alias(path: string): { file: string; kind: "alias" | "mount" | "category" } | null {
+    return (this.aliasStmt.get(normaliseAlias(path)) as { file: string; kind: "alias" | "mount" | "category" }) ?? null;
+  }
+
+  /** An entry's visible tags (display names, in file order). */
+  tags(file: string, includeHidden = false): string[] {
+    const rows = this.tagsOf.all(file) as { tag_name: string; hidden: number }[];
+    return rows.filter((r) => includeHidden || r.hidden === 0).map((r) => r.tag_name);
+  }
+
+  /** A category's `.cat` metadata, or null when the folder has none. */
+  categoryMeta(path: string): IndexedCategory | null {
+    const r = this.categoryFile.get(path) as
+      | {
+          category: string;
+          name: string | null;
+          sort_name: string | null;
+          index_template: string | null;
+          entry_template: string | null;
+          description: string;
+          headers_json: string;
+        }
+      | undefined;
+    if (!r) return null;
+    return {
+      path: r.category,
+      name: r.name,
+      sortName: r.sort_name,
+      indexTemplate: r.index_template,
+      entryTemplate: r.entry_template,
+      description: r.description,
+      headers: JSON.parse(r.headers_json) as [string, string][],
+    };
+  }
+
+  private categoryList: string[] | undefined;
+
+  /** Forgets memoised answers; call after a refresh changed the index. */
+  invalidate(): void {
+    this.categoryList = undefined;
+  }
+
+  /** Every category path that has entries or a `.cat` file, plus their ancestors; always includes the root `""`. */
+  categories(): string[] {
+    return (this.categoryList ??= this.loadCategories());
+  }
+
+  private loadCategories(): string[] {
+    const rows = this.db
+      .prepare("SELECT DISTINCT category FROM entries UNION SELECT category FROM category_files")
+      .all() as { category: string }[];
+    const all = new Set<string>([""]);
+    for (const { category } of rows) {
+      const parts = category.split("/").filter(Boolean);
+      for (let i = 1; i <= parts.length; i++) all.add(parts.slice(0, i).join("/"));
+    }
+    return [...all].sort();
+  }
+
+  /** The epoch ms at which the next SCHEDULED entry becomes visible, or null when none is waiting. */
+  nextScheduledAt(now: number): number | null {
+    return (this.nextScheduled.get(now) as { next: number | null }).next;
+  }
+
+  /** Tags of entries listed in a category (and its subcategories when recurse), with counts. */
+  tagCounts(category: string, recurse: boolean, now: number): TagInfo[] {
+    const rows = this.db
+      .prepare(
+        `SELECT t.tag_key AS key, min(t.tag_name) AS name, count(*) AS count FROM entry_tags t JOIN entries e ON e.file = t.file
+         WHERE t.hidden = 0 AND ${listedSql("e")} AND ${categorySql("e", recurse)}
+         GROUP BY t.tag_key ORDER BY count DESC, key`,
+      )
+      .all({ now, ...categoryParams(category) }) as TagInfo[];
+    return rows;
+  }
+
+  /** The case-folded key of a tag name. */
+  tagKey(name: string): string {
+    return tagKey(name);
+  }
+}
+
+/** SQL for "listed now": PUBLISHED always, SCHEDULED once its date has passed. Binds `@now`. */
+export function listedSql(alias: string): string {
+  return `(${alias}.status = 'PUBLISHED' OR (${alias}.status = 'SCHEDULED' AND ${alias}.date <= @now))`;
+}
+
+/** SQL restricting to a category, or to it and its subcategories (a range scan). Binds what `categoryParams` gives. */
+export function categorySql(alias: string, recurse: boolean): string {
+  if (!recurse) return `${alias}.category = @category`;
+  return `(@category = '' OR ${alias}.category = @category OR (${alias}.category > @prefix AND ${alias}.category < @prefixEnd))`;
+}
+
+/** The parameters `categorySql` binds: subcategories of `blog` sort between `blog/` and `blog0` ('0' follows '/'). */
+export function categoryParams(category: string): { category: string; prefix: string; prefixEnd: string } {
+  return { category, prefix: `${category}/`, prefixEnd: `${category}0` };
+}

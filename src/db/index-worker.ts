@@ -1,0 +1,25 @@
+/** The indexing thread: opens its own connection to the index file and runs refreshes on request, off the serving thread. */
+import { parentPort, workerData } from "node:worker_threads";
+import { openIndex } from "./open-index.js";
+import { refreshIndex } from "./refresh.js";
+
+interface WorkerData {
+  indexPath: string;
+  contentDir: string;
+  timeZone: string;
+}
+
+const data = workerData as WorkerData;
+const { db, reason } = openIndex({ path: data.indexPath });
+
+parentPort!.on("message", (msg: { id: number; writeBack: boolean }) => {
+  try {
+    const summary = refreshIndex({ db, contentDir: data.contentDir, timeZone: data.timeZone, writeBack: msg.writeBack });
+    parentPort!.postMessage({
+      id: msg.id,
+      summary: { ...summary, problems: summary.problems.map((p) => p.toJSON()), openReason: reason },
+    });
+  } catch (err) {
+    parentPort!.postMessage({ id: msg.id, error: { message: (err as Error).message, stack: (err as Error).stack } });
+  }
+});

@@ -1,0 +1,132 @@
+/** Runs index refreshes on a worker thread (one at a time, coalesced), so the server answers requests while it indexes. */
+import { Worker } from "node:worker_threads";
+import { QuireError, type ErrorCode } from "../errors.js";
+import type { RefreshSummary } from "./refresh.js";
+import { openIndex, refreshIndex, type Db } from "./index.js";
+
+export interface IndexerOptions {
+  indexPath: string;
+  contentDir: string;
+  timeZone: string;
+  /** Run on the calling thread instead of a worker (tests, tools). */
+  inline?: boolean;
+}
+
+type WireSummary = Omit<RefreshSummary, "problems"> & { problems: ReturnType<QuireError["toJSON"]>[] };
+
+/** Refreshes the index file in the background; `refresh()` calls made while one runs share the next run. */
+export class Indexer {
+  private readonly options: IndexerOptions;
+  private worker: Worker | undefined;
+  private inlineDb: Db | undefined;
+  private seq = 0;
+  private readonly waiting = new Map<number, { resolve: (s: RefreshSummary) => void; reject: (e: Error) => void }>();
+  private current: Promise<RefreshSummary> | undefined;
+  private queued: Promise<RefreshSummary> | undefined;
+  private queuedWriteBack = false;
+
+  constructor(options: IndexerOptions) {
+    this.options = options;
+  }
+
+  /** Brings the index in step with content/; concurrent calls coalesce into at most one extra run. */
+  refresh(writeBack = false): Promise<RefreshSummary> {
+    if (!this.current) {
+      this.current = this.run(writeBack).finally(() => {
+        this.current = undefined;
+      });
+      return this.current;
+    }
+    this.queuedWriteBack ||= writeBack;
+    this.queued ??= this.current
+      .catch(() => undefined)
+      .then(() => {
+        const wb = this.queuedWriteBack;
+        this.queued = undefined;
+        this.queuedWriteBack = false;
+        return this.refresh(wb);
+      });
+    return this.queued;
+  }
+
+  private run(writeBack: boolean): Promise<RefreshSummary> {
+    if (this.options.inline) {
+      this.inlineDb ??= openIndex({ path: this.options.indexPath }).db;
+      return Promise.resolve(
+        refreshIndex({
+          db: this.inlineDb,
+          contentDir: this.options.contentDir,
+          timeZone: this.options.timeZone,
+          writeBack,
+        }),
+      );
+    }
+    const worker = this.ensureWorker();
+    const id = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, writeBack });
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const fromSource = import.meta.url.endsWith(".ts");
+    const url = new URL(fromSource ? "./index-worker.ts" : "./index-worker.js", import.meta.url);
+    const worker = new Worker(url, {
+      workerData: {
+        indexPath: this.options.indexPath,
+        contentDir: this.options.contentDir,
+        timeZone: this.options.timeZone,
+      },
+      // Running from TypeScript source (development, tests): the worker needs the same loader.
+      execArgv: fromSource ? ["--import", "tsx"] : [],
+    });
+    worker.unref();
+    worker.on("message", (msg: { id: number; summary?: WireSummary; error?: { message: string } }) => {
+      const waiter = this.waiting.get(msg.id);
+      if (!waiter) return;
+      this.waiting.delete(msg.id);
+      if (msg.summary) waiter.resolve(fromWire(msg.summary));
+      else waiter.reject(new QuireError("E_INDEX", `indexing failed: ${msg.error?.message ?? "unknown error"}`));
+    });
+    worker.on("error", (err) => this.failAll(err));
+    worker.on("exit", (code) => {
+      this.worker = undefined;
+      if (code !== 0) this.failAll(new QuireError("E_INDEX", `the indexing thread exited with code ${code}`));
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private failAll(err: unknown): void {
+    for (const w of this.waiting.values()) {
+      w.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    this.waiting.clear();
+  }
+
+  /** Stops the indexing thread after the refresh in progress. */
+  async close(): Promise<void> {
+    await this.current?.catch(() => undefined);
+    await this.queued?.catch(() => undefined);
+    await this.worker?.terminate();
+    this.worker = undefined;
+    this.inlineDb?.close();
+    this.inlineDb = undefined;
+  }
+}
+
+function fromWire(s: WireSummary): RefreshSummary {
+  return {
+    ...s,
+    problems: s.problems.map(
+      (p) =>
+        new QuireError(p.code as ErrorCode, String(p.message), {
+          ...(p.file ? { file: String(p.file) } : {}),
+          ...(p.line ? { line: Number(p.line) } : {}),
+          ...(p.field ? { field: String(p.field) } : {}),
+        }),
+    ),
+  };
+}

@@ -1,0 +1,96 @@
+/** Opens the SQLite index: creates it, and rebuilds it from scratch when its schema is old or the file is corrupt. */
+import Database from "better-sqlite3";
+import { mkdirSync, rmSync, existsSync } from "node:fs";
+import { dirname } from "node:path";
+import { SCHEMA_SQL, SCHEMA_VERSION } from "./schema.js";
+import type { Logger } from "../log.js";
+
+export type Db = Database.Database;
+
+export interface OpenIndexOptions {
+  /** `:memory:` for an index that lives only in this process (read-only hosts). */
+  path: string;
+  readonly?: boolean;
+  logger?: Logger;
+}
+
+/** Why an index was (re)created, for logs and `quire index --json`. */
+export type OpenReason = "opened" | "created" | "rebuilt-schema" | "rebuilt-corrupt";
+
+/** Opens (or creates) the index; an index with another SCHEMA_VERSION or a corrupt file is deleted and recreated. */
+export function openIndex(options: OpenIndexOptions): { db: Db; reason: OpenReason } {
+  const { path } = options;
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const existed = path !== ":memory:" && existsSync(path);
+  if (existed) {
+    const result = tryOpenExisting(path);
+    if (result.db) return { db: result.db, reason: "opened" };
+    options.logger?.warn({ index: path, why: result.why }, `index ${result.why}; rebuilding it from content/`);
+    removeIndexFiles(path);
+    return { db: createIndex(path), reason: result.why === "has an old schema" ? "rebuilt-schema" : "rebuilt-corrupt" };
+  }
+  return { db: createIndex(path), reason: "created" };
+}
+
+function tryOpenExisting(path: string): { db?: Db; why: string } {
+  let db: Db | undefined;
+  try {
+    db = new Database(path);
+    db.pragma("journal_mode = WAL");
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
+      | { value: string }
+      | undefined;
+    if (!row || Number(row.value) !== SCHEMA_VERSION) {
+      db.close();
+      return { why: "has an old schema" };
+    }
+    // quick_check reads every page: cheap next to a rebuild, and catches a truncated or overwritten file.
+    const check = db.pragma("quick_check", { simple: true });
+    if (check !== "ok") {
+      db.close();
+      return { why: "is corrupt" };
+    }
+    tune(db);
+    return { db, why: "" };
+  } catch {
+    try {
+      db?.close();
+    } catch {
+      // already unusable
+    }
+    return { why: "is corrupt" };
+  }
+}
+
+function createIndex(path: string): Db {
+  const db = new Database(path);
+  if (path !== ":memory:") db.pragma("journal_mode = WAL");
+  tune(db);
+  db.exec(SCHEMA_SQL);
+  db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+  return db;
+}
+
+function tune(db: Db): void {
+  db.pragma("synchronous = NORMAL");
+  db.pragma("temp_store = MEMORY");
+  db.pragma("cache_size = -16000");
+}
+
+/** Deletes an index file and its WAL companions. */
+export function removeIndexFiles(path: string): void {
+  for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(path + suffix, { force: true });
+}
+
+/** Reads a value from the meta table. */
+export function getMeta(db: Db, key: string): string | undefined {
+  return (db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined)?.value;
+}
+
+/** Writes a value into the meta table. */
+export function setMeta(db: Db, key: string, value: string): void {
+  db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(
+    key,
+    value,
+  );
+}

@@ -1,0 +1,92 @@
+/** The SQLite schema of the index; a change here bumps SCHEMA_VERSION and the index is rebuilt from content/. */
+
+/** Bump on any change to the tables below or to what the indexer stores in them. */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA_SQL = `
+CREATE TABLE meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+-- Every file under content/ that Quire looked at, with the fingerprint that lets a refresh skip it.
+CREATE TABLE files (
+  path TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  mtime_ms REAL NOT NULL,
+  hash TEXT NOT NULL
+);
+
+-- What an entry file says, before IDs are assigned across the site.
+CREATE TABLE entries (
+  file TEXT PRIMARY KEY,
+  id INTEGER NOT NULL DEFAULT 0,
+  explicit_id INTEGER,
+  explicit_uuid TEXT,
+  uuid TEXT NOT NULL DEFAULT '',
+  id_derived INTEGER NOT NULL DEFAULT 0,
+  title TEXT NOT NULL,
+  sort_title TEXT NOT NULL,
+  slug TEXT NOT NULL,
+  date INTEGER NOT NULL,
+  date_explicit INTEGER NOT NULL,
+  last_modified INTEGER,
+  category TEXT NOT NULL,
+  status TEXT NOT NULL,
+  format TEXT NOT NULL,
+  entry_type TEXT,
+  entry_template TEXT,
+  redirect_to TEXT,
+  path_canonical TEXT,
+  summary TEXT,
+  has_more INTEGER NOT NULL,
+  headers_json TEXT NOT NULL
+);
+CREATE INDEX entries_id ON entries (id);
+CREATE INDEX entries_category_date ON entries (category, date, id);
+CREATE INDEX entries_date ON entries (date, id);
+CREATE INDEX entries_status ON entries (status);
+
+CREATE TABLE entry_tags (
+  file TEXT NOT NULL,
+  tag_key TEXT NOT NULL,
+  tag_name TEXT NOT NULL,
+  hidden INTEGER NOT NULL,
+  PRIMARY KEY (file, tag_key)
+);
+CREATE INDEX entry_tags_key ON entry_tags (tag_key, file);
+
+-- Path-Alias and Path-Mount paths of entries and categories.
+CREATE TABLE aliases (
+  path TEXT NOT NULL,
+  file TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  PRIMARY KEY (path, file)
+);
+CREATE INDEX aliases_file ON aliases (file);
+
+-- Category metadata from .cat/.meta files; folders without one have no row.
+CREATE TABLE category_files (
+  file TEXT PRIMARY KEY,
+  category TEXT NOT NULL,
+  name TEXT,
+  sort_name TEXT,
+  index_template TEXT,
+  entry_template TEXT,
+  description TEXT NOT NULL,
+  headers_json TEXT NOT NULL
+);
+CREATE INDEX category_files_category ON category_files (category);
+
+-- Problems found in files (by the parser) or across files (duplicate IDs); rebuilt with the file.
+CREATE TABLE problems (
+  file TEXT NOT NULL,
+  code TEXT NOT NULL,
+  message TEXT NOT NULL,
+  line INTEGER,
+  field TEXT,
+  scope TEXT NOT NULL
+);
+CREATE INDEX problems_file ON problems (file);
+`;

@@ -1,0 +1,133 @@
+/** The URL router for content: maps a request path to an entry, a category page, a redirect or an error; no I/O beyond index lookups. */
+import type { ContentIndex, IndexedEntry } from "../db/index.js";
+import { entryPath, categoryPath } from "../template/urls.js";
+
+export type Route =
+  | { kind: "entry"; entry: IndexedEntry; template: string | null }
+  | { kind: "category"; category: string; template: string }
+  | { kind: "redirect"; location: string; status: 301 | 302 }
+  | { kind: "error"; status: number; category: string; reason: string; entry?: IndexedEntry };
+
+export interface RouteContext {
+  index: ContentIndex;
+  now: number;
+  /** Every category path (from `index.categories()`, memoised by the caller). */
+  categories: ReadonlySet<string>;
+  /** True when a template of this name exists for this category (routable templates only). */
+  hasTemplate: (category: string, name: string) => boolean;
+}
+
+/** Status codes for entry statuses that are not served normally. */
+const STATUS_ERRORS: Partial<Record<IndexedEntry["status"], number>> = {
+  DRAFT: 403,
+  GONE: 410,
+  DELETED: 410,
+  ILLEGAL: 451,
+  DMCA: 451,
+  TEAPOT: 418,
+};
+
+/** Routes a decoded request path; `search` is the raw query string with its `?` (kept on redirects). */
+export function routeRequest(ctx: RouteContext, rawPath: string, search: string): Route {
+  const path = decodePath(rawPath);
+  if (path === null || path.includes("\0")) return notFound("", "the path is not valid UTF-8");
+  const segments = path.split("/").filter(Boolean);
+  if (segments.some((s) => s === "." || s === "..")) return notFound("", "the path has dot segments");
+  const trailingSlash = path.endsWith("/");
+  const categories = ctx.categories;
+
+  if (segments.length === 0) return { kind: "category", category: "", template: "index" };
+  const last = segments[segments.length - 1]!;
+  const parent = segments.slice(0, -1).join("/");
+  const whole = segments.join("/");
+
+  if (trailingSlash && categories.has(whole)) return { kind: "category", category: whole, template: "index" };
+
+  const idMatch = /^(\d{1,15})(?:-(.*))?$/.exec(last);
+  if (idMatch && !trailingSlash) {
+    const entry = ctx.index.entryById(Number(idMatch[1]));
+    if (entry) return entryRoute(ctx, entry, rawPath, search, false);
+  }
+
+  if (!trailingSlash && categories.has(parent) && !last.startsWith("_") && ctx.hasTemplate(parent, last)) {
+    return { kind: "category", category: parent, template: last };
+  }
+  if (!trailingSlash && categories.has(whole)) {
+    return { kind: "redirect", location: categoryPath(whole) + search, status: 301 };
+  }
+
+  const alias = ctx.index.alias(path);
+  if (alias) {
+    if (alias.kind === "category") {
+      const meta = ctx.index.db.prepare("SELECT category FROM category_files WHERE file = ?").get(alias.file) as
+        | { category: string }
+        | undefined;
+      if (meta) return { kind: "redirect", location: categoryPath(meta.category) + search, status: 301 };
+    } else {
+      const entry = ctx.index.entryByFile(alias.file);
+      if (entry) return entryRoute(ctx, entry, rawPath, search, alias.kind === "mount");
+    }
+  }
+  const nearest = nearestCategory(categories, segments);
+  return notFound(nearest, "no entry, category or template at this path");
+}
+
+function entryRoute(ctx: RouteContext, entry: IndexedEntry, rawPath: string, search: string, mounted: boolean): Route {
+  const status = STATUS_ERRORS[entry.status];
+  if (status) return { kind: "error", status, category: entry.category, reason: entry.status, entry };
+  if (!isVisible(entry, ctx.now)) return notFound(entry.category, "the entry is not published yet");
+  if (entry.redirectTo) {
+    const location = safeLocation(entry.redirectTo);
+    if (location) return { kind: "redirect", location, status: 301 };
+  }
+  const canonical = entryPath(entry);
+  if (!mounted && rawPath !== canonical) return { kind: "redirect", location: canonical + search, status: 301 };
+  return { kind: "entry", entry, template: entry.entryTemplate };
+}
+
+/** Whether an entry's own URL answers: scheduled entries only once their date has passed. */
+export function isVisible(entry: Pick<IndexedEntry, "status" | "date">, now: number): boolean {
+  if (entry.status === "SCHEDULED") return entry.date <= now;
+  return entry.status !== "ATTACHMENT";
+}
+
+/** A redirect target safe to put in a Location header: no control characters (header injection), no scheme tricks. */
+export function safeLocation(target: string): string | null {
+  const t = target.trim();
+  if (t === "" || /[\u0000-\u001f\u007f]/.test(t)) return null;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(t) && !/^https?:/i.test(t)) return null;
+  try {
+    // Encodes spaces and non-ASCII so the header stays valid.
+    return /^https?:/i.test(t) ? new URL(t).toString() : encodeURI(decodeURISafe(t));
+  } catch {
+    return null;
+  }
+}
+
+function decodeURISafe(s: string): string {
+  try {
+    return decodeURI(s);
+  } catch {
+    return s;
+  }
+}
+
+function decodePath(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+}
+
+function nearestCategory(categories: ReadonlySet<string>, segments: string[]): string {
+  for (let i = segments.length; i > 0; i--) {
+    const c = segments.slice(0, i).join("/");
+    if (categories.has(c)) return c;
+  }
+  return "";
+}
+
+function notFound(category: string, reason: string): Route {
+  return { kind: "error", status: 404, category, reason };
+}

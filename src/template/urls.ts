@@ -1,0 +1,37 @@
+/** The URLs Quire emits for entries, categories and static files; one place, so every link agrees with the router. */
+import type { IndexedEntry } from "../db/index.js";
+
+/** `/blog/travel/` for a category path (`/` for the root). */
+export function categoryPath(category: string): string {
+  return category === "" ? "/" : `/${encodeSegments(category)}/`;
+}
+
+/** The canonical path of an entry: `Path-Canonical` if set, else `/<category>/<id>-<slug>`. */
+export function entryPath(entry: Pick<IndexedEntry, "id" | "slug" | "category" | "pathCanonical">): string {
+  if (entry.pathCanonical) return entry.pathCanonical.startsWith("/") ? entry.pathCanonical : `/${entry.pathCanonical}`;
+  const tail = entry.slug ? `${entry.id}-${encodeURIComponent(entry.slug)}` : String(entry.id);
+  return entry.category === "" ? `/${tail}` : `/${encodeSegments(entry.category)}/${tail}`;
+}
+
+/** A named template of a category: `/blog/feed`, `/sitemap.xml`. */
+export function templatePath(category: string, template: string): string {
+  return `${categoryPath(category)}${encodeURIComponent(template)}`;
+}
+
+/** A file under static/: `/static/style.css`. */
+export function staticPath(path: string): string {
+  return `/static/${encodeSegments(path.replace(/^\/+/, ""))}`;
+}
+
+/** An absolute URL for a path, against the site's base URL. */
+export function absoluteUrl(baseUrl: string, path: string): string {
+  return new URL(path, baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`).toString();
+}
+
+function encodeSegments(path: string): string {
+  return path
+    .split("/")
+    .filter(Boolean)
+    .map((s) => encodeURIComponent(s))
+    .join("/");
+}
