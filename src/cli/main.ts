@@ -2,6 +2,7 @@
 import { formatErrorChain, isQuireError } from "../errors.js";
 import { indexCommand, checkCommand, fixCommand } from "./index-command.js";
 import { processOutput, type Output } from "./output.js";
+import { serveCommand } from "./serve-command.js";
 
 type Command = (argv: string[], out: Output) => number | Promise<number>;
 
@@ -9,6 +10,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   index: { run: indexCommand, help: "build or refresh the index (--site DIR, --data DIR, --json)" },
   check: { run: checkCommand, help: "report every problem in content/ and quire.toml; exit 1 if any (--json)" },
   fix: { run: fixCommand, help: "stamp missing Entry-ID, UUID and Date into entry files" },
+  serve: { run: serveCommand, help: "serve the site (--port N, --dev for watcher, write-back and live reload)" },
 };
 
 /** Registers a command (the server, export and authoring commands add themselves here). */

@@ -72,15 +72,15 @@ export class Indexer {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const fromSource = import.meta.url.endsWith(".ts");
-    const url = new URL(fromSource ? "./index-worker.ts" : "./index-worker.js", import.meta.url);
+    // From TypeScript source (development, tests) a small JavaScript bootstrap registers tsx in the worker first.
+    const url = new URL(fromSource ? "./ts-worker.mjs" : "./index-worker.js", import.meta.url);
     const worker = new Worker(url, {
       workerData: {
         indexPath: this.options.indexPath,
         contentDir: this.options.contentDir,
         timeZone: this.options.timeZone,
+        __entry: new URL("./index-worker.ts", import.meta.url).href,
       },
-      // Running from TypeScript source (development, tests): the worker needs the same loader.
-      execArgv: fromSource ? ["--import", "tsx"] : [],
     });
     worker.unref();
     worker.on("message", (msg: { id: number; summary?: WireSummary; error?: { message: string } }) => {

@@ -276,6 +276,7 @@ function indexCategory(st: Statements, file: ScannedFile, bytes: Buffer): void {
       JSON.stringify(cat.headers.map((h) => [h.name, h.value])),
     );
     for (const alias of cat.pathAliases) st.insertAlias.run(normaliseAlias(alias), file.rel, "category");
+    for (const p of cat.problems) st.addProblem.run(...problemRow(file.rel, p, "file"));
   } catch (err) {
     const problem = isQuireError(err)
       ? err
@@ -325,7 +326,8 @@ function stampMissingHeaders(db: Db, contentDir: string, timeZone: string, st: S
     .prepare(
       `SELECT e.file, e.id, e.uuid, e.explicit_id, e.explicit_uuid, e.date, e.date_explicit, f.hash FROM entries e
        JOIN files f ON f.path = e.file
-       WHERE e.status != 'DRAFT' AND (e.explicit_id IS NULL OR e.explicit_uuid IS NULL OR e.date_explicit = 0)`,
+       WHERE e.status != 'DRAFT' AND (e.explicit_id IS NULL OR e.explicit_uuid IS NULL OR e.date_explicit = 0)
+         AND NOT EXISTS (SELECT 1 FROM problems p WHERE p.file = e.file)`,
     )
     .all() as {
     file: string;
@@ -350,10 +352,12 @@ function stampMissingHeaders(db: Db, contentDir: string, timeZone: string, st: S
     try {
       const { record } = parseEntry(bytes, { file: row.file, category: folderOf(row.file), timeZone });
       if (record.status === "DRAFT") continue;
+      // Only add what the file lacks entirely: a header that is present but wrong is the author's to fix.
+      const has = (key: string) => record.headers.some((h) => h.key === key || (key === "entry-id" && h.key === "id"));
       const result = writeBack(abs, bytes, record.headerStyle, {
-        ...(row.explicit_id === null ? { entryId: row.id } : {}),
-        ...(row.explicit_uuid === null ? { uuid: row.uuid } : {}),
-        ...(row.date_explicit === 0 ? { date: formatDate(row.date, timeZone) } : {}),
+        ...(row.explicit_id === null && !has("entry-id") ? { entryId: row.id } : {}),
+        ...(row.explicit_uuid === null && !has("uuid") ? { uuid: row.uuid } : {}),
+        ...(row.date_explicit === 0 && !has("date") ? { date: formatDate(row.date, timeZone) } : {}),
       });
       if (result === "written") written.push(row.file);
     } catch (err) {

@@ -14,6 +14,10 @@ export function callableHtml(html: string, call: (kwargs: Record<string, unknown
   Object.defineProperty(fn, "length", { value: html.length, writable: true, configurable: true });
   fn.val = html;
   (fn as unknown as Record<symbol, boolean>)[CALLABLE] = true;
+  // With SafeString as its prototype the function lost Function.prototype; Nunjucks calls through `.apply`.
+  for (const m of ["apply", "call", "bind"] as const) {
+    Object.defineProperty(fn, m, { value: Function.prototype[m], enumerable: false });
+  }
   return fn;
 }
 
@@ -28,8 +32,10 @@ export function callableObject<T extends object>(
   if (value === null) return null;
   const target = (...args: unknown[]) => call(keywordArgs(args));
   return new Proxy(target, {
-    get(_t, prop) {
+    get(t, prop) {
       if (prop === CALLABLE) return true;
+      // Nunjucks calls values through `.apply`; those come from the function, everything else from the object.
+      if (prop === "apply" || prop === "call" || prop === "bind") return Reflect.get(t, prop);
       const v = Reflect.get(value, prop, value);
       return typeof v === "function" && !(v as unknown as Record<symbol, boolean>)[CALLABLE] ? v.bind(value) : v;
     },

@@ -1,0 +1,160 @@
+/** YAML front matter between `---` lines, parsed by @11ty/gray-matter with a YAML-only, data-only engine
+ *  (no other language, no code, no timestamps, bounded aliases) and mapped to the same headers as Publ style. */
+
+import matter from "@11ty/gray-matter";
+import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
+import { QuireError } from "../errors.js";
+import { headerKey, type Header } from "./entry-record.js";
+import { excerpt } from "./parse-text.js";
+
+/** Front matter read into headers, and the body below it. */
+export interface FrontMatter {
+  headers: Header[];
+  body: string;
+  /** 1-based line of the file where the body starts. */
+  bodyLine: number;
+}
+
+/** YAML spellings that mean a Publ header: `id: 42` is `Entry-ID: 42`, `tags: [a, b]` is two `Tag:` lines. */
+const KEY_ALIASES = new Map([
+  ["id", "entry-id"],
+  ["tags", "tag"],
+  ["hidden-tags", "hidden-tag"],
+  ["path-aliases", "path-alias"],
+]);
+
+// Aliases are legitimate YAML but rare in front matter; a handful is plenty, and the cap is what makes a
+// billion-laughs block fail at once instead of expanding. MAX_NODES bounds the JSON made of nested values.
+const MAX_ALIASES = 16;
+const MAX_DEPTH = 32;
+const MAX_NODES = 10_000;
+
+/** True when the text opens with a front matter line: `---`, optionally followed by a language name. */
+export function hasFrontMatter(text: string): boolean {
+  // gray-matter's own rule: `----` (four dashes) is a Markdown rule, not a delimiter.
+  return text.startsWith("---") && text[3] !== "-";
+}
+
+/** Parse the front matter of `text` (LF-only); throws QuireError when it is unusable. */
+export function parseFrontMatter(text: string, file: string): FrontMatter {
+  const lines = text.split("\n");
+  const language = (lines[0] ?? "").slice(3).trim();
+  if (language !== "" && !/^ya?ml$/i.test(language)) {
+    throw new QuireError(
+      "E_ENTRY_FRONT_MATTER_ENGINE",
+      `Front matter language "${excerpt(language, 20)}" is not allowed (expected --- or ---yaml): front matter is YAML data and never runs code`,
+      { file, line: 1 },
+    );
+  }
+  // gray-matter closes at the first line starting with "---"; insist that this line is exactly "---".
+  const close = lines.findIndex((line, i) => i > 0 && line.startsWith("---"));
+  if (close < 0) {
+    throw new QuireError(
+      "E_ENTRY_FRONT_MATTER",
+      "Front matter opened with --- on line 1 is never closed (expected a line of exactly --- after the headers)",
+      { file, line: 1 },
+    );
+  }
+  if ((lines[close] ?? "").trimEnd() !== "---") {
+    throw new QuireError(
+      "E_ENTRY_FRONT_MATTER",
+      `Front matter must end with a line of exactly --- (found "${excerpt(lines[close] ?? "")}")`,
+      { file, line: close + 1 },
+    );
+  }
+  const data = loadData(text, file);
+  const keyLines = topLevelKeyLines(lines.slice(1, close));
+  const headers: Header[] = [];
+  const budget = { nodes: 0 };
+  for (const [name, value] of Object.entries(data)) {
+    const written = headerKey(name);
+    const key = KEY_ALIASES.get(written) ?? written;
+    if (key === "") continue;
+    const line = keyLines.get(written) ?? 1;
+    const values = Array.isArray(value) ? value : [value];
+    for (const v of values) headers.push({ name, key, value: toText(v, budget, file, line), line });
+  }
+  return { headers, body: lines.slice(close + 1).join("\n"), bodyLine: close + 2 };
+}
+
+function loadData(text: string, file: string): Record<string, unknown> {
+  let data: unknown;
+  try {
+    data = matter(text, {
+      language: "yaml",
+      excerpt: false,
+      // Every engine but our YAML loader refuses: nothing in a content file may choose to run code.
+      engines: {
+        yaml: (source: string) => yamlEngine(source),
+        json: refuse,
+        js: refuse,
+        javascript: refuse,
+      },
+    }).data;
+  } catch (cause) {
+    if (cause instanceof QuireError) throw new QuireError(cause.code, cause.message, { file, line: 1 });
+    const line = cause instanceof YAMLException && cause.mark ? cause.mark.line + 1 : undefined;
+    const reason = cause instanceof YAMLException ? cause.reason : String(cause);
+    if (/maxAliases/.test(reason)) {
+      throw new QuireError(
+        "E_ENTRY_YAML",
+        `Front matter uses more than ${MAX_ALIASES} YAML aliases (*name); write the values out instead`,
+        { file, line, cause },
+      );
+    }
+    throw new QuireError("E_ENTRY_YAML", `Front matter is not valid YAML: ${reason}`, { file, line, cause });
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== "object" || Array.isArray(data)) {
+    throw new QuireError(
+      "E_ENTRY_YAML",
+      "Front matter must be a list of name: value lines (expected e.g. title: My post)",
+      { file, line: 2 },
+    );
+  }
+  return data as Record<string, unknown>;
+}
+
+function yamlEngine(source: string): object {
+  // CORE_SCHEMA has no timestamp type, so dates stay strings for Quire's own date parser, and no
+  // language-specific tags (!!js/function and friends are unknown tags, hence errors).
+  return load(source, { schema: CORE_SCHEMA, maxAliases: MAX_ALIASES, maxDepth: MAX_DEPTH }) as object;
+}
+
+function refuse(): never {
+  throw new QuireError("E_ENTRY_FRONT_MATTER_ENGINE", "Front matter must be YAML (expected --- or ---yaml)");
+}
+
+/** Lines (1-based, in the file) where each top-level key is written, for error messages. */
+function topLevelKeyLines(block: string[]): Map<string, number> {
+  const lines = new Map<string, number>();
+  block.forEach((text, i) => {
+    // Each part of the pattern can match in one way only, so a long line costs linear time.
+    const m = /^(?:"([^"]*)"[ \t]*|'([^']*)'[ \t]*|([^\s#'":][^:#]*)):(?:\s|$)/.exec(text);
+    const name = m ? (m[1] ?? m[2] ?? m[3] ?? "").trim() : "";
+    const key = headerKey(name);
+    if (m && !lines.has(key)) lines.set(key, i + 2);
+  });
+  return lines;
+}
+
+function toText(value: unknown, budget: { nodes: number }, file: string, line: number): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value.trimEnd();
+  if (typeof value !== "object") return String(value);
+  try {
+    // Nested values reach templates as JSON; the replacer counts nodes so shared (aliased) subtrees
+    // cannot expand without bound.
+    return JSON.stringify(value, (_key, v: unknown) => {
+      if (++budget.nodes > MAX_NODES) throw new RangeError("too many nodes");
+      return v;
+    });
+  } catch (cause) {
+    const why = cause instanceof RangeError ? "is too large once expanded" : "refers to itself";
+    throw new QuireError("E_ENTRY_YAML", `Front matter value ${why} (expected plain name: value data)`, {
+      file,
+      line,
+      cause,
+    });
+  }
+}

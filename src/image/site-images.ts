@@ -1,0 +1,169 @@
+/** Wires renditions into a site: the secret, the store, the Markdown plugin, entry and template hooks, and the `/_img/` route. */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Request, Response } from "express";
+import type { Logger } from "../log.js";
+import type { QuireConfig } from "../config/schema.js";
+import type { SitePaths } from "../config/site.js";
+import type { IndexedEntry } from "../db/index.js";
+import type { MarkdownPlugin } from "../markdown/index.js";
+import type { ImageHooks } from "../template/entry-content.js";
+import type { TemplateRuntime } from "../template/runtime.js";
+import { callableHtml } from "../template/callable.js";
+import { entryPath, absoluteUrl } from "../template/urls.js";
+import { createRenditionStore, type RenditionStore } from "../store/index.js";
+import { RenditionService } from "./rendition-service.js";
+import { createImageContext, imageTag } from "./render-context.js";
+import { imageSyntaxPlugin } from "./markdown-plugin.js";
+import { pickImageArgs } from "./image-args.js";
+import { cssBackground } from "./html-renderer.js";
+import { etagMatches } from "../cache/index.js";
+
+/** What the site needs from the image engine. */
+export interface SiteImages {
+  readonly label: string;
+  readonly service: RenditionService;
+  readonly store: RenditionStore;
+  readonly markdownPlugins: MarkdownPlugin[];
+  readonly hooks: ImageHooks;
+  /** Answers `/_img/<name>?…`. */
+  serve(req: Request, res: Response): Promise<void>;
+  /** `image(path)` for templates. */
+  templateImage(rt: TemplateRuntime, category: string): (path: string) => unknown;
+  close(): Promise<void>;
+}
+
+interface ImagesSite {
+  readonly paths: SitePaths;
+  readonly config: QuireConfig;
+  readonly logger: Logger;
+  readonly baseUrl: string;
+  readonly dev: boolean;
+}
+
+/**
+ * The secret that signs rendition URLs: QUIRE_SECRET, else one generated once and kept in the data folder
+ * (fine for one machine; several instances need the same QUIRE_SECRET).
+ */
+export function siteSecret(dataDir: string, given: string | undefined, logger: Logger, dev: boolean): string {
+  if (given) return given;
+  const file = join(dataDir, "secret");
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch {
+    // no secret yet
+  }
+  const secret = randomBytes(32).toString("base64url");
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
+  } catch {
+    return readFileSyncOr(file, secret);
+  }
+  if (!dev) {
+    logger.warn(
+      { file },
+      "QUIRE_SECRET is not set: image URLs are signed with a secret generated for this machine; set QUIRE_SECRET so every instance shares it",
+    );
+  }
+  return secret;
+}
+
+function readFileSyncOr(file: string, fallback: string): string {
+  try {
+    return readFileSync(file, "utf8").trim() || fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Builds the image engine for a site. */
+export function createImages(options: { site: ImagesSite; env: NodeJS.ProcessEnv; secret: string | undefined }): SiteImages {
+  const { site, env } = options;
+  const logger = site.logger;
+  const store = createRenditionStore({ env, dataDir: site.paths.dataDir, logger });
+  const service = new RenditionService({
+    store,
+    contentDir: site.paths.contentDir,
+    secret: siteSecret(site.paths.dataDir, options.secret, logger, site.dev),
+    logger,
+    baseUrl: site.baseUrl,
+    maxInputPixels: site.config.images.max_input_megapixels * 1_000_000,
+  });
+  const defaults = site.config.images.defaults as Record<string, unknown>;
+
+  const contextFor = (entry: IndexedEntry, absolute: boolean) =>
+    createImageContext(service, {
+      entryFile: entry.file,
+      category: entry.category,
+      defaults,
+      absolute,
+      baseUrl: site.baseUrl,
+      entryLink: absolute ? absoluteUrl(site.baseUrl, entryPath(entry)) : entryPath(entry),
+      logger,
+    });
+
+  const hooks: ImageHooks = {
+    contextFor: (entry, absolute) => ({ ...contextFor(entry, absolute) }),
+    rewriteHtml: (html, entry, absolute) => contextFor(entry, absolute).rewriteHtml(html),
+  };
+
+  return {
+    label: store.label,
+    service,
+    store,
+    markdownPlugins: [imageSyntaxPlugin],
+    hooks,
+    async serve(req, res) {
+      const name = decodeURIComponent(req.path.slice("/_img/".length));
+      const search = req.originalUrl.includes("?") ? req.originalUrl.slice(req.originalUrl.indexOf("?") + 1) : "";
+      const publicUrl = store.publicUrl(name);
+      if (publicUrl && (await store.has(name).catch(() => false))) {
+        res.redirect(302, publicUrl);
+        return;
+      }
+      const served = await service.serve(name, search);
+      res.setHeader("Content-Type", served.contentType);
+      res.setHeader("ETag", served.etag);
+      res.setHeader(
+        "Cache-Control",
+        served.immutable ? "public, max-age=31536000, immutable" : "public, max-age=60",
+      );
+      if (served.contentSecurityPolicy) res.setHeader("Content-Security-Policy", served.contentSecurityPolicy);
+      if (etagMatches(req.headers["if-none-match"], served.etag)) {
+        res.status(304).end();
+        return;
+      }
+      res.status(200).end(req.method === "HEAD" ? undefined : served.body);
+    },
+    templateImage(rt, category) {
+      const ctx = createImageContext(service, { category, defaults, baseUrl: rt.baseUrl, logger });
+      return (path: string) => {
+        const tag = (kw: Record<string, unknown>) => {
+          const image = ctx.resolveImage(path, pickImageArgs(kw), typeof kw.title === "string" ? kw.title : null);
+          return imageTag(image, typeof kw.alt === "string" ? kw.alt : "");
+        };
+        const value = callableHtml(tag({}), (kw) => rt.safe(tag(kw))) as Record<string, unknown>;
+        value.get_img_tag = (...args: unknown[]) => rt.safe(tag(lastKw(args)));
+        value.get_rendition = (...args: unknown[]) => {
+          const image = ctx.resolveImage(path, pickImageArgs(lastKw(args)));
+          return image.kind === "rendition" ? image.plan.x1.url : image.kind === "url" ? image.url : "";
+        };
+        value.get_css_background = (...args: unknown[]) => {
+          const image = ctx.resolveImage(path, pickImageArgs(lastKw(args)));
+          return image.kind === "error" ? "" : cssBackground(image);
+        };
+        return value;
+      };
+    },
+    async close() {
+      // Stores hold no resources that outlive the process.
+    },
+  };
+}
+
+function lastKw(args: unknown[]): Record<string, unknown> {
+  const last = args[args.length - 1];
+  return last && typeof last === "object" ? (last as Record<string, unknown>) : {};
+}

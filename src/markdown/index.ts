@@ -1,0 +1,12 @@
+/** Markdown → HTML for entries, titles and summaries: pure functions over strings, no I/O. */
+
+export { createMarkdown, type MarkdownOptions, type MarkdownPlugin } from "./create-markdown.js";
+export { renderMarkdown, type EntryMarkdown, type RenderedEntry } from "./render-markdown.js";
+export type { LinkKind, LinkResolver, MarkdownEnv, RenderContext, TocItem } from "./env.js";
+export { renderToc, type TocOptions } from "./headings.js";
+export { renderHtml, resolveUrl, absolutizeUrl, absolutizeHtml } from "./links.js";
+export { rewriteHtmlLinks, rewriteSrcset, type UrlRewriter } from "./html-links.js";
+export { summarize, firstParagraph, type SummarySource } from "./summary.js";
+export { plainText, htmlToText, renderTitle } from "./plain-text.js";
+export { slugify, SLUG_MAX_LENGTH } from "./slugify.js";
+export { renderCode } from "./code-block.js";

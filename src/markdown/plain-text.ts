@@ -1,0 +1,60 @@
+/**
+ * Titles: rendered as inline Markdown with raw HTML escaped, and as plain text for slugs and `<title>`.
+ * Titles may carry emphasis, code, strikethrough and smart quotes, but not links or images: a title is
+ * usually shown inside a link to its entry, and links must not nest.
+ */
+
+import MarkdownIt from "markdown-it";
+import { decodeEntities, scanHtml } from "./html-scan.js";
+
+let titleMd: MarkdownIt | undefined;
+let textMd: MarkdownIt | undefined;
+
+/** The instance for titles: no raw HTML, no links. */
+function titleRenderer(): MarkdownIt {
+  titleMd ??= new MarkdownIt("default", { html: false, typographer: true, linkify: false }).disable([
+    "link",
+    "image",
+    "autolink",
+  ]);
+  return titleMd;
+}
+
+/** The instance for plain text: raw HTML is parsed so that its tags can be dropped. */
+function textRenderer(): MarkdownIt {
+  textMd ??= new MarkdownIt("default", { html: true, typographer: true, linkify: false });
+  return textMd;
+}
+
+/** A title as inline HTML: `*x*` → `<em>x</em>`, quotes curled, any raw HTML shown as text rather than run. */
+export function renderTitle(title: string): string {
+  return titleRenderer().renderInline(title.trim());
+}
+
+/** The visible text of a short piece of Markdown or HTML: markup and tags dropped, entities decoded, whitespace collapsed. */
+export function plainText(source: string): string {
+  return htmlToText(textRenderer().renderInline(source));
+}
+
+// Tags that separate words when their markup is removed ("<p>a</p><p>b</p>" is "a b", not "ab").
+// prettier-ignore
+const BREAKING_TAGS = new Set([
+  "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure",
+  "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre",
+  "section", "table", "td", "th", "tr", "ul",
+]);
+
+/** The visible text of HTML: tags, comments, scripts and styles dropped, `<img>` replaced by its alt text, entities decoded. */
+export function htmlToText(html: string): string {
+  let out = "";
+  scanHtml(html, (piece) => {
+    const raw = html.slice(piece.start, piece.end);
+    if (piece.type === "text") out += decodeEntities(raw);
+    else if (piece.type === "rawtext" && piece.name !== "script" && piece.name !== "style") out += raw;
+    else if (piece.type === "tag" && piece.name === "img" && !piece.closing) {
+      const alt = piece.attrs?.find((a) => a.name === "alt")?.value;
+      if (alt) out += decodeEntities(alt);
+    } else if (piece.type === "tag" && BREAKING_TAGS.has(piece.name!)) out += " ";
+  });
+  return out.replace(/\s+/g, " ").trim();
+}

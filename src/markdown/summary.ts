@@ -1,0 +1,49 @@
+/** An entry's summary: its `Summary` header rendered as inline Markdown, else the first paragraph of its body. */
+
+import type MarkdownIt from "markdown-it";
+import { createEnv, type RenderContext } from "./env.js";
+import { scanHtml } from "./html-scan.js";
+import { absolutizeHtml } from "./links.js";
+
+/** What a summary is made from: the header (if any) and the entry's rendered body HTML. */
+export interface SummarySource {
+  summary: string | null;
+  html: string;
+}
+
+/**
+ * Inline HTML for the summary (no `<p>`). The header is Markdown with raw HTML escaped, like every
+ * header; the fallback is the first paragraph of `html` with footnote markers removed, since the notes
+ * they point to are not shown with a summary. `""` when there is neither.
+ */
+export function summarize(md: MarkdownIt, source: SummarySource, ctx: RenderContext = {}): string {
+  const html = summaryHtml(md, source, ctx);
+  return ctx.absolute ? absolutizeHtml(html, ctx.baseUrl!) : html;
+}
+
+/** summarize without the absolute-URL pass, for callers that make a whole entry absolute at once. */
+export function summaryHtml(md: MarkdownIt, source: SummarySource, ctx: RenderContext): string {
+  if (source.summary !== null && source.summary.trim() !== "") {
+    // The context object itself goes into the env: plugins may rely on its methods.
+    return md.renderInline(source.summary.trim(), createEnv(ctx, { escapeHtml: true })).trim();
+  }
+  createEnv(ctx); // same validation of the context as the header path
+  return firstParagraph(source.html).replace(/<sup class="footnote-ref">[\s\S]*?<\/sup>/g, "");
+}
+
+/** The inner HTML of the first `<p>` in `html` (comments and scripts skipped), trimmed; `""` when there is none. */
+export function firstParagraph(html: string): string {
+  let start = -1;
+  let end = html.length;
+  scanHtml(html, (piece) => {
+    if (piece.type !== "tag" || piece.name !== "p") return false;
+    if (start < 0) {
+      if (!piece.closing) start = piece.end;
+      return false;
+    }
+    // The closing </p>, or a second <p> that implicitly closes the first, as in HTML.
+    end = piece.start;
+    return true;
+  });
+  return start < 0 ? "" : html.slice(start, end).trim();
+}

@@ -1,0 +1,339 @@
+/** The composition root: builds a site's index, templates, Markdown, renditions and page cache from config and environment. */
+import { readFileSync } from "node:fs";
+import type { IncomingMessage } from "node:http";
+import type { Request, Response } from "express";
+import { loadSite, type LoadedSite, type SitePaths } from "./config/site.js";
+import type { QuireConfig } from "./config/schema.js";
+import { infraFromEnv } from "./config/env.js";
+import { createLogger, type Logger } from "./log.js";
+import { openIndex, ContentIndex, getMeta, type Db, type IndexedEntry, type RefreshSummary } from "./db/index.js";
+import { Indexer } from "./db/indexer.js";
+import { watchContent, type ContentWatcher } from "./content/watcher.js";
+import { createMarkdown } from "./markdown/index.js";
+import { TemplateEngine } from "./template/engine.js";
+import { EntryContent } from "./template/entry-content.js";
+import { TemplateRuntime } from "./template/runtime.js";
+import { templateGlobals, viewObject } from "./template/globals.js";
+import type { FoundTemplate } from "./template/loader.js";
+import type { RouteContext } from "./http/route.js";
+import type { Page, PageSite } from "./http/pages.js";
+import { injectLiveReload } from "./http/live-reload.js";
+import {
+  createPageCache,
+  createCacheFastPath,
+  pageCacheKey,
+  pageTtl,
+  storePage,
+  isCacheableRequest,
+  type PageCache,
+  type CacheFastPath,
+} from "./cache/index.js";
+import { createImages, type SiteImages } from "./image/site-images.js";
+import { formatErrorChain } from "./errors.js";
+
+export interface SiteOptions {
+  /** The site folder (default: the current directory). */
+  site?: string;
+  /** Where Quire writes (default: QUIRE_DATA_DIR or `<site>/.quire`). */
+  dataDir?: string;
+  /** Development mode: watcher, write-back, live reload, no page cache, pretty logs. */
+  dev?: boolean;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  /** Overrides `cache.enabled`. */
+  cache?: boolean;
+  /** Overrides `content.watch`. */
+  watch?: boolean;
+  /** Overrides `content.write_back`. */
+  writeBack?: boolean;
+  /** Run indexing on this thread (tests, tools). */
+  inlineIndexer?: boolean;
+  /** The clock (tests). */
+  now?: () => number;
+}
+
+export const QUIRE_VERSION: string = (
+  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
+
+/** A running site: what the HTTP layer and the commands use. */
+export class Site implements PageSite {
+  readonly loaded: LoadedSite;
+  readonly paths: SitePaths;
+  readonly config: QuireConfig;
+  readonly logger: Logger;
+  readonly dev: boolean;
+  readonly baseUrl: string;
+  readonly engine: TemplateEngine;
+  readonly content: EntryContent;
+  readonly images: SiteImages;
+  readonly pageCache: PageCache | null;
+  readonly now: () => number;
+  readonly indexer: Indexer;
+  private readonly db: Db;
+  private readonly contentIndex: ContentIndex;
+  private categorySet: ReadonlySet<string> = new Set([""]);
+  private isReady = false;
+  private watcher: ContentWatcher | undefined;
+  private readonly listeners: (() => void)[] = [];
+  private readonly writeBack: boolean;
+  private readonly watch: boolean;
+  private firstIndex: Promise<RefreshSummary> | undefined;
+
+  constructor(options: SiteOptions = {}) {
+    const env = options.env ?? process.env;
+    const infra = infraFromEnv(env);
+    this.dev = options.dev ?? false;
+    this.logger = options.logger ?? createLogger({ pretty: this.dev, level: infra.logLevel });
+    this.loaded = loadSite({ site: options.site, dataDir: options.dataDir }, env);
+    this.paths = this.loaded.paths;
+    this.config = this.loaded.config;
+    for (const p of [...this.loaded.configErrors, ...this.loaded.configUnknown]) this.logger.warn(p.describe());
+    this.baseUrl = infra.baseUrl ?? this.config.site.base_url;
+    this.now = options.now ?? Date.now;
+    this.writeBack = options.writeBack ?? this.config.content.write_back ?? this.dev;
+    this.watch = options.watch ?? this.config.content.watch ?? this.dev;
+
+    const opened = openIndex({ path: this.paths.indexPath, logger: this.logger });
+    this.db = opened.db;
+    this.contentIndex = new ContentIndex(this.db);
+    // An index built at deploy time (or by an earlier run) serves at once; a refresh checks it in the background.
+    if (opened.reason === "opened" && getMeta(this.db, "generation") !== undefined) this.markReady();
+    this.indexer = new Indexer({
+      indexPath: this.paths.indexPath,
+      contentDir: this.paths.contentDir,
+      timeZone: this.config.site.timezone,
+      inline: options.inlineIndexer ?? false,
+    });
+
+    this.engine = new TemplateEngine({ templatesDir: this.paths.templatesDir });
+    this.images = createImages({ site: this, env, secret: infra.secret });
+    const md = createMarkdown({ plugins: this.images.markdownPlugins });
+    this.content = new EntryContent({
+      contentDir: this.paths.contentDir,
+      baseUrl: this.baseUrl,
+      timeZone: this.config.site.timezone,
+      md,
+      index: () => this.contentIndex,
+      images: this.images.hooks,
+    });
+    for (const [name, value] of Object.entries(templateGlobals(this, md))) this.engine.addGlobal(name, value);
+
+    const cacheOn = options.cache ?? this.config.cache.enabled ?? !this.dev;
+    this.pageCache = cacheOn
+      ? createPageCache({
+          env,
+          memoryBytes: this.config.cache.memory_mb * 1024 * 1024,
+          timeoutMs: this.config.cache.memcached_timeout_ms,
+          logger: this.logger,
+        })
+      : null;
+  }
+
+  /** True once the first index is complete (or a deploy-time index was found). */
+  get ready(): boolean {
+    return this.isReady;
+  }
+
+  get index(): ContentIndex {
+    return this.contentIndex;
+  }
+
+  /** Starts indexing in the background and, if enabled, watching; resolves when the first index is done. */
+  start(): Promise<RefreshSummary> {
+    this.firstIndex ??= this.refresh().then((summary) => {
+      this.logger.info(
+        { entries: summary.entries, problems: summary.problems.length, ms: summary.ms, index: this.paths.indexPath },
+        `indexed ${summary.entries} entries in ${summary.ms} ms`,
+      );
+      for (const p of summary.problems) this.logger.warn({ code: p.code, file: p.file }, p.describe());
+      if (this.watch) this.startWatching();
+      return summary;
+    });
+    return this.firstIndex;
+  }
+
+  /** Refreshes the index now; listeners hear about it when content changed. */
+  async refresh(): Promise<RefreshSummary> {
+    const summary = await this.indexer.refresh(this.writeBack);
+    const first = !this.isReady;
+    if (summary.changed || first) {
+      this.contentIndex.invalidate();
+      this.categorySet = new Set(this.contentIndex.categories());
+      this.content.clear();
+    }
+    this.markReady();
+    if (summary.changed && !first) this.emitChange();
+    return summary;
+  }
+
+  private markReady(): void {
+    if (this.isReady) return;
+    this.categorySet = new Set(this.contentIndex.categories());
+    this.isReady = true;
+  }
+
+  private startWatching(): void {
+    this.watcher = watchContent({
+      paths: [this.paths.contentDir, this.paths.templatesDir],
+      rescanMs: this.config.content.rescan_seconds * 1000,
+      onChange: async (reason, paths) => {
+        if (paths.some((p) => p.startsWith(this.paths.templatesDir))) {
+          this.engine.invalidate();
+          this.emitChange();
+        }
+        const summary = await this.refresh();
+        if (summary.changed) {
+          this.logger.info({ reason, added: summary.added, updated: summary.updated, removed: summary.removed }, "content changed");
+        }
+      },
+      onError: (err) => this.logger.warn({ err }, "watcher error"),
+    });
+  }
+
+  /** Registers a callback for content or template changes (live reload). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private emitChange(): void {
+    for (const l of this.listeners) l();
+  }
+
+  routeContext(): RouteContext {
+    const templates = this.engine;
+    return {
+      index: this.contentIndex,
+      now: this.now(),
+      categories: this.categorySet,
+      hasTemplate: (category, name) => templates.find(name, category) !== null,
+    };
+  }
+
+  // PageSite: what the page renderer asks of the site.
+
+  findTemplate(name: string, category: string): FoundTemplate | null {
+    return this.engine.find(name, category);
+  }
+
+  renderTemplate(template: FoundTemplate, context: Record<string, unknown>): string {
+    const html = this.engine.render(template, context);
+    return this.dev && template.mimeType.startsWith("text/html") ? injectLiveReload(html) : html;
+  }
+
+  /** A runtime for one render. */
+  runtime(): TemplateRuntime {
+    return new TemplateRuntime({
+      index: this.contentIndex,
+      now: this.now(),
+      timeZone: this.config.site.timezone,
+      baseUrl: this.baseUrl,
+      siteTitle: this.config.site.title,
+      md: this.content.markdown,
+      content: this.content,
+      categories: this.categorySet,
+    });
+  }
+
+  private baseContext(rt: TemplateRuntime, template: string): Record<string, unknown> {
+    return { _rt: rt, site: this.siteInfo(), template: { name: template }, user: null };
+  }
+
+  entryContext(entry: IndexedEntry, query: URLSearchParams): Record<string, unknown> {
+    const rt = this.runtime();
+    const category = rt.category(entry.category);
+    return {
+      ...this.baseContext(rt, "entry"),
+      entry: rt.entry(entry),
+      category,
+      view: viewObject(rt, this.config, { category: entry.category }, new URLSearchParams()),
+      request: { query: Object.fromEntries(query) },
+    };
+  }
+
+  categoryContext(category: string, query: URLSearchParams): Record<string, unknown> {
+    const rt = this.runtime();
+    return {
+      ...this.baseContext(rt, "index"),
+      category: rt.category(category),
+      view: viewObject(rt, this.config, { category }, query),
+      request: { query: Object.fromEntries(query) },
+    };
+  }
+
+  errorContext(status: number, category: string, message: string): Record<string, unknown> {
+    const rt = this.runtime();
+    return {
+      ...this.baseContext(rt, "error"),
+      category: rt.category(category),
+      error: { code: status, status, message },
+    };
+  }
+
+  logError(err: unknown, context: Record<string, unknown>): void {
+    this.logger.error({ ...context, error: formatErrorChain(err) }, "page failed");
+  }
+
+  /** The `site` object templates see. */
+  siteInfo(): Record<string, unknown> {
+    return { ...this.config.site, base_url: this.baseUrl, dev: this.dev, version: QUIRE_VERSION };
+  }
+
+  // The page cache.
+
+  /** The cache key of a request, or null when it must not use the cache. */
+  cacheKey(req: IncomingMessage): string | null {
+    if (!isCacheableRequest(req)) return null;
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    if (url.length > 8192) return null;
+    return pageCacheKey({
+      generation: this.contentIndex.generation,
+      templatesFingerprint: this.engine.fingerprint(),
+      method: req.method ?? "GET",
+      path: q < 0 ? url : url.slice(0, q),
+      query: q < 0 ? "" : url.slice(q + 1),
+      format: "default",
+      user: null,
+      version: QUIRE_VERSION,
+    });
+  }
+
+  /** The fast path serving cache hits in front of express, or null when the cache is off. */
+  cacheFastPath(): CacheFastPath | null {
+    if (!this.pageCache) return null;
+    return createCacheFastPath({ cache: this.pageCache, keyFor: (req) => this.cacheKey(req), logger: this.logger });
+  }
+
+  /** Stores a freshly rendered page; returns at once. */
+  storePage(req: Request, page: Page): void {
+    if (!this.pageCache || !page.cacheable) return;
+    const key = this.cacheKey(req);
+    if (!key) return;
+    const ttl = pageTtl({
+      ttlSeconds: this.config.cache.ttl_seconds,
+      now: this.now(),
+      nextScheduledAt: this.contentIndex.nextScheduledAt(this.now()),
+    });
+    void storePage(this.pageCache, key, { status: page.status, headers: page.headers, body: page.body, method: req.method }, ttl, this.logger);
+  }
+
+  /** `image(path)` for templates, resolving relative paths from the page's category. */
+  templateImage(rt: TemplateRuntime, category: string): (path: string) => unknown {
+    return this.images.templateImage(rt, category);
+  }
+
+  /** Answers `/_img/…`. */
+  serveRendition(req: Request, res: Response): Promise<void> {
+    return this.images.serve(req, res);
+  }
+
+  /** Stops the watcher, the indexing thread, caches and stores. */
+  async close(): Promise<void> {
+    await this.watcher?.close();
+    await this.indexer.close();
+    await this.pageCache?.close();
+    await this.images.close();
+    this.db.close();
+  }
+}

@@ -1,0 +1,150 @@
+/** Reads an entry's file and renders its body, more, summary and table of contents, memoised per file version and options. */
+import { readFileSync, existsSync, statSync } from "node:fs";
+import { join, posix } from "node:path";
+import type MarkdownIt from "markdown-it";
+import { parseEntry } from "../content/parse-entry.js";
+import { renderMarkdown, renderHtml, summarize, type RenderContext, type RenderedEntry } from "../markdown/index.js";
+import type { ContentIndex, IndexedEntry } from "../db/index.js";
+import { entryPath, staticPath, absoluteUrl } from "./urls.js";
+import { QuireError } from "../errors.js";
+
+/** What a page can ask of an entry's text. */
+export interface EntryContentOptions {
+  absolute: boolean;
+}
+
+/** Hooks the image engine adds to the render context (set by the composition root). */
+export interface ImageHooks {
+  /** Extra RenderContext members (e.g. `renderImageSet`) for one entry. */
+  contextFor(entry: IndexedEntry, absolute: boolean): Record<string, unknown>;
+  /** `.html` entries: replace `<img src="photo.jpg{320}">` with rendered markup. */
+  rewriteHtml?(html: string, entry: IndexedEntry, absolute: boolean): string;
+}
+
+export interface EntryContentDeps {
+  contentDir: string;
+  baseUrl: string;
+  timeZone: string;
+  md: MarkdownIt;
+  index: () => ContentIndex;
+  images?: ImageHooks;
+  /** Most rendered entries kept in memory. */
+  maxEntries?: number;
+}
+
+/** Renders entries on demand and keeps the most recent results (cleared whenever the index changes). */
+export class EntryContent {
+  private readonly deps: EntryContentDeps;
+  private readonly memo = new Map<string, RenderedEntry>();
+  private readonly max: number;
+
+  constructor(deps: EntryContentDeps) {
+    this.deps = deps;
+    this.max = deps.maxEntries ?? 2000;
+  }
+
+  /** The markdown-it instance entries render with. */
+  get markdown(): MarkdownIt {
+    return this.deps.md;
+  }
+
+  /** Forgets every rendered entry (content, templates or images changed). */
+  clear(): void {
+    this.memo.clear();
+  }
+
+  /** The rendered body, more, summary and toc of an entry. */
+  render(entry: IndexedEntry, options: EntryContentOptions): RenderedEntry {
+    const key = `${entry.file}\0${entry.id}\0${options.absolute ? 1 : 0}`;
+    const hit = this.memo.get(key);
+    if (hit) {
+      // Refresh its place in the LRU order.
+      this.memo.delete(key);
+      this.memo.set(key, hit);
+      return hit;
+    }
+    const rendered = this.renderFresh(entry, options);
+    this.memo.set(key, rendered);
+    if (this.memo.size > this.max) this.memo.delete(this.memo.keys().next().value!);
+    return rendered;
+  }
+
+  private renderFresh(entry: IndexedEntry, options: EntryContentOptions): RenderedEntry {
+    const { contentDir, md } = this.deps;
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(contentDir, entry.file));
+    } catch (err) {
+      throw new QuireError("E_RENDER", `could not read the entry file: ${(err as Error).message}`, {
+        file: `content/${entry.file}`,
+        cause: err,
+      });
+    }
+    const folder = posix.dirname(entry.file) === "." ? "" : posix.dirname(entry.file);
+    const { record } = parseEntry(bytes, { file: entry.file, category: folder, timeZone: this.deps.timeZone });
+    const ctx: RenderContext & Record<string, unknown> = {
+      resolveLink: (href, kind) => this.resolveLink(entry, href, kind),
+      absolute: options.absolute,
+      baseUrl: absoluteUrl(this.deps.baseUrl, entryPath(entry)),
+      idPrefix: `e${entry.id}-`,
+      ...(this.deps.images?.contextFor(entry, options.absolute) ?? {}),
+    };
+    if (record.format === "html") {
+      const rewrite = (html: string) => {
+        const withImages = this.deps.images?.rewriteHtml?.(html, entry, options.absolute) ?? html;
+        return renderHtml(withImages, ctx);
+      };
+      const body = rewrite(record.body);
+      const more = record.more === null ? null : rewrite(record.more);
+      const summary = summarize(md, { summary: record.summary, html: body }, ctx);
+      return { body, more, bodyOnly: body, summary, toc: [], footnotes: { count: 0, bodyCount: 0, html: "" } };
+    }
+    return renderMarkdown(md, { body: record.body, more: record.more, summary: record.summary }, ctx);
+  }
+
+  /**
+   * `[x](123)` → that entry; `[x](other.md)` → that entry's permalink; `@path` → static file; a relative path
+   * to a file under content/ → `/_file/…`; everything else untouched.
+   */
+  resolveLink(entry: IndexedEntry, href: string, _kind: "link" | "image"): string | null {
+    if (href === "" || href.startsWith("#") || /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith("//")) return null;
+    const [path, suffix] = splitSuffix(href);
+    if (path.startsWith("@")) return staticPath(path.slice(1)) + suffix;
+    const index = this.deps.index();
+    if (/^\d+$/.test(path)) {
+      const target = index.entryById(Number(path));
+      return target ? entryPath(target) + suffix : null;
+    }
+    if (path.startsWith("/")) return null;
+    for (const candidate of this.candidates(entry, path)) {
+      if (/\.(md|markdown|html?)$/i.test(candidate)) {
+        const target = index.entryByFile(candidate);
+        if (target) return entryPath(target) + suffix;
+      }
+      if (isContentFile(join(this.deps.contentDir, candidate))) {
+        return `/_file/${candidate.split("/").map(encodeURIComponent).join("/")}${suffix}`;
+      }
+    }
+    return null;
+  }
+
+  /** Where a relative path may point: beside the entry, then in its category folder, then from content/. */
+  private candidates(entry: IndexedEntry, path: string): string[] {
+    const folder = posix.dirname(entry.file) === "." ? "" : posix.dirname(entry.file);
+    const out = [posix.join(folder, path), posix.join(entry.category, path), posix.normalize(path)];
+    return [...new Set(out)].filter((p) => p !== "." && !p.startsWith("..") && !p.startsWith("/"));
+  }
+}
+
+function splitSuffix(href: string): [string, string] {
+  const i = href.search(/[?#]/);
+  return i < 0 ? [href, ""] : [href.slice(0, i), href.slice(i)];
+}
+
+function isContentFile(abs: string): boolean {
+  try {
+    return existsSync(abs) && statSync(abs).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,77 @@
+/** What template objects reach during one render: the index, the clock, the site's settings, rendered entry text. */
+import nunjucks from "@11ty/nunjucks";
+import type MarkdownIt from "markdown-it";
+import type { ContentIndex, IndexedEntry } from "../db/index.js";
+import type { RenderedEntry } from "../markdown/index.js";
+import type { EntryContent } from "./entry-content.js";
+import { TemplateCategory, TemplateEntry } from "./objects.js";
+import { neighbours } from "../view/index.js";
+
+export interface TemplateRuntimeOptions {
+  index: ContentIndex;
+  now: number;
+  timeZone: string;
+  baseUrl: string;
+  siteTitle: string;
+  md: MarkdownIt;
+  content: EntryContent;
+  categories: ReadonlySet<string>;
+}
+
+/** One render's shared state: categories and entries are created once per render and reused. */
+export class TemplateRuntime {
+  readonly now: number;
+  readonly timeZone: string;
+  readonly baseUrl: string;
+  readonly siteTitle: string;
+  readonly md: MarkdownIt;
+  private readonly options: TemplateRuntimeOptions;
+  private readonly categoryObjects = new Map<string, TemplateCategory>();
+
+  constructor(options: TemplateRuntimeOptions) {
+    this.options = options;
+    this.now = options.now;
+    this.timeZone = options.timeZone;
+    this.baseUrl = options.baseUrl;
+    this.siteTitle = options.siteTitle;
+    this.md = options.md;
+  }
+
+  index(): ContentIndex {
+    return this.options.index;
+  }
+
+  /** Marks HTML as safe for Nunjucks' autoescape. */
+  safe(html: string): unknown {
+    return new nunjucks.runtime.SafeString(html);
+  }
+
+  category(path: string): TemplateCategory {
+    let c = this.categoryObjects.get(path);
+    if (!c) {
+      c = new TemplateCategory(this, path);
+      this.categoryObjects.set(path, c);
+    }
+    return c;
+  }
+
+  categoryPaths(): string[] {
+    return [...this.options.categories];
+  }
+
+  entry(record: IndexedEntry): TemplateEntry {
+    return new TemplateEntry(this, record);
+  }
+
+  content(record: IndexedEntry, absolute: boolean): RenderedEntry {
+    return this.options.content.render(record, { absolute });
+  }
+
+  /** The next/previous listed entry by date; keyword arguments `category` and `recurse` widen or move the scope. */
+  neighbour(record: IndexedEntry, direction: "next" | "previous", kw: Record<string, unknown>): TemplateEntry | null {
+    const category = typeof kw.category === "string" ? kw.category : record.category;
+    const recurse = kw.recurse === true || kw.recurse === "true";
+    const found = neighbours(this.options.index, record, { category, recurse, now: this.now, direction });
+    return found ? this.entry(found) : null;
+  }
+}
