@@ -123,9 +123,11 @@ export class ContentIndex {
     );
   }
 
-  /** The content generation: changes exactly when indexed content changes. */
+  private generationValue: string | undefined;
+
+  /** The content generation: changes exactly when indexed content changes (memoised until `invalidate`). */
   get generation(): string {
-    return getMeta(this.db, "generation") ?? "";
+    return (this.generationValue ??= getMeta(this.db, "generation") ?? "");
   }
 
   /** The entry with this ID, or null. */
@@ -181,6 +183,7 @@ export class ContentIndex {
   /** Forgets memoised answers; call after a refresh changed the index. */
   invalidate(): void {
     this.categoryList = undefined;
+    this.generationValue = undefined;
   }
 
   /** Every category path that has entries or a `.cat` file, plus their ancestors; always includes the root `""`. */

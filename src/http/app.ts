@@ -9,12 +9,15 @@ import { X_CACHE_HEADER as CACHE_HEADER } from "../cache/index.js";
 import { isQuireError } from "../errors.js";
 import { liveReloadRoutes } from "./live-reload.js";
 
-/** Headers on every response: no MIME sniffing, a conservative referrer policy, a CSP the default theme satisfies. */
+/**
+ * Headers on every response: no MIME sniffing, a conservative referrer policy, a CSP the default theme satisfies.
+ * Inline styles are allowed because authors' Markdown tables and image arguments write `style` attributes; scripts are not.
+ */
 export const SECURITY_HEADERS: Record<string, string> = {
   "X-Content-Type-Options": "nosniff",
   "Referrer-Policy": "strict-origin-when-cross-origin",
   "Content-Security-Policy":
-    "default-src 'self'; img-src 'self' data: https:; media-src 'self' https:; style-src 'self'; script-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'",
+    "default-src 'self'; img-src 'self' data: https:; media-src 'self' https:; style-src 'self' 'unsafe-inline'; script-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'",
   "X-Frame-Options": "SAMEORIGIN",
 };
 
