@@ -1,0 +1,104 @@
+/** Date paging (`?date=`): a page is one day, week, month or year in the site's time zone, and its
+ *  neighbours jump straight to the nearest period that has entries, each found with one indexed query. */
+import type { IndexedEntry } from "../db/content-index.js";
+import type { DatePaging, ViewOrder, ViewSpec } from "./view-spec.js";
+import { periodContaining, periodOfKey, type Period } from "./date-period.js";
+import { filterWhere, orderBySql, selectEntries, selectRows } from "./view-sql.js";
+import { anchorKey, statusMode, type ViewContext } from "./count-paging.js";
+
+/** Newer and older date pages, each null when no entry lies that way. */
+export interface DateNeighbours {
+  newer: ViewSpec | null;
+  older: ViewSpec | null;
+}
+
+/** Whether a view's periods run newest first; title-ordered views list their periods like the default. */
+export function periodsDescending(order: ViewOrder): boolean {
+  return order !== "oldest";
+}
+
+/**
+ * The period a date page shows: the spec's date; else (a template asked for date paging) the period of the
+ * `?id=` entry, or of the view's first entry. Null when nothing is listed.
+ */
+export function pagePeriod(ctx: ViewContext, spec: ViewSpec, paging: DatePaging): Period | null {
+  if (spec.date !== null) return periodOfKey(spec.date, ctx.timeZone);
+  if (spec.id !== null && anchorKey(ctx, spec)) {
+    return periodContaining(ctx.index.entryById(spec.id)!.date, paging, ctx.timeZone);
+  }
+  return headPeriod(ctx, spec, paging);
+}
+
+/** The entries of a date page, in display order. */
+export function datePage(ctx: ViewContext, spec: ViewSpec, period: Period): IndexedEntry[] {
+  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
+  w.add(`e.date >= ${w.bind(period.start)} AND e.date < ${w.bind(period.end)}`);
+  return selectEntries(ctx.index.db, w, orderBySql(spec.order), null);
+}
+
+/** The nearest non-empty periods before and after this one (empty periods are skipped). */
+export function dateNeighbours(
+  ctx: ViewContext,
+  spec: ViewSpec,
+  paging: DatePaging,
+  period: Period,
+): DateNeighbours {
+  const older = nearestDate(ctx, spec, `e.date < @edge`, period.start, "newest");
+  const newer = nearestDate(ctx, spec, `e.date >= @edge`, period.end, "oldest");
+  const head =
+    spec.paging === paging && (older !== null || newer !== null) ? headPeriod(ctx, spec, paging) : null;
+  const toSpec = (date: number | null): ViewSpec | null =>
+    date === null ? null : specForPeriod(spec, periodContaining(date, paging, ctx.timeZone), head);
+  return { newer: toSpec(newer), older: toSpec(older) };
+}
+
+/** Every date page of a view in display order; empty periods have no page. */
+export function datePages(ctx: ViewContext, spec: ViewSpec, paging: DatePaging): ViewSpec[] {
+  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
+  const order = periodsDescending(spec.order) ? "newest" : "oldest";
+  const dates = selectRows<{ date: number }>(ctx.index.db, "e.date", w, orderBySql(order), null);
+  const pages: ViewSpec[] = [];
+  let current: Period | null = null;
+  for (const { date } of dates) {
+    // Most rows fall in the period just seen; only a row outside it costs a time-zone conversion.
+    if (current && date >= current.start && date < current.end) continue;
+    current = periodContaining(date, paging, ctx.timeZone);
+    pages.push(
+      pages.length === 0 ? firstPageSpec(spec, paging, current) : { ...spec, id: null, date: current.key },
+    );
+  }
+  return pages.length > 0 ? pages : [firstPageSpec(spec, paging, null)];
+}
+
+/**
+ * A neighbour's spec. When a template asked for date paging (`head` is then the top period), the period at
+ * the top of the listing is the view's first page (no `date`), so walking back ends where walking began.
+ */
+function specForPeriod(spec: ViewSpec, period: Period, head: Period | null): ViewSpec {
+  if (head && head.key === period.key) return { ...spec, id: null, date: null };
+  return { ...spec, id: null, date: period.key };
+}
+
+function firstPageSpec(spec: ViewSpec, paging: DatePaging, head: Period | null): ViewSpec {
+  if (spec.paging === paging || head === null) return { ...spec, id: null, date: null, paging };
+  return { ...spec, id: null, date: head.key };
+}
+
+/** The period of the entry a date-paged view starts with (newest first unless ordered oldest first). */
+function headPeriod(ctx: ViewContext, spec: ViewSpec, paging: DatePaging): Period | null {
+  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
+  const order = periodsDescending(spec.order) ? "newest" : "oldest";
+  const row = selectRows<{ date: number }>(ctx.index.db, "e.date", w, orderBySql(order), 1)[0];
+  return row ? periodContaining(row.date, paging, ctx.timeZone) : null;
+}
+
+function nearestDate(
+  ctx: ViewContext,
+  spec: ViewSpec,
+  clause: string,
+  edge: number,
+  order: "newest" | "oldest",
+): number | null {
+  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec)).add(clause, { edge });
+  return selectRows<{ date: number }>(ctx.index.db, "e.date", w, orderBySql(order), 1)[0]?.date ?? null;
+}
