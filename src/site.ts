@@ -6,7 +6,14 @@ import { loadSite, type LoadedSite, type SitePaths } from "./config/site.js";
 import type { QuireConfig } from "./config/schema.js";
 import { infraFromEnv } from "./config/env.js";
 import { createLogger, type Logger } from "./log.js";
-import { openIndex, ContentIndex, getMeta, type Db, type IndexedEntry, type RefreshSummary } from "./db/index.js";
+import {
+  openIndex,
+  ContentIndex,
+  getMeta,
+  type Db,
+  type IndexedEntry,
+  type RefreshSummary,
+} from "./db/index.js";
 import { Indexer } from "./db/indexer.js";
 import { watchContent, type ContentWatcher } from "./content/watcher.js";
 import { createMarkdown } from "./markdown/index.js";
@@ -42,6 +49,10 @@ export interface SiteOptions {
   logger?: Logger;
   /** Overrides `cache.enabled`. */
   cache?: boolean;
+  /** Overrides `cache.memory_mb`, in bytes; 0 keeps no page in this process, so every hit comes from memcached (benches). */
+  cacheMemoryBytes?: number;
+  /** How long a failing memcached is skipped before it is tried again (default 10 s; tests shorten it). */
+  cacheCoolDownMs?: number;
   /** Overrides `content.watch`. */
   watch?: boolean;
   /** Overrides `content.write_back`. */
@@ -88,7 +99,8 @@ export class Site implements PageSite {
     this.loaded = loadSite({ site: options.site, dataDir: options.dataDir }, env);
     this.paths = this.loaded.paths;
     this.config = this.loaded.config;
-    for (const p of [...this.loaded.configErrors, ...this.loaded.configUnknown]) this.logger.warn(p.describe());
+    for (const p of [...this.loaded.configErrors, ...this.loaded.configUnknown])
+      this.logger.warn(p.describe());
     this.baseUrl = infra.baseUrl ?? this.config.site.base_url;
     this.now = options.now ?? Date.now;
     this.writeBack = options.writeBack ?? this.config.content.write_back ?? this.dev;
@@ -123,8 +135,9 @@ export class Site implements PageSite {
     this.pageCache = cacheOn
       ? createPageCache({
           env,
-          memoryBytes: this.config.cache.memory_mb * 1024 * 1024,
+          memoryBytes: options.cacheMemoryBytes ?? this.config.cache.memory_mb * 1024 * 1024,
           timeoutMs: this.config.cache.memcached_timeout_ms,
+          coolDownMs: options.cacheCoolDownMs,
           logger: this.logger,
         })
       : null;
@@ -143,7 +156,12 @@ export class Site implements PageSite {
   start(): Promise<RefreshSummary> {
     this.firstIndex ??= this.refresh().then((summary) => {
       this.logger.info(
-        { entries: summary.entries, problems: summary.problems.length, ms: summary.ms, index: this.paths.indexPath },
+        {
+          entries: summary.entries,
+          problems: summary.problems.length,
+          ms: summary.ms,
+          index: this.paths.indexPath,
+        },
         `indexed ${summary.entries} entries in ${summary.ms} ms`,
       );
       for (const p of summary.problems) this.logger.warn({ code: p.code, file: p.file }, p.describe());
@@ -184,7 +202,10 @@ export class Site implements PageSite {
         }
         const summary = await this.refresh();
         if (summary.changed) {
-          this.logger.info({ reason, added: summary.added, updated: summary.updated, removed: summary.removed }, "content changed");
+          this.logger.info(
+            { reason, added: summary.added, updated: summary.updated, removed: summary.removed },
+            "content changed",
+          );
         }
       },
       onError: (err) => this.logger.warn({ err }, "watcher error"),
@@ -302,7 +323,11 @@ export class Site implements PageSite {
   /** The fast path serving cache hits in front of express, or null when the cache is off. */
   cacheFastPath(): CacheFastPath | null {
     if (!this.pageCache) return null;
-    return createCacheFastPath({ cache: this.pageCache, keyFor: (req) => this.cacheKey(req), logger: this.logger });
+    return createCacheFastPath({
+      cache: this.pageCache,
+      keyFor: (req) => this.cacheKey(req),
+      logger: this.logger,
+    });
   }
 
   /** Stores a freshly rendered page; returns at once. */
@@ -315,7 +340,13 @@ export class Site implements PageSite {
       now: this.now(),
       nextScheduledAt: this.contentIndex.nextScheduledAt(this.now()),
     });
-    void storePage(this.pageCache, key, { status: page.status, headers: page.headers, body: page.body, method: req.method }, ttl, this.logger);
+    void storePage(
+      this.pageCache,
+      key,
+      { status: page.status, headers: page.headers, body: page.body, method: req.method },
+      ttl,
+      this.logger,
+    );
   }
 
   /** `image(path)` for templates, resolving relative paths from the page's category. */

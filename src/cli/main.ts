@@ -8,9 +8,15 @@ type Command = (argv: string[], out: Output) => number | Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   index: { run: indexCommand, help: "build or refresh the index (--site DIR, --data DIR, --json)" },
-  check: { run: checkCommand, help: "report every problem in content/ and quire.toml; exit 1 if any (--json)" },
+  check: {
+    run: checkCommand,
+    help: "report every problem in content/ and quire.toml; exit 1 if any (--json)",
+  },
   fix: { run: fixCommand, help: "stamp missing Entry-ID, UUID and Date into entry files" },
-  serve: { run: serveCommand, help: "serve the site (--port N, --dev for watcher, write-back and live reload)" },
+  serve: {
+    run: serveCommand,
+    help: "serve the site (--port N, --dev for watcher, write-back and live reload)",
+  },
 };
 
 /** Registers a command (the server, export and authoring commands add themselves here). */
@@ -38,7 +44,8 @@ export async function main(argv: string[], out: Output = processOutput()): Promi
   try {
     return setExit(await command.run(rest, out));
   } catch (err) {
-    if (isQuireError(err)) out.err(`quire ${name}: ${formatErrorChain(err, Boolean(process.env.QUIRE_DEBUG))}`);
+    if (isQuireError(err))
+      out.err(`quire ${name}: ${formatErrorChain(err, Boolean(process.env.QUIRE_DEBUG))}`);
     else out.err(`quire ${name}: unexpected error\n${formatErrorChain(err, true)}`);
     return setExit(1);
   }

@@ -19,7 +19,13 @@ export async function serveCommand(argv: string[], _out: Output): Promise<number
   const site = new Site({ site: values.site, dataDir: values.data, dev: values.dev });
   const server = await startServer(site, infra.port, values.host ?? infra.host);
   site.logger.info(
-    { port: server.port, site: site.paths.root, data: site.paths.dataDir, cache: site.pageCache?.label ?? "off", images: site.images.label },
+    {
+      port: server.port,
+      site: site.paths.root,
+      data: site.paths.dataDir,
+      cache: site.pageCache?.label ?? "off",
+      images: site.images.label,
+    },
     `listening on http://${values.host ?? infra.host}:${server.port} (data in ${site.paths.dataDir})`,
   );
   site.start().catch((err) => site.logger.error({ err }, "indexing failed"));

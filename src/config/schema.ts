@@ -10,7 +10,6 @@ interface KeySpec {
 }
 
 const isString: Check = (v) => (typeof v === "string" ? null : "a string");
-const isBool: Check = (v) => (typeof v === "boolean" ? null : "true or false");
 const isNullableBool: Check = (v) => (v === null || typeof v === "boolean" ? null : "true or false");
 const positiveInt: Check = (v) =>
   typeof v === "number" && Number.isInteger(v) && v > 0 ? null : "a whole number greater than 0";
@@ -38,8 +37,16 @@ const isTable: Check = (v) => (v !== null && typeof v === "object" && !Array.isA
 /** Every section and key of quire.toml. */
 export const SCHEMA = {
   site: {
-    title: { default: "A Quire site", check: isString, doc: "The site's name, shown in the header and the feed." },
-    description: { default: "", check: isString, doc: "One line about the site, for the feed and meta tags." },
+    title: {
+      default: "A Quire site",
+      check: isString,
+      doc: "The site's name, shown in the header and the feed.",
+    },
+    description: {
+      default: "",
+      check: isString,
+      doc: "One line about the site, for the feed and meta tags.",
+    },
     author: { default: "", check: isString, doc: "The default author name for the feed." },
     base_url: {
       default: "http://localhost:3000",
@@ -55,7 +62,11 @@ export const SCHEMA = {
       check: isNullableBool,
       doc: "Stamp missing Entry-ID, UUID and Date into entry files (default: on in --dev and `quire fix`).",
     },
-    watch: { default: null, check: isNullableBool, doc: "Watch content/ and templates/ for changes (default: on in --dev)." },
+    watch: {
+      default: null,
+      check: isNullableBool,
+      doc: "Watch content/ and templates/ for changes (default: on in --dev).",
+    },
     rescan_seconds: {
       default: 300,
       check: nonNegative,
@@ -67,13 +78,21 @@ export const SCHEMA = {
     feed_count: { default: 20, check: positiveInt, doc: "Entries in a feed." },
   },
   cache: {
-    enabled: { default: null, check: isNullableBool, doc: "The page cache (default: on in production, off in --dev)." },
+    enabled: {
+      default: null,
+      check: isNullableBool,
+      doc: "The page cache (default: on in production, off in --dev).",
+    },
     ttl_seconds: { default: 3600, check: positiveInt, doc: "How long a cached page lives at most." },
     memory_mb: { default: 64, check: positiveInt, doc: "The in-process page cache's size in megabytes." },
     memcached_timeout_ms: { default: 250, check: positiveInt, doc: "The deadline of every memcached call." },
   },
   images: {
-    defaults: { default: {}, check: isTable, doc: "Default rendition arguments for every image, e.g. max_width = 960." },
+    defaults: {
+      default: {},
+      check: isTable,
+      doc: "Default rendition arguments for every image, e.g. max_width = 960.",
+    },
     cache_age_days: {
       default: 30,
       check: positiveInt,
@@ -134,9 +153,7 @@ export function validateConfig(raw: Record<string, unknown>, file = "quire.toml"
     const given = raw[section];
     const table: Record<string, unknown> = {};
     if (given !== undefined && (given === null || typeof given !== "object" || Array.isArray(given))) {
-      errors.push(
-        new QuireError("E_CONFIG", `[${section}] must be a table`, { file, field: section }),
-      );
+      errors.push(new QuireError("E_CONFIG", `[${section}] must be a table`, { file, field: section }));
     }
     const values = (given && typeof given === "object" ? given : {}) as Record<string, unknown>;
     for (const [key, spec] of Object.entries(keys) as [string, KeySpec][]) {

@@ -65,11 +65,15 @@ export function loadSite(options: LoadSiteOptions = {}, env: NodeJS.ProcessEnv =
       raw = parseToml(text) as Record<string, unknown>;
     } catch (err) {
       const line = err instanceof TomlError ? err.line : undefined;
-      throw new QuireError("E_CONFIG", `quire.toml is not valid TOML: ${(err as Error).message.split("\n")[0]}`, {
-        file: "quire.toml",
-        ...(line === undefined ? {} : { line }),
-        cause: err,
-      });
+      throw new QuireError(
+        "E_CONFIG",
+        `quire.toml is not valid TOML: ${(err as Error).message.split("\n")[0]}`,
+        {
+          file: "quire.toml",
+          ...(line === undefined ? {} : { line }),
+          cause: err,
+        },
+      );
     }
   }
   const { config, errors, unknown } = validateConfig(raw, "quire.toml");

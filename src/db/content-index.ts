@@ -144,7 +144,10 @@ export class ContentIndex {
 
   /** The entry or category that claims this request path through Path-Alias or Path-Mount. */
   alias(path: string): { file: string; kind: "alias" | "mount" | "category" } | null {
-    return (this.aliasStmt.get(normaliseAlias(path)) as { file: string; kind: "alias" | "mount" | "category" }) ?? null;
+    return (
+      (this.aliasStmt.get(normaliseAlias(path)) as { file: string; kind: "alias" | "mount" | "category" }) ??
+      null
+    );
   }
 
   /** An entry's visible tags (display names, in file order). */

@@ -14,12 +14,20 @@ const { db, reason } = openIndex({ path: data.indexPath });
 
 parentPort!.on("message", (msg: { id: number; writeBack: boolean }) => {
   try {
-    const summary = refreshIndex({ db, contentDir: data.contentDir, timeZone: data.timeZone, writeBack: msg.writeBack });
+    const summary = refreshIndex({
+      db,
+      contentDir: data.contentDir,
+      timeZone: data.timeZone,
+      writeBack: msg.writeBack,
+    });
     parentPort!.postMessage({
       id: msg.id,
       summary: { ...summary, problems: summary.problems.map((p) => p.toJSON()), openReason: reason },
     });
   } catch (err) {
-    parentPort!.postMessage({ id: msg.id, error: { message: (err as Error).message, stack: (err as Error).stack } });
+    parentPort!.postMessage({
+      id: msg.id,
+      error: { message: (err as Error).message, stack: (err as Error).stack },
+    });
   }
 });

@@ -1,6 +1,14 @@
 /** The index module: open, refresh and query the SQLite index of content/. */
 export { openIndex, removeIndexFiles, getMeta, setMeta, type Db, type OpenReason } from "./open-index.js";
-export { refreshIndex, loadProblems, computeGeneration, tagKey, normaliseAlias, folderOf, type RefreshSummary } from "./refresh.js";
+export {
+  refreshIndex,
+  loadProblems,
+  computeGeneration,
+  tagKey,
+  normaliseAlias,
+  folderOf,
+  type RefreshSummary,
+} from "./refresh.js";
 export {
   ContentIndex,
   listedSql,

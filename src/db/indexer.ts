@@ -20,7 +20,10 @@ export class Indexer {
   private worker: Worker | undefined;
   private inlineDb: Db | undefined;
   private seq = 0;
-  private readonly waiting = new Map<number, { resolve: (s: RefreshSummary) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (s: RefreshSummary) => void; reject: (e: Error) => void }
+  >();
   private current: Promise<RefreshSummary> | undefined;
   private queued: Promise<RefreshSummary> | undefined;
   private queuedWriteBack = false;
@@ -88,7 +91,8 @@ export class Indexer {
       if (!waiter) return;
       this.waiting.delete(msg.id);
       if (msg.summary) waiter.resolve(fromWire(msg.summary));
-      else waiter.reject(new QuireError("E_INDEX", `indexing failed: ${msg.error?.message ?? "unknown error"}`));
+      else
+        waiter.reject(new QuireError("E_INDEX", `indexing failed: ${msg.error?.message ?? "unknown error"}`));
     });
     worker.on("error", (err) => this.failAll(err));
     worker.on("exit", (code) => {

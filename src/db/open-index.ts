@@ -25,9 +25,15 @@ export function openIndex(options: OpenIndexOptions): { db: Db; reason: OpenReas
   if (existed) {
     const result = tryOpenExisting(path);
     if (result.db) return { db: result.db, reason: "opened" };
-    options.logger?.warn({ index: path, why: result.why }, `index ${result.why}; rebuilding it from content/`);
+    options.logger?.warn(
+      { index: path, why: result.why },
+      `index ${result.why}; rebuilding it from content/`,
+    );
     removeIndexFiles(path);
-    return { db: createIndex(path), reason: result.why === "has an old schema" ? "rebuilt-schema" : "rebuilt-corrupt" };
+    return {
+      db: createIndex(path),
+      reason: result.why === "has an old schema" ? "rebuilt-schema" : "rebuilt-corrupt",
+    };
   }
   return { db: createIndex(path), reason: "created" };
 }
@@ -38,8 +44,7 @@ function tryOpenExisting(path: string): { db?: Db; why: string } {
     db = new Database(path);
     db.pragma("journal_mode = WAL");
     const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
-      | { value: string }
-      | undefined;
+      { value: string } | undefined;
     if (!row || Number(row.value) !== SCHEMA_VERSION) {
       db.close();
       return { why: "has an old schema" };
@@ -84,13 +89,13 @@ export function removeIndexFiles(path: string): void {
 
 /** Reads a value from the meta table. */
 export function getMeta(db: Db, key: string): string | undefined {
-  return (db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined)?.value;
+  return (db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined)
+    ?.value;
 }
 
 /** Writes a value into the meta table. */
 export function setMeta(db: Db, key: string, value: string): void {
-  db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(
-    key,
-    value,
-  );
+  db.prepare(
+    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+  ).run(key, value);
 }

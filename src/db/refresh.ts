@@ -53,7 +53,9 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
   const { db, contentDir, timeZone } = options;
   const scan = scanContent(contentDir);
   const known = new Map<string, FileRow>();
-  for (const row of db.prepare("SELECT path, size, mtime_ms, hash FROM files").iterate() as IterableIterator<FileRow>) {
+  for (const row of db
+    .prepare("SELECT path, size, mtime_ms, hash FROM files")
+    .iterate() as IterableIterator<FileRow>) {
     known.set(row.path, row);
   }
   const st = statements(db);
@@ -95,14 +97,22 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
     }
     if (added + updated + removed > 0 || getMeta(db, "generation") === undefined) assignAllIds(db, st);
     st.deleteProblems.run("scan");
-    for (const p of scan.problems) st.addProblem.run(...problemRow(p.file?.replace(/^content\//, "") ?? "", p, "scan"));
+    for (const p of scan.problems)
+      st.addProblem.run(...problemRow(p.file?.replace(/^content\//, "") ?? "", p, "scan"));
   })();
 
   const written = options.writeBack ? stampMissingHeaders(db, contentDir, timeZone, st) : [];
   if (written.length > 0) {
     // The stamped files now have new bytes: index them as they are on disk.
     const again = refreshIndex({ ...options, writeBack: false });
-    return { ...again, added, updated: updated + again.updated, removed, written, ms: Math.round(performance.now() - started) };
+    return {
+      ...again,
+      added,
+      updated: updated + again.updated,
+      removed,
+      written,
+      ms: Math.round(performance.now() - started),
+    };
   }
   const previous = getMeta(db, "generation");
   const generation = computeGeneration(db);
@@ -141,7 +151,8 @@ function statements(db: Db) {
     deleteCategoryFile: db.prepare("DELETE FROM category_files WHERE file = ?"),
     deleteFileProblems: db.prepare("DELETE FROM problems WHERE file = ? AND scope = 'file'"),
     deleteProblems: db.prepare("DELETE FROM problems WHERE scope = ?"),
-    insertEntry: db.prepare(`INSERT INTO entries (file, explicit_id, explicit_uuid, title, sort_title, slug, date, date_explicit,
+    insertEntry:
+      db.prepare(`INSERT INTO entries (file, explicit_id, explicit_uuid, title, sort_title, slug, date, date_explicit,
       last_modified, category, status, format, entry_type, entry_template, redirect_to, path_canonical, summary, has_more, headers_json)
       VALUES (@file, @explicit_id, @explicit_uuid, @title, @sort_title, @slug, @date, @date_explicit, @last_modified, @category,
       @status, @format, @entry_type, @entry_template, @redirect_to, @path_canonical, @summary, @has_more, @headers_json)`),
@@ -149,9 +160,12 @@ function statements(db: Db) {
       "INSERT INTO entry_tags (file, tag_key, tag_name, hidden) VALUES (?, ?, ?, ?) ON CONFLICT(file, tag_key) DO UPDATE SET hidden = min(hidden, excluded.hidden)",
     ),
     insertAlias: db.prepare("INSERT OR IGNORE INTO aliases (path, file, kind) VALUES (?, ?, ?)"),
-    insertCategoryFile: db.prepare(`INSERT INTO category_files (file, category, name, sort_name, index_template, entry_template,
+    insertCategoryFile:
+      db.prepare(`INSERT INTO category_files (file, category, name, sort_name, index_template, entry_template,
       description, headers_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-    addProblem: db.prepare("INSERT INTO problems (file, code, message, line, field, scope) VALUES (?, ?, ?, ?, ?, ?)"),
+    addProblem: db.prepare(
+      "INSERT INTO problems (file, code, message, line, field, scope) VALUES (?, ?, ?, ?, ?, ?)",
+    ),
     setIds: db.prepare("UPDATE entries SET id = ?, uuid = ?, id_derived = ? WHERE file = ?"),
   };
 }
@@ -203,10 +217,14 @@ function readContentFile(file: ScannedFile): ReadResult {
     return {
       hash: `unreadable:${code ?? "error"}`,
       retry: true,
-      problem: new QuireError("E_ENTRY_READ", `could not be read (${code ?? (err as Error).message}); skipped`, {
-        file: `content/${file.rel}`,
-        cause: err,
-      }),
+      problem: new QuireError(
+        "E_ENTRY_READ",
+        `could not be read (${code ?? (err as Error).message}); skipped`,
+        {
+          file: `content/${file.rel}`,
+          cause: err,
+        },
+      ),
     };
   } finally {
     if (fd !== undefined) closeSync(fd);
@@ -314,10 +332,13 @@ function assignAllIds(db: Db, st: Statements): void {
     explicit_id: number | null;
     explicit_uuid: string | null;
   }[];
-  const { ids, problems } = assignIds(rows.map((r) => ({ file: r.file, entryId: r.explicit_id, uuid: r.explicit_uuid })));
+  const { ids, problems } = assignIds(
+    rows.map((r) => ({ file: r.file, entryId: r.explicit_id, uuid: r.explicit_uuid })),
+  );
   for (const [file, a] of ids) st.setIds.run(a.id, a.uuid, a.derived ? 1 : 0, file);
   st.deleteProblems.run("site");
-  for (const p of problems) st.addProblem.run(...problemRow(p.file?.replace(/^content\//, "") ?? "", p, "site"));
+  for (const p of problems)
+    st.addProblem.run(...problemRow(p.file?.replace(/^content\//, "") ?? "", p, "site"));
 }
 
 /** Adds Entry-ID, UUID and Date where an entry lacks them, with the values the index already uses. */
@@ -353,7 +374,8 @@ function stampMissingHeaders(db: Db, contentDir: string, timeZone: string, st: S
       const { record } = parseEntry(bytes, { file: row.file, category: folderOf(row.file), timeZone });
       if (record.status === "DRAFT") continue;
       // Only add what the file lacks entirely: a header that is present but wrong is the author's to fix.
-      const has = (key: string) => record.headers.some((h) => h.key === key || (key === "entry-id" && h.key === "id"));
+      const has = (key: string) =>
+        record.headers.some((h) => h.key === key || (key === "entry-id" && h.key === "id"));
       const result = writeBack(abs, bytes, record.headerStyle, {
         ...(row.explicit_id === null && !has("entry-id") ? { entryId: row.id } : {}),
         ...(row.explicit_uuid === null && !has("uuid") ? { uuid: row.uuid } : {}),
@@ -370,13 +392,19 @@ function stampMissingHeaders(db: Db, contentDir: string, timeZone: string, st: S
   return written;
 }
 
-function problemRow(rel: string, p: QuireError, scope: string): [string, string, string, number | null, string | null, string] {
+function problemRow(
+  rel: string,
+  p: QuireError,
+  scope: string,
+): [string, string, string, number | null, string | null, string] {
   return [rel, p.code, p.message, p.line ?? null, p.field ?? null, scope];
 }
 
 /** Every problem recorded in the index, as QuireErrors naming `content/<file>`. */
 export function loadProblems(db: Db): QuireError[] {
-  const rows = db.prepare("SELECT file, code, message, line, field FROM problems ORDER BY file, line").all() as {
+  const rows = db
+    .prepare("SELECT file, code, message, line, field FROM problems ORDER BY file, line")
+    .all() as {
     file: string;
     code: string;
     message: string;
@@ -396,9 +424,10 @@ export function loadProblems(db: Db): QuireError[] {
 /** A fingerprint of the indexed bytes: the same for the same files whatever their mtimes, different after any change. */
 export function computeGeneration(db: Db): string {
   const h = createHash("sha256");
-  for (const row of db.prepare("SELECT path, hash FROM files ORDER BY path").raw().iterate() as IterableIterator<
-    [string, string]
-  >) {
+  for (const row of db
+    .prepare("SELECT path, hash FROM files ORDER BY path")
+    .raw()
+    .iterate() as IterableIterator<[string, string]>) {
     h.update(row[0]).update("\0").update(row[1]).update("\n");
   }
   return h.digest("base64url").slice(0, 16);

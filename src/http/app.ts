@@ -30,12 +30,20 @@ export function createApp(site: Site): express.Express {
 
   app.use((_req: Request, res: Response, next: NextFunction) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    // Cache hits never reach express (the fast path answers them), so everything here is a miss.
+    res.setHeader(CACHE_HEADER, "miss");
     next();
   });
 
   app.use(
     "/static",
-    express.static(site.paths.staticDir, { index: false, dotfiles: "ignore", etag: true, lastModified: true, maxAge: "1h" }),
+    express.static(site.paths.staticDir, {
+      index: false,
+      dotfiles: "ignore",
+      etag: true,
+      lastModified: true,
+      maxAge: "1h",
+    }),
   );
 
   if (site.dev) liveReloadRoutes(app, site);
@@ -47,7 +55,11 @@ export function createApp(site: Site): express.Express {
     } catch (err) {
       const status = isQuireError(err) ? err.status : 500;
       if (status >= 500) site.logger.error({ err, url: req.originalUrl }, "rendition failed");
-      if (!res.headersSent) res.status(status).type("text/plain").send(isQuireError(err) ? err.message : "error");
+      if (!res.headersSent)
+        res
+          .status(status)
+          .type("text/plain")
+          .send(isQuireError(err) ? err.message : "error");
     }
   });
 
@@ -68,12 +80,8 @@ export function createApp(site: Site): express.Express {
     const search = req.originalUrl.includes("?") ? req.originalUrl.slice(req.originalUrl.indexOf("?")) : "";
     const query = new URLSearchParams(search);
     const route = routeRequest(site.routeContext(), req.path, search);
-    if (route.kind === "redirect") {
-      res.setHeader(CACHE_HEADER, "miss");
-      return void res.redirect(route.status, route.location);
-    }
+    if (route.kind === "redirect") return void res.redirect(route.status, route.location);
     const page = renderRoute(site, route, query);
-    res.setHeader(CACHE_HEADER, "miss");
     if (page.cacheable) site.storePage(req, page);
     sendPage(res, page, req);
   });
@@ -103,7 +111,10 @@ function etagListMatches(header: string | undefined, etag: string): boolean {
 function notReady(res: Response): void {
   res.setHeader("Retry-After", "2");
   res.setHeader("Cache-Control", "no-store");
-  res.status(503).type("text/html").send("<!doctype html><title>Starting</title><p>The site is starting up; try again in a moment.</p>");
+  res
+    .status(503)
+    .type("text/html")
+    .send("<!doctype html><title>Starting</title><p>The site is starting up; try again in a moment.</p>");
 }
 
 /** A file under content/ that is not an entry or category file, or null; no path can leave content/. */

@@ -22,7 +22,11 @@ export function liveReloadRoutes(app: Express, site: Site): void {
     res.send(SCRIPT);
   });
   app.get("/_live/events", (req: Request, res: Response) => {
-    res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-store", Connection: "keep-alive" });
+    res.writeHead(200, {
+      "Content-Type": "text/event-stream",
+      "Cache-Control": "no-store",
+      Connection: "keep-alive",
+    });
     res.write(": connected\n\n");
     clients.add(res);
     req.on("close", () => clients.delete(res));

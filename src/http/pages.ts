@@ -43,18 +43,26 @@ export function bodyEtag(body: string | Buffer): string {
 }
 
 /** Renders a route that is not a redirect. */
-export function renderRoute(site: PageSite, route: Exclude<Route, { kind: "redirect" }>, query: URLSearchParams): Page {
+export function renderRoute(
+  site: PageSite,
+  route: Exclude<Route, { kind: "redirect" }>,
+  query: URLSearchParams,
+): Page {
   try {
     if (route.kind === "entry") {
       const name = route.template ?? "entry";
-      const template = site.findTemplate(name, route.entry.category) ?? site.findTemplate("entry", route.entry.category);
+      const template =
+        site.findTemplate(name, route.entry.category) ?? site.findTemplate("entry", route.entry.category);
       if (!template) throw new QuireError("E_TEMPLATE_NOT_FOUND", `no template "${name}" for entries`);
       return ok(site.renderTemplate(template, site.entryContext(route.entry, query)), template.mimeType);
     }
     if (route.kind === "category") {
       const template = site.findTemplate(route.template, route.category);
       if (!template) return renderError(site, 404, route.category, REASONS[404]!);
-      return ok(site.renderTemplate(template, site.categoryContext(route.category, query)), template.mimeType);
+      return ok(
+        site.renderTemplate(template, site.categoryContext(route.category, query)),
+        template.mimeType,
+      );
     }
     return renderError(site, route.status, route.category, REASONS[route.status] ?? "Error");
   } catch (err) {

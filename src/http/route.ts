@@ -59,9 +59,9 @@ export function routeRequest(ctx: RouteContext, rawPath: string, search: string)
   const alias = ctx.index.alias(path);
   if (alias) {
     if (alias.kind === "category") {
-      const meta = ctx.index.db.prepare("SELECT category FROM category_files WHERE file = ?").get(alias.file) as
-        | { category: string }
-        | undefined;
+      const meta = ctx.index.db
+        .prepare("SELECT category FROM category_files WHERE file = ?")
+        .get(alias.file) as { category: string } | undefined;
       if (meta) return { kind: "redirect", location: categoryPath(meta.category) + search, status: 301 };
     } else {
       const entry = ctx.index.entryByFile(alias.file);
@@ -72,7 +72,13 @@ export function routeRequest(ctx: RouteContext, rawPath: string, search: string)
   return notFound(nearest, "no entry, category or template at this path");
 }
 
-function entryRoute(ctx: RouteContext, entry: IndexedEntry, rawPath: string, search: string, mounted: boolean): Route {
+function entryRoute(
+  ctx: RouteContext,
+  entry: IndexedEntry,
+  rawPath: string,
+  search: string,
+  mounted: boolean,
+): Route {
   const status = STATUS_ERRORS[entry.status];
   if (status) return { kind: "error", status, category: entry.category, reason: entry.status, entry };
   if (!isVisible(entry, ctx.now)) return notFound(entry.category, "the entry is not published yet");
@@ -81,7 +87,8 @@ function entryRoute(ctx: RouteContext, entry: IndexedEntry, rawPath: string, sea
     if (location) return { kind: "redirect", location, status: 301 };
   }
   const canonical = entryPath(entry);
-  if (!mounted && rawPath !== canonical) return { kind: "redirect", location: canonical + search, status: 301 };
+  if (!mounted && rawPath !== canonical)
+    return { kind: "redirect", location: canonical + search, status: 301 };
   return { kind: "entry", entry, template: entry.entryTemplate };
 }
 
@@ -94,6 +101,7 @@ export function isVisible(entry: Pick<IndexedEntry, "status" | "date">, now: num
 /** A redirect target safe to put in a Location header: no control characters (header injection), no scheme tricks. */
 export function safeLocation(target: string): string | null {
   const t = target.trim();
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be refused here
   if (t === "" || /[\u0000-\u001f\u007f]/.test(t)) return null;
   if (/^[a-z][a-z0-9+.-]*:/i.test(t) && !/^https?:/i.test(t)) return null;
   try {

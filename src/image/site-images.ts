@@ -79,7 +79,11 @@ function readFileSyncOr(file: string, fallback: string): string {
 }
 
 /** Builds the image engine for a site. */
-export function createImages(options: { site: ImagesSite; env: NodeJS.ProcessEnv; secret: string | undefined }): SiteImages {
+export function createImages(options: {
+  site: ImagesSite;
+  env: NodeJS.ProcessEnv;
+  secret: string | undefined;
+}): SiteImages {
   const { site, env } = options;
   const logger = site.logger;
   const store = createRenditionStore({ env, dataDir: site.paths.dataDir, logger });
@@ -117,7 +121,9 @@ export function createImages(options: { site: ImagesSite; env: NodeJS.ProcessEnv
     hooks,
     async serve(req, res) {
       const name = decodeURIComponent(req.path.slice("/_img/".length));
-      const search = req.originalUrl.includes("?") ? req.originalUrl.slice(req.originalUrl.indexOf("?") + 1) : "";
+      const search = req.originalUrl.includes("?")
+        ? req.originalUrl.slice(req.originalUrl.indexOf("?") + 1)
+        : "";
       const publicUrl = store.publicUrl(name);
       if (publicUrl && (await store.has(name).catch(() => false))) {
         res.redirect(302, publicUrl);
@@ -130,7 +136,8 @@ export function createImages(options: { site: ImagesSite; env: NodeJS.ProcessEnv
         "Cache-Control",
         served.immutable ? "public, max-age=31536000, immutable" : "public, max-age=60",
       );
-      if (served.contentSecurityPolicy) res.setHeader("Content-Security-Policy", served.contentSecurityPolicy);
+      if (served.contentSecurityPolicy)
+        res.setHeader("Content-Security-Policy", served.contentSecurityPolicy);
       if (etagMatches(req.headers["if-none-match"], served.etag)) {
         res.status(304).end();
         return;
@@ -141,7 +148,11 @@ export function createImages(options: { site: ImagesSite; env: NodeJS.ProcessEnv
       const ctx = createImageContext(service, { category, defaults, baseUrl: rt.baseUrl, logger });
       return (path: string) => {
         const tag = (kw: Record<string, unknown>) => {
-          const image = ctx.resolveImage(path, pickImageArgs(kw), typeof kw.title === "string" ? kw.title : null);
+          const image = ctx.resolveImage(
+            path,
+            pickImageArgs(kw),
+            typeof kw.title === "string" ? kw.title : null,
+          );
           return imageTag(image, typeof kw.alt === "string" ? kw.alt : "");
         };
         const value = callableHtml(tag({}), (kw) => rt.safe(tag(kw))) as Record<string, unknown>;

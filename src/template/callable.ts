@@ -37,7 +37,9 @@ export function callableObject<T extends object>(
       // Nunjucks calls values through `.apply`; those come from the function, everything else from the object.
       if (prop === "apply" || prop === "call" || prop === "bind") return Reflect.get(t, prop);
       const v = Reflect.get(value, prop, value);
-      return typeof v === "function" && !(v as unknown as Record<symbol, boolean>)[CALLABLE] ? v.bind(value) : v;
+      return typeof v === "function" && !(v as unknown as Record<symbol, boolean>)[CALLABLE]
+        ? v.bind(value)
+        : v;
     },
     has: (_t, prop) => prop in value,
     apply: (_t, _this, args) => call(keywordArgs(args)),
@@ -49,7 +51,8 @@ export function keywordArgs(args: readonly unknown[]): Record<string, unknown> {
   const last = args[args.length - 1];
   const kwargs: Record<string, unknown> = {};
   if (last && typeof last === "object" && (last as Record<string, unknown>).__keywords) {
-    for (const [k, v] of Object.entries(last as Record<string, unknown>)) if (k !== "__keywords") kwargs[k] = v;
+    for (const [k, v] of Object.entries(last as Record<string, unknown>))
+      if (k !== "__keywords") kwargs[k] = v;
     args = args.slice(0, -1);
   }
   if (args.length > 0) kwargs._positional = args;

@@ -35,7 +35,10 @@ export class TemplateEngine {
       lstripBlocks: true,
     });
     this.env.addFilter("striptags_plain", (s: unknown) => String(s ?? "").replace(/<[^>]*>/g, ""));
-    this.env.addFilter("tojson", (v: unknown) => new nunjucks.runtime.SafeString(JSON.stringify(v ?? null).replace(/</g, "\\u003c")));
+    this.env.addFilter(
+      "tojson",
+      (v: unknown) => new nunjucks.runtime.SafeString(JSON.stringify(v ?? null).replace(/</g, "\\u003c")),
+    );
     this.env.addFilter("xmlescape", (s: unknown) =>
       String(s ?? "")
         .replace(/&/g, "&amp;")
@@ -55,8 +58,15 @@ export class TemplateEngine {
     try {
       return this.env.render(template.name, context);
     } catch (err) {
-      const message = (err as Error).message.replace(/^\(unknown path\)\s*/, "").split("\n").slice(0, 4).join(" ");
-      throw new QuireError("E_TEMPLATE", `template failed: ${message}`, { file: `templates/${template.relative}`, cause: err });
+      const message = (err as Error).message
+        .replace(/^\(unknown path\)\s*/, "")
+        .split("\n")
+        .slice(0, 4)
+        .join(" ");
+      throw new QuireError("E_TEMPLATE", `template failed: ${message}`, {
+        file: `templates/${template.relative}`,
+        cause: err,
+      });
     }
   }
 

@@ -3,7 +3,13 @@ import { readFileSync, existsSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
 import type MarkdownIt from "markdown-it";
 import { parseEntry } from "../content/parse-entry.js";
-import { renderMarkdown, renderHtml, summarize, type RenderContext, type RenderedEntry } from "../markdown/index.js";
+import {
+  renderMarkdown,
+  renderHtml,
+  summarize,
+  type RenderContext,
+  type RenderedEntry,
+} from "../markdown/index.js";
 import type { ContentIndex, IndexedEntry } from "../db/index.js";
 import { entryPath, staticPath, absoluteUrl } from "./urls.js";
 import { QuireError } from "../errors.js";
@@ -81,7 +87,11 @@ export class EntryContent {
       });
     }
     const folder = posix.dirname(entry.file) === "." ? "" : posix.dirname(entry.file);
-    const { record } = parseEntry(bytes, { file: entry.file, category: folder, timeZone: this.deps.timeZone });
+    const { record } = parseEntry(bytes, {
+      file: entry.file,
+      category: folder,
+      timeZone: this.deps.timeZone,
+    });
     const ctx: RenderContext & Record<string, unknown> = {
       resolveLink: (href, kind) => this.resolveLink(entry, href, kind),
       absolute: options.absolute,
@@ -97,7 +107,14 @@ export class EntryContent {
       const body = rewrite(record.body);
       const more = record.more === null ? null : rewrite(record.more);
       const summary = summarize(md, { summary: record.summary, html: body }, ctx);
-      return { body, more, bodyOnly: body, summary, toc: [], footnotes: { count: 0, bodyCount: 0, html: "" } };
+      return {
+        body,
+        more,
+        bodyOnly: body,
+        summary,
+        toc: [],
+        footnotes: { count: 0, bodyCount: 0, html: "" },
+      };
     }
     return renderMarkdown(md, { body: record.body, more: record.more, summary: record.summary }, ctx);
   }
@@ -107,7 +124,8 @@ export class EntryContent {
    * to a file under content/ → `/_file/…`; everything else untouched.
    */
   resolveLink(entry: IndexedEntry, href: string, _kind: "link" | "image"): string | null {
-    if (href === "" || href.startsWith("#") || /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith("//")) return null;
+    if (href === "" || href.startsWith("#") || /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith("//"))
+      return null;
     const [path, suffix] = splitSuffix(href);
     if (path.startsWith("@")) return staticPath(path.slice(1)) + suffix;
     const index = this.deps.index();

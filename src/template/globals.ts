@@ -1,7 +1,14 @@
 /** Template globals (`get_view`, `get_entry`, `static`, `image`) and the `view` object, in Publ's names. */
 import type MarkdownIt from "markdown-it";
 import type { QuireConfig } from "../config/schema.js";
-import { runView, specFromKeywords, specFromQuery, viewLink, type ViewResult, type ViewSpec } from "../view/index.js";
+import {
+  runView,
+  specFromKeywords,
+  specFromQuery,
+  viewLink,
+  type ViewResult,
+  type ViewSpec,
+} from "../view/index.js";
 import { callableHtml, callableObject, keywordArgs } from "./callable.js";
 import type { TemplateRuntime } from "./runtime.js";
 import type { TemplateEntry } from "./objects.js";

@@ -81,7 +81,12 @@ export class TemplateLoader {
           const relative = folder ? `${folder}/${name}${ext}` : `${name}${ext}`;
           const file = join(this.roots[r]!, relative);
           if (isFile(file)) {
-            result = { name: `${r}:${relative}`, file, relative, mimeType: templateMimeType(file, peek(file)) };
+            result = {
+              name: `${r}:${relative}`,
+              file,
+              relative,
+              mimeType: templateMimeType(file, peek(file)),
+            };
             break search;
           }
         }
@@ -101,7 +106,10 @@ export class TemplateLoader {
   fingerprint(): string {
     const h = createHash("sha256");
     this.roots.forEach((root, i) => {
-      for (const rel of listFiles(root)) h.update(`${i}:${rel}\0`).update(readFileSync(join(root, rel))).update("\n");
+      for (const rel of listFiles(root))
+        h.update(`${i}:${rel}\0`)
+          .update(readFileSync(join(root, rel)))
+          .update("\n");
     });
     return h.digest("base64url").slice(0, 16);
   }

@@ -12,9 +12,7 @@ const truthy = (v: unknown) => v === true || v === "true" || v === "True" || v =
 
 /** A link that prints as a path and takes `absolute=true`. */
 function linkValue(rt: TemplateRuntime, path: string): unknown {
-  return callableHtml(escapeAttr(path), (kw) =>
-    truthy(kw.absolute) ? absoluteUrl(rt.baseUrl, path) : path,
-  );
+  return callableHtml(escapeAttr(path), (kw) => (truthy(kw.absolute) ? absoluteUrl(rt.baseUrl, path) : path));
 }
 
 function escapeAttr(s: string): string {
@@ -65,7 +63,9 @@ export class TemplateEntry {
   /** The title with inline Markdown and smart quotes, escaped; `entry.title(markup=false)` for plain text. */
   get title(): unknown {
     const html = renderTitle(this.record.title);
-    return callableHtml(html, (kw) => (kw.markup === false || kw.markup === "false" ? plainText(this.record.title) : html));
+    return callableHtml(html, (kw) =>
+      kw.markup === false || kw.markup === "false" ? plainText(this.record.title) : html,
+    );
   }
 
   get sort_title(): string {
@@ -94,7 +94,10 @@ export class TemplateEntry {
   }
 
   get tags(): TemplateTag[] {
-    return this.rt.index().tags(this.record.file).map((t) => new TemplateTag(t, this.record.category));
+    return this.rt
+      .index()
+      .tags(this.record.file)
+      .map((t) => new TemplateTag(t, this.record.category));
   }
 
   /** The text above the cut; on a page showing only the body, with the notes it refers to. */
@@ -116,7 +119,9 @@ export class TemplateEntry {
   get more(): unknown {
     if (!this.record.hasMore) return null;
     const html = this.rt.content(this.record, false).more ?? "";
-    return callableHtml(html, (kw) => this.rt.safe(this.rt.content(this.record, truthy(kw.absolute)).more ?? ""));
+    return callableHtml(html, (kw) =>
+      this.rt.safe(this.rt.content(this.record, truthy(kw.absolute)).more ?? ""),
+    );
   }
 
   get has_more(): boolean {
@@ -125,7 +130,9 @@ export class TemplateEntry {
 
   get summary(): unknown {
     const html = this.rt.content(this.record, false).summary;
-    return callableHtml(html, (kw) => this.rt.safe(this.rt.content(this.record, truthy(kw.absolute)).summary));
+    return callableHtml(html, (kw) =>
+      this.rt.safe(this.rt.content(this.record, truthy(kw.absolute)).summary),
+    );
   }
 
   /** The table of contents as a nested list, or "" when the entry has no headings. */
@@ -136,7 +143,9 @@ export class TemplateEntry {
 
   /** The next (newer) listed entry in the same category; `entry.next(category="x", recurse=true)`. */
   get next(): unknown {
-    return callableObject(this.rt.neighbour(this.record, "next", {}), (kw) => this.rt.neighbour(this.record, "next", kw));
+    return callableObject(this.rt.neighbour(this.record, "next", {}), (kw) =>
+      this.rt.neighbour(this.record, "next", kw),
+    );
   }
 
   /** The previous (older) listed entry in the same category. */
@@ -208,8 +217,8 @@ export class TemplateCategory {
 
   /** From the root down to this category. */
   get breadcrumb(): TemplateCategory[] {
-    const out: TemplateCategory[] = [];
-    for (let c: TemplateCategory | null = this; c; c = c.parent) out.unshift(c);
+    const out: TemplateCategory[] = [this];
+    for (let c = this.parent; c; c = c.parent) out.unshift(c);
     return out;
   }
 

@@ -68,7 +68,11 @@ export class TemplateRuntime {
   }
 
   /** The next/previous listed entry by date; keyword arguments `category` and `recurse` widen or move the scope. */
-  neighbour(record: IndexedEntry, direction: "next" | "previous", kw: Record<string, unknown>): TemplateEntry | null {
+  neighbour(
+    record: IndexedEntry,
+    direction: "next" | "previous",
+    kw: Record<string, unknown>,
+  ): TemplateEntry | null {
     const category = typeof kw.category === "string" ? kw.category : record.category;
     const recurse = kw.recurse === true || kw.recurse === "true";
     const found = neighbours(this.options.index, record, { category, recurse, now: this.now, direction });

@@ -46,32 +46,58 @@ export class TemplateDate {
     return pattern.replace(TOKENS, (t, literal: string | undefined) => {
       if (literal !== undefined) return literal;
       switch (t) {
-        case "YYYY": return String(d.getUTCFullYear());
-        case "YY": return pad(d.getUTCFullYear() % 100);
-        case "MMMM": return MONTHS[d.getUTCMonth()]!;
-        case "MMM": return MONTHS[d.getUTCMonth()]!.slice(0, 3);
-        case "MM": return pad(d.getUTCMonth() + 1);
-        case "M": return String(d.getUTCMonth() + 1);
-        case "DD": return pad(day);
-        case "Do": return `${day}${ordinal(day)}`;
-        case "D": return String(day);
-        case "dddd": return DAYS[d.getUTCDay()]!;
-        case "ddd": return DAYS[d.getUTCDay()]!.slice(0, 3);
-        case "d": return String(d.getUTCDay());
-        case "HH": return pad(h24);
-        case "H": return String(h24);
-        case "hh": return pad(h12);
-        case "h": return String(h12);
-        case "mm": return pad(d.getUTCMinutes());
-        case "m": return String(d.getUTCMinutes());
-        case "ss": return pad(d.getUTCSeconds());
-        case "s": return String(d.getUTCSeconds());
-        case "A": return h24 < 12 ? "AM" : "PM";
-        case "a": return h24 < 12 ? "am" : "pm";
-        case "ZZ": return `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-        case "Z": return `${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`;
-        case "X": return String(Math.floor(this.ms / 1000));
-        default: return t;
+        case "YYYY":
+          return String(d.getUTCFullYear());
+        case "YY":
+          return pad(d.getUTCFullYear() % 100);
+        case "MMMM":
+          return MONTHS[d.getUTCMonth()]!;
+        case "MMM":
+          return MONTHS[d.getUTCMonth()]!.slice(0, 3);
+        case "MM":
+          return pad(d.getUTCMonth() + 1);
+        case "M":
+          return String(d.getUTCMonth() + 1);
+        case "DD":
+          return pad(day);
+        case "Do":
+          return `${day}${ordinal(day)}`;
+        case "D":
+          return String(day);
+        case "dddd":
+          return DAYS[d.getUTCDay()]!;
+        case "ddd":
+          return DAYS[d.getUTCDay()]!.slice(0, 3);
+        case "d":
+          return String(d.getUTCDay());
+        case "HH":
+          return pad(h24);
+        case "H":
+          return String(h24);
+        case "hh":
+          return pad(h12);
+        case "h":
+          return String(h12);
+        case "mm":
+          return pad(d.getUTCMinutes());
+        case "m":
+          return String(d.getUTCMinutes());
+        case "ss":
+          return pad(d.getUTCSeconds());
+        case "s":
+          return String(d.getUTCSeconds());
+        case "A":
+          return h24 < 12 ? "AM" : "PM";
+        case "a":
+          return h24 < 12 ? "am" : "pm";
+        case "ZZ":
+          return `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+        case "Z":
+          return `${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`;
+        case "X":
+          return String(Math.floor(this.ms / 1000));
+        default:
+          return t;
       }
     });
   }

@@ -8,7 +8,8 @@ export function categoryPath(category: string): string {
 
 /** The canonical path of an entry: `Path-Canonical` if set, else `/<category>/<id>-<slug>`. */
 export function entryPath(entry: Pick<IndexedEntry, "id" | "slug" | "category" | "pathCanonical">): string {
-  if (entry.pathCanonical) return entry.pathCanonical.startsWith("/") ? entry.pathCanonical : `/${entry.pathCanonical}`;
+  if (entry.pathCanonical)
+    return entry.pathCanonical.startsWith("/") ? entry.pathCanonical : `/${entry.pathCanonical}`;
   const tail = entry.slug ? `${entry.id}-${encodeURIComponent(entry.slug)}` : String(entry.id);
   return entry.category === "" ? `/${tail}` : `/${encodeSegments(entry.category)}/${tail}`;
 }

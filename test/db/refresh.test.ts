@@ -1,7 +1,14 @@
 import { describe, it, expect, afterEach } from "vitest";
 import { writeFileSync, utimesSync, rmSync, renameSync, readFileSync, symlinkSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { openIndex, refreshIndex, ContentIndex, SCHEMA_VERSION, setMeta, type Db } from "../../src/db/index.js";
+import {
+  openIndex,
+  refreshIndex,
+  ContentIndex,
+  SCHEMA_VERSION,
+  setMeta,
+  type Db,
+} from "../../src/db/index.js";
 import { derivedEntryId } from "../../src/content/entry-id.js";
 import { makeSite, writeFiles, copySite, checksums, removeSite } from "../helpers/site-fixture.js";
 
@@ -21,14 +28,19 @@ function site(files: Record<string, string | Buffer>): string {
 function index(root: string, path = ":memory:") {
   const { db } = openIndex({ path });
   dbs.push(db);
-  const run = (writeBack = false) => refreshIndex({ db, contentDir: join(root, "content"), timeZone: "UTC", writeBack });
+  const run = (writeBack = false) =>
+    refreshIndex({ db, contentDir: join(root, "content"), timeZone: "UTC", writeBack });
   return { db, run, q: new ContentIndex(db) };
 }
 
-const entry = (title: string, extra = "") => `Title: ${title}\nDate: 2024-05-01 12:00:00+00:00\n${extra}\nBody of ${title}.\n`;
+const entry = (title: string, extra = "") =>
+  `Title: ${title}\nDate: 2024-05-01 12:00:00+00:00\n${extra}\nBody of ${title}.\n`;
 
 function idsOf(db: Db): Record<string, number> {
-  const rows = db.prepare("SELECT file, id FROM entries ORDER BY file").all() as { file: string; id: number }[];
+  const rows = db.prepare("SELECT file, id FROM entries ORDER BY file").all() as {
+    file: string;
+    id: number;
+  }[];
   return Object.fromEntries(rows.map((r) => [r.file, r.id]));
 }
 
@@ -163,12 +175,21 @@ describe("the index file", () => {
 describe("bad input: reported by file, skipped, everything else indexed, nothing written", () => {
   it("handles the whole list in one site", () => {
     const bomb = ["---", "a: &a [x,x,x,x,x,x,x,x,x]"]
-      .concat(["b", "c", "d", "e", "f", "g", "h", "i"].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${i === 0 ? "a" : "abcdefgh"[i - 1]}`).join(",")}]`))
+      .concat(
+        ["b", "c", "d", "e", "f", "g", "h", "i"].map(
+          (k, i) =>
+            `${k}: &${k} [${Array(9)
+              .fill(`*${i === 0 ? "a" : "abcdefgh"[i - 1]}`)
+              .join(",")}]`,
+        ),
+      )
       .concat(["---", "body"])
       .join("\n");
     const root = site({
       "content/good.md": entry("Good"),
-      "content/bad/invalid-utf8.md": Buffer.from([0x54, 0x69, 0x74, 0x6c, 0x65, 0x3a, 0x20, 0xff, 0xfe, 0x0a, 0x0a, 0x78]),
+      "content/bad/invalid-utf8.md": Buffer.from([
+        0x54, 0x69, 0x74, 0x6c, 0x65, 0x3a, 0x20, 0xff, 0xfe, 0x0a, 0x0a, 0x78,
+      ]),
       "content/bad/binary.md": Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 1, 2, 3]),
       "content/bad/unterminated.md": "---\ntitle: x\nno end\n",
       "content/bad/js.md": "---js\n{ title: (globalThis.__quirePwned = true, 'x') }\n---\nbody\n",
@@ -197,8 +218,11 @@ describe("bad input: reported by file, skipped, everything else indexed, nothing
     expect(q.entryByFile("good.md")!.title).toBe("Good");
     // Write-back was on: only the good file (which lacked Entry-ID and UUID) changed; no file with a problem was touched.
     const after = checksums(join(root, "content"));
-    for (const [file, sum] of Object.entries(before)) if (file !== "good.md") expect(after[file], file).toBe(sum);
-    expect(readFileSync(join(root, "content/good.md"), "utf8")).toMatch(/^Title: Good\nDate: .*\nEntry-ID: \d{7}\nUUID: [0-9a-f-]{36}\n\nBody of Good\.\n$/);
+    for (const [file, sum] of Object.entries(before))
+      if (file !== "good.md") expect(after[file], file).toBe(sum);
+    expect(readFileSync(join(root, "content/good.md"), "utf8")).toMatch(
+      /^Title: Good\nDate: .*\nEntry-ID: \d{7}\nUUID: [0-9a-f-]{36}\n\nBody of Good\.\n$/,
+    );
   });
 
   it("reports an unreadable file and picks it up once it is readable again", () => {

@@ -1,5 +1,14 @@
 /** Builds throwaway sites in a temp folder for tests: write files, copy, list checksums. */
-import { mkdtempSync, mkdirSync, writeFileSync, readdirSync, readFileSync, statSync, cpSync, rmSync } from "node:fs";
+import {
+  mkdtempSync,
+  mkdirSync,
+  writeFileSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  cpSync,
+  rmSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname, relative } from "node:path";
 import { createHash } from "node:crypto";
@@ -24,7 +33,11 @@ export function writeFiles(root: string, files: Record<string, string | Buffer>)
 /** A copy of a folder (new inodes and mtimes, same bytes). */
 export function copySite(root: string): string {
   const copy = mkdtempSync(join(tmpdir(), "quire-copy-"));
-  cpSync(root, copy, { recursive: true, preserveTimestamps: false, filter: (src) => !src.includes(`${"/"}.quire`) });
+  cpSync(root, copy, {
+    recursive: true,
+    preserveTimestamps: false,
+    filter: (src) => !src.includes(`${"/"}.quire`),
+  });
   return copy;
 }
 
@@ -35,7 +48,8 @@ export function checksums(root: string): Record<string, string> {
     for (const d of readdirSync(dir, { withFileTypes: true })) {
       const abs = join(dir, d.name);
       if (d.isDirectory()) walk(abs);
-      else if (d.isFile()) out[relative(root, abs)] = createHash("sha256").update(readFileSync(abs)).digest("hex");
+      else if (d.isFile())
+        out[relative(root, abs)] = createHash("sha256").update(readFileSync(abs)).digest("hex");
     }
   };
   walk(root);

@@ -18,11 +18,22 @@ const files: Record<string, string> = {
   "templates/404.html": "themed 404: {{ error.message }}",
   "templates/error.html": "themed error {{ error.code }}",
   "static/hello.txt": "hello static\n",
-  "content/blog/a.md": post(101, "First post", "2023-01-10 10:00:00+00:00", "Path-Alias: /old/first.php\nTag: Travel\n"),
+  "content/blog/a.md": post(
+    101,
+    "First post",
+    "2023-01-10 10:00:00+00:00",
+    "Path-Alias: /old/first.php\nTag: Travel\n",
+  ),
   "content/blog/b.md": post(102, "Second post", "2023-02-10 10:00:00+00:00", "Tag: travel\nTag: Food\n"),
   "content/blog/c.md": post(103, "Third post", "2023-06-10 10:00:00+00:00", "Tag: Food\n"),
   "content/blog/d.md": post(104, "Fourth post", "2023-07-10 10:00:00+00:00"),
-  "content/blog/e.md": post(105, "Fifth post", "2023-08-10 10:00:00+00:00", "", "Above\n\n.....\n\nBelow the cut"),
+  "content/blog/e.md": post(
+    105,
+    "Fifth post",
+    "2023-08-10 10:00:00+00:00",
+    "",
+    "Above\n\n.....\n\nBelow the cut",
+  ),
   "content/blog/f.md": post(106, "Café déjà vu!", "2023-09-10 10:00:00+00:00"),
   "content/blog/g.md": post(107, "Seventh post", "2023-10-10 10:00:00+00:00"),
   "content/blog/draft.md": post(201, "Draft", "2023-03-01", "Status: DRAFT\n"),
@@ -30,9 +41,19 @@ const files: Record<string, string> = {
   "content/blog/illegal.md": post(203, "Illegal", "2023-03-01", "Status: ILLEGAL\n"),
   "content/blog/teapot.md": post(204, "Teapot", "2023-03-01", "Status: TEAPOT\n"),
   "content/blog/hidden.md": post(205, "Hidden", "2023-03-01", "Status: HIDDEN\n"),
-  "content/blog/elsewhere.md": post(206, "Elsewhere", "2023-03-01", "Redirect-To: https://example.org/x\nStatus: HIDDEN\n"),
+  "content/blog/elsewhere.md": post(
+    206,
+    "Elsewhere",
+    "2023-03-01",
+    "Redirect-To: https://example.org/x\nStatus: HIDDEN\n",
+  ),
   "content/blog/future.md": post(207, "Future", "2099-01-01"),
-  "content/blog/evil.md": post(208, "Evil", "2023-03-01", "Redirect-To: /ok\r\nX-Injected: 1\nStatus: HIDDEN\n"),
+  "content/blog/evil.md": post(
+    208,
+    "Evil",
+    "2023-03-01",
+    "Redirect-To: /ok\r\nX-Injected: 1\nStatus: HIDDEN\n",
+  ),
   "content/notes/n.md": post(301, "A note", "2023-04-01"),
 };
 
@@ -150,7 +171,8 @@ describe("views in URLs", () => {
     // The page before is the first page, which has no anchor.
     expect(before).toMatch(/^\[104\]\[103\]\[102\]\|prev=\/blog\/\|next=\/blog\/\?id=101/);
     const more: Record<string, string> = {};
-    for (let i = 0; i < 5; i++) more[`content/blog/new-${i}.md`] = post(400 + i, `New ${i}`, `2024-0${i + 1}-01 10:00:00+00:00`);
+    for (let i = 0; i < 5; i++)
+      more[`content/blog/new-${i}.md`] = post(400 + i, `New ${i}`, `2024-0${i + 1}-01 10:00:00+00:00`);
     writeFiles(root, more);
     await t.site.refresh();
     const after = (await text("/blog/?id=104")).body;
@@ -185,7 +207,9 @@ describe("static files and conditional GET", () => {
     const etag = first.headers.get("etag")!;
     expect(etag).toBeTruthy();
     // fetch adds `Cache-Control: no-cache` to conditional requests unless one is given; browsers revalidate like this.
-    const second = await t.get("/static/hello.txt", { headers: { "If-None-Match": etag, "Cache-Control": "max-age=0" } });
+    const second = await t.get("/static/hello.txt", {
+      headers: { "If-None-Match": etag, "Cache-Control": "max-age=0" },
+    });
     expect(second.status).toBe(304);
   });
 
