@@ -96,6 +96,16 @@ export function toEntry(r: EntryRow): IndexedEntry {
   };
 }
 
+function remember<T>(store: Map<string, unknown>, key: string, compute: () => T): T {
+  if (store.has(key)) return store.get(key) as T;
+  const value = compute();
+  store.set(key, value);
+  return value;
+}
+
+/** Most memoised query results kept before the memo starts over. */
+const MEMO_LIMIT = 5000;
+
 /** Statuses that are listed on index pages and in feeds (SCHEDULED only once its date has passed). */
 export const LISTED_STATUSES: readonly EntryStatus[] = ["PUBLISHED", "SCHEDULED"];
 
@@ -152,12 +162,18 @@ export class ContentIndex {
 
   /** An entry's visible tags (display names, in file order). */
   tags(file: string, includeHidden = false): string[] {
-    const rows = this.tagsOf.all(file) as { tag_name: string; hidden: number }[];
-    return rows.filter((r) => includeHidden || r.hidden === 0).map((r) => r.tag_name);
+    return this.memoStatic(`tags\0${file}\0${includeHidden}`, () => {
+      const rows = this.tagsOf.all(file) as { tag_name: string; hidden: number }[];
+      return rows.filter((r) => includeHidden || r.hidden === 0).map((r) => r.tag_name);
+    });
   }
 
   /** A category's `.cat` metadata, or null when the folder has none. */
   categoryMeta(path: string): IndexedCategory | null {
+    return this.memoStatic(`cat\0${path}`, () => this.loadCategoryMeta(path));
+  }
+
+  private loadCategoryMeta(path: string): IndexedCategory | null {
     const r = this.categoryFile.get(path) as
       | {
           category: string;
@@ -182,11 +198,33 @@ export class ContentIndex {
   }
 
   private categoryList: string[] | undefined;
+  private readonly memoStore = new Map<string, unknown>();
+  private readonly staticStore = new Map<string, unknown>();
+  private memoUntil = Number.POSITIVE_INFINITY;
 
   /** Forgets memoised answers; call after a refresh changed the index. */
   invalidate(): void {
     this.categoryList = undefined;
     this.generationValue = undefined;
+    this.memoStore.clear();
+    this.staticStore.clear();
+    this.memoUntil = Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Memoises a query result until the index changes or the next scheduled entry goes live, whichever is first:
+   * listings only change then. Bounded, so endless distinct queries (e.g. `?tag=` combinations) cannot grow it.
+   */
+  memo<T>(key: string, now: number, compute: () => T): T {
+    if (now >= this.memoUntil || this.memoStore.size >= MEMO_LIMIT) this.memoStore.clear();
+    if (this.memoStore.size === 0) this.memoUntil = this.nextScheduledAt(now) ?? Number.POSITIVE_INFINITY;
+    return remember(this.memoStore, key, compute);
+  }
+
+  /** Memoises a result that depends only on the indexed content (not on the clock). */
+  memoStatic<T>(key: string, compute: () => T): T {
+    if (this.staticStore.size >= MEMO_LIMIT) this.staticStore.clear();
+    return remember(this.staticStore, key, compute);
   }
 
   /** Every category path that has entries or a `.cat` file, plus their ancestors; always includes the root `""`. */

@@ -75,7 +75,9 @@ export class TemplateRuntime {
   ): TemplateEntry | null {
     const category = typeof kw.category === "string" ? kw.category : record.category;
     const recurse = kw.recurse === true || kw.recurse === "true";
-    const found = neighbours(this.options.index, record, { category, recurse, now: this.now, direction });
+    const index = this.options.index;
+    const key = `nb\0${record.id}\0${direction}\0${category}\0${recurse}`;
+    const found = index.memo(key, this.now, () => neighbours(index, record, { category, recurse, now: this.now, direction }));
     return found ? this.entry(found) : null;
   }
 }
