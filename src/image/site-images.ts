@@ -10,14 +10,12 @@ import type { IndexedEntry } from "../db/index.js";
 import type { MarkdownPlugin } from "../markdown/index.js";
 import type { ImageHooks } from "../template/entry-content.js";
 import type { TemplateRuntime } from "../template/runtime.js";
-import { callableHtml } from "../template/callable.js";
 import { entryPath, absoluteUrl } from "../template/urls.js";
 import { createRenditionStore, type RenditionStore } from "../store/index.js";
 import { RenditionService } from "./rendition-service.js";
-import { createImageContext, imageTag } from "./render-context.js";
+import { createImageContext } from "./render-context.js";
+import { templateImage } from "./template-image.js";
 import { imageSyntaxPlugin } from "./markdown-plugin.js";
-import { pickImageArgs } from "./image-args.js";
-import { cssBackground } from "./html-renderer.js";
 import { etagMatches } from "../cache/index.js";
 
 /** What the site needs from the image engine. */
@@ -145,36 +143,17 @@ export function createImages(options: {
       res.status(200).end(req.method === "HEAD" ? undefined : served.body);
     },
     templateImage(rt, category) {
-      const ctx = createImageContext(service, { category, defaults, baseUrl: rt.baseUrl, logger });
-      return (path: string) => {
-        const tag = (kw: Record<string, unknown>) => {
-          const image = ctx.resolveImage(
-            path,
-            pickImageArgs(kw),
-            typeof kw.title === "string" ? kw.title : null,
-          );
-          return imageTag(image, typeof kw.alt === "string" ? kw.alt : "");
-        };
-        const value = callableHtml(tag({}), (kw) => rt.safe(tag(kw))) as Record<string, unknown>;
-        value.get_img_tag = (...args: unknown[]) => rt.safe(tag(lastKw(args)));
-        value.get_rendition = (...args: unknown[]) => {
-          const image = ctx.resolveImage(path, pickImageArgs(lastKw(args)));
-          return image.kind === "rendition" ? image.plan.x1.url : image.kind === "url" ? image.url : "";
-        };
-        value.get_css_background = (...args: unknown[]) => {
-          const image = ctx.resolveImage(path, pickImageArgs(lastKw(args)));
-          return image.kind === "error" ? "" : cssBackground(image);
-        };
-        return value;
-      };
+      // As in Publ: `image(path)(width=320)` is a URL; `.get_img_tag(...)` is markup.
+      return templateImage(service, {
+        category,
+        defaults,
+        baseUrl: rt.baseUrl,
+        logger,
+        markSafe: (html) => rt.safe(html),
+      });
     },
     async close() {
       // Stores hold no resources that outlive the process.
     },
   };
-}
-
-function lastKw(args: unknown[]): Record<string, unknown> {
-  const last = args[args.length - 1];
-  return last && typeof last === "object" ? (last as Record<string, unknown>) : {};
 }

@@ -1,0 +1,133 @@
+/** The image work, with sharp: probing a source's real format and size, and turning a recipe into encoded bytes. */
+import type sharp from "sharp";
+import type { Sharp } from "sharp";
+import { QuireError } from "../errors.js";
+import { loadSharp } from "./decoders.js";
+import { looksLikeSvg, svgSize, type HeaderInfo } from "./header-probe.js";
+import { contentTypeFor, extensionFor } from "./naming.js";
+import { DEFAULT_LIMITS, type PixelRecipe, type Recipe, type RecipeLimits } from "./recipe.js";
+
+/** Encoded rendition bytes and what they are. */
+export interface GeneratedRendition {
+  body: Buffer;
+  contentType: string;
+  width: number;
+  height: number;
+}
+
+/** Format, oriented size and frame count as libvips reads them (header only: nothing is decoded). */
+export async function probeImage(
+  bytes: Buffer,
+  limits: RecipeLimits = DEFAULT_LIMITS,
+  label = "image",
+): Promise<HeaderInfo> {
+  if (looksLikeSvg(bytes)) return { format: "svg", ...svgSize(bytes.toString("utf8", 0, 4096)), pages: 1 };
+  const sharp = loadSharp();
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(bytes, { limitInputPixels: limits.maxInputPixels }).metadata();
+  } catch (err) {
+    throw imageError(err, label);
+  }
+  const format = meta.format === "heif" ? (meta.compression === "av1" ? "avif" : null) : meta.format;
+  if (format !== "jpeg" && format !== "png" && format !== "webp" && format !== "gif" && format !== "avif") {
+    throw new QuireError("E_IMAGE_DECODE", `${label}: ${String(meta.format)} images are not supported`);
+  }
+  const width = meta.autoOrient?.width ?? meta.width;
+  const height = meta.autoOrient?.height ?? meta.height;
+  if (!(width > 0 && height > 0)) throw new QuireError("E_IMAGE_DECODE", `${label}: the image has no size`);
+  return { format, width, height, pages: meta.pages ?? 1 };
+}
+
+/** Decode, orient, cut, scale, flatten and encode; metadata (EXIF, GPS, ICC) is never copied to the output. */
+export async function generateRendition(
+  sourceBytes: Buffer,
+  recipe: Recipe,
+  limits: RecipeLimits = DEFAULT_LIMITS,
+  label = "image",
+): Promise<GeneratedRendition> {
+  if (recipe.kind === "passthrough") {
+    return {
+      body: sourceBytes,
+      contentType: contentTypeFor(`x.svg`),
+      width: recipe.width,
+      height: recipe.height,
+    };
+  }
+  const sharp = loadSharp();
+  let image: Sharp;
+  try {
+    image = sharp(sourceBytes, {
+      limitInputPixels: limits.maxInputPixels,
+      animated: recipe.animated,
+      // Orientation is meaningless for a frame strip; for still images sizes are planned on the oriented picture.
+      autoOrient: !recipe.animated,
+      failOn: "error",
+    });
+    applyRecipe(image, recipe);
+  } catch (err) {
+    throw imageError(err, label);
+  }
+  try {
+    const body = await image.toBuffer();
+    return { body, contentType: contentTypeFor(`x.${extensionFor(recipe.format)}`), ...sizeOf(recipe) };
+  } catch (err) {
+    throw imageError(err, label);
+  }
+}
+
+function applyRecipe(image: Sharp, recipe: PixelRecipe): void {
+  const g = recipe.geometry;
+  if (g.region) image.extract(g.region);
+  // An unchanged size skips resampling, so "format only" renditions keep every pixel.
+  image.resize(g.width, g.height, { fit: "fill", kernel: recipe.kernel as keyof sharp.KernelEnum });
+  if (recipe.background) image.flatten({ background: recipe.background });
+  const quality = recipe.quality ?? undefined;
+  switch (recipe.format) {
+    case "jpeg":
+      image.jpeg({ quality });
+      break;
+    case "png":
+      image.png(recipe.quantize ? { palette: true, colours: recipe.quantize } : {});
+      break;
+    case "webp":
+      image.webp({ quality, lossless: recipe.lossless });
+      break;
+    case "avif":
+      image.avif({ quality, lossless: recipe.lossless });
+      break;
+    case "gif":
+      image.gif(recipe.quantize ? { colours: recipe.quantize } : {});
+      break;
+  }
+}
+
+function sizeOf(recipe: PixelRecipe): { width: number; height: number } {
+  return { width: recipe.geometry.width, height: recipe.geometry.height };
+}
+
+/** A sharp/libvips failure as a QuireError: too many pixels, a bad colour, or an undecodable source. */
+export function imageError(err: unknown, label: string): QuireError {
+  if (err instanceof QuireError) return err;
+  const message = err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err);
+  if (/pixel limit/i.test(message)) {
+    return new QuireError("E_IMAGE_TOO_LARGE", `${label}: the image has more pixels than the limit allows`, {
+      cause: err,
+    });
+  }
+  if (/parse colou?r/i.test(message)) {
+    return new QuireError("E_IMAGE_SPEC", `${label}: ${message}`, { field: "background", cause: err });
+  }
+  return new QuireError("E_IMAGE_DECODE", `${label}: the image cannot be decoded (${message})`, {
+    cause: err,
+  });
+}
+
+/** Throws E_IMAGE_SPEC when sharp cannot read a background colour, without touching any image. */
+export function checkColour(colour: string): void {
+  try {
+    loadSharp()().flatten({ background: colour });
+  } catch (err) {
+    throw imageError(err, `background ${JSON.stringify(colour)}`);
+  }
+}
