@@ -1,4 +1,5 @@
 /** The composition root: builds a site's index, templates, Markdown, renditions and page cache from config and environment. */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import type { Request, Response } from "express";
@@ -90,6 +91,9 @@ export class Site implements PageSite {
   private readonly writeBack: boolean;
   private readonly watch: boolean;
   private firstIndex: Promise<RefreshSummary> | undefined;
+  private cleanupTimer: NodeJS.Timeout | undefined;
+  /** Digest of the settings pages are rendered with besides content and templates (part of every cache key). */
+  private readonly renderSettings: string;
 
   constructor(options: SiteOptions = {}) {
     const env = options.env ?? process.env;
@@ -102,6 +106,11 @@ export class Site implements PageSite {
     for (const p of [...this.loaded.configErrors, ...this.loaded.configUnknown])
       this.logger.warn(p.describe());
     this.baseUrl = infra.baseUrl ?? this.config.site.base_url;
+    // Pages embed the site settings and absolute URLs: processes that render them differently must not share pages.
+    this.renderSettings = createHash("sha256")
+      .update(JSON.stringify([this.config.site, this.config.view, this.config.images, this.baseUrl]))
+      .digest("base64url")
+      .slice(0, 12);
     this.now = options.now ?? Date.now;
     this.writeBack = options.writeBack ?? this.config.content.write_back ?? this.dev;
     this.watch = options.watch ?? this.config.content.watch ?? this.dev;
@@ -166,6 +175,7 @@ export class Site implements PageSite {
       );
       for (const p of summary.problems) this.logger.warn({ code: p.code, file: p.file }, p.describe());
       if (this.watch) this.startWatching();
+      this.scheduleRenditionCleanup();
       return summary;
     });
     return this.firstIndex;
@@ -210,6 +220,24 @@ export class Site implements PageSite {
       },
       onError: (err) => this.logger.warn({ err }, "watcher error"),
     });
+  }
+
+  /** Removes renditions nobody requested for `images.cache_age_days`, now and then once a day. */
+  private scheduleRenditionCleanup(): void {
+    const clean = () => {
+      this.images.store
+        .cleanup(this.config.images.cache_age_days)
+        .then((removed) => {
+          if (removed > 0)
+            this.logger.info(
+              { removed },
+              `removed ${removed} renditions unused for ${this.config.images.cache_age_days} days`,
+            );
+        })
+        .catch((err) => this.logger.warn({ err }, "rendition cleanup failed"));
+    };
+    setTimeout(clean, 60_000).unref();
+    this.cleanupTimer = setInterval(clean, 24 * 3600_000).unref();
   }
 
   /** Registers a callback for content or template changes (live reload). */
@@ -310,7 +338,7 @@ export class Site implements PageSite {
     if (url.length > 8192) return null;
     return pageCacheKey({
       generation: this.contentIndex.generation,
-      templatesFingerprint: this.engine.fingerprint(),
+      templatesFingerprint: `${this.engine.fingerprint()}.${this.renderSettings}`,
       method: req.method ?? "GET",
       path: q < 0 ? url : url.slice(0, q),
       query: q < 0 ? "" : url.slice(q + 1),
@@ -361,6 +389,7 @@ export class Site implements PageSite {
 
   /** Stops the watcher, the indexing thread, caches and stores. */
   async close(): Promise<void> {
+    if (this.cleanupTimer) clearInterval(this.cleanupTimer);
     await this.watcher?.close();
     await this.indexer.close();
     await this.pageCache?.close();

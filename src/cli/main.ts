@@ -3,6 +3,8 @@ import { formatErrorChain, isQuireError } from "../errors.js";
 import { indexCommand, checkCommand, fixCommand } from "./index-command.js";
 import { processOutput, type Output } from "./output.js";
 import { serveCommand } from "./serve-command.js";
+import { renditionsCommand } from "./renditions-command.js";
+import { buildCommand } from "./build-command.js";
 
 type Command = (argv: string[], out: Output) => number | Promise<number>;
 
@@ -13,9 +15,17 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
     help: "report every problem in content/ and quire.toml; exit 1 if any (--json)",
   },
   fix: { run: fixCommand, help: "stamp missing Entry-ID, UUID and Date into entry files" },
+  renditions: {
+    run: renditionsCommand,
+    help: "generate every image rendition the content uses, e.g. as a deploy step (--json)",
+  },
   serve: {
     run: serveCommand,
     help: "serve the site (--port N, --dev for watcher, write-back and live reload)",
+  },
+  build: {
+    run: buildCommand,
+    help: "export the site as static files (--out DIR, default <site>/dist; --base-url URL)",
   },
 };
 

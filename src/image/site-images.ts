@@ -15,6 +15,8 @@ import { createRenditionStore, type RenditionStore } from "../store/index.js";
 import { RenditionService } from "./rendition-service.js";
 import { createImageContext } from "./render-context.js";
 import { templateImage } from "./template-image.js";
+import { RENDITION_NAME } from "./naming.js";
+import { QuireError } from "../errors.js";
 import { imageSyntaxPlugin } from "./markdown-plugin.js";
 import { etagMatches } from "../cache/index.js";
 
@@ -122,6 +124,8 @@ export function createImages(options: {
       const search = req.originalUrl.includes("?")
         ? req.originalUrl.slice(req.originalUrl.indexOf("?") + 1)
         : "";
+      // Refuse anything that is not a rendition name before any store sees it (no path can be smuggled in).
+      if (!RENDITION_NAME.test(name)) throw new QuireError("E_IMAGE_SIGNATURE", "not a rendition URL");
       const publicUrl = store.publicUrl(name);
       if (publicUrl && (await store.has(name).catch(() => false))) {
         res.redirect(302, publicUrl);
