@@ -251,6 +251,10 @@ export class ContentIndex {
 
   /** Tags of entries listed in a category (and its subcategories when recurse), with counts. */
   tagCounts(category: string, recurse: boolean, now: number): TagInfo[] {
+    return this.memo(`tagcounts\0${category}\0${recurse}`, now, () => this.loadTagCounts(category, recurse, now));
+  }
+
+  private loadTagCounts(category: string, recurse: boolean, now: number): TagInfo[] {
     const rows = this.db
       .prepare(
         `SELECT t.tag_key AS key, min(t.tag_name) AS name, count(*) AS count FROM entry_tags t JOIN entries e ON e.file = t.file

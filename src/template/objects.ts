@@ -38,10 +38,17 @@ export class TemplateTag {
 export class TemplateEntry {
   private readonly rt: TemplateRuntime;
   readonly record: IndexedEntry;
+  // Templates read `entry.title`, `entry.link` … several times per page; build each value once.
+  private readonly values = new Map<string, unknown>();
 
   constructor(rt: TemplateRuntime, record: IndexedEntry) {
     this.rt = rt;
     this.record = record;
+  }
+
+  private once(key: string, make: () => unknown): unknown {
+    if (!this.values.has(key)) this.values.set(key, make());
+    return this.values.get(key);
   }
 
   get id(): number {
@@ -62,10 +69,12 @@ export class TemplateEntry {
 
   /** The title with inline Markdown and smart quotes, escaped; `entry.title(markup=false)` for plain text. */
   get title(): unknown {
-    const html = renderTitle(this.record.title);
-    return callableHtml(html, (kw) =>
-      kw.markup === false || kw.markup === "false" ? plainText(this.record.title) : html,
-    );
+    return this.once("title", () => {
+      const html = renderTitle(this.record.title);
+      return callableHtml(html, (kw) =>
+        kw.markup === false || kw.markup === "false" ? plainText(this.record.title) : html,
+      );
+    });
   }
 
   get sort_title(): string {
@@ -82,11 +91,15 @@ export class TemplateEntry {
 
   /** The canonical path; `entry.link(absolute=true)` for a full URL. A `Redirect-To` entry links to its target. */
   get link(): unknown {
-    return linkValue(this.rt, this.record.redirectTo ?? entryPath(this.record));
+    return this.once("link", () => {
+      return linkValue(this.rt, this.record.redirectTo ?? entryPath(this.record));
+    });
   }
 
   get permalink(): unknown {
-    return linkValue(this.rt, entryPath(this.record));
+    return this.once("permalink", () => {
+      return linkValue(this.rt, entryPath(this.record));
+    });
   }
 
   get category(): TemplateCategory {
@@ -102,11 +115,13 @@ export class TemplateEntry {
 
   /** The text above the cut; on a page showing only the body, with the notes it refers to. */
   get body(): unknown {
-    const r = this.rt.content(this.record, false);
-    const html = this.record.hasMore ? r.bodyOnly : r.body;
-    return callableHtml(html, (kw) => {
-      const rr = this.rt.content(this.record, truthy(kw.absolute));
-      return this.rt.safe(this.record.hasMore && !truthy(kw.with_more) ? rr.bodyOnly : rr.body);
+    return this.once("body", () => {
+      const r = this.rt.content(this.record, false);
+      const html = this.record.hasMore ? r.bodyOnly : r.body;
+      return callableHtml(html, (kw) => {
+        const rr = this.rt.content(this.record, truthy(kw.absolute));
+        return this.rt.safe(this.record.hasMore && !truthy(kw.with_more) ? rr.bodyOnly : rr.body);
+      });
     });
   }
 
@@ -117,11 +132,13 @@ export class TemplateEntry {
 
   /** The text below the cut, or null when the entry has none. */
   get more(): unknown {
-    if (!this.record.hasMore) return null;
-    const html = this.rt.content(this.record, false).more ?? "";
-    return callableHtml(html, (kw) =>
-      this.rt.safe(this.rt.content(this.record, truthy(kw.absolute)).more ?? ""),
-    );
+    return this.once("more", () => {
+      if (!this.record.hasMore) return null;
+      const html = this.rt.content(this.record, false).more ?? "";
+      return callableHtml(html, (kw) =>
+        this.rt.safe(this.rt.content(this.record, truthy(kw.absolute)).more ?? ""),
+      );
+    });
   }
 
   get has_more(): boolean {
@@ -129,30 +146,38 @@ export class TemplateEntry {
   }
 
   get summary(): unknown {
-    const html = this.rt.content(this.record, false).summary;
-    return callableHtml(html, (kw) =>
-      this.rt.safe(this.rt.content(this.record, truthy(kw.absolute)).summary),
-    );
+    return this.once("summary", () => {
+      const html = this.rt.content(this.record, false).summary;
+      return callableHtml(html, (kw) =>
+        this.rt.safe(this.rt.content(this.record, truthy(kw.absolute)).summary),
+      );
+    });
   }
 
   /** The table of contents as a nested list, or "" when the entry has no headings. */
   get toc(): unknown {
-    const toc = this.rt.content(this.record, false).toc;
-    return this.rt.safe(toc.length === 0 ? "" : renderToc(toc));
+    return this.once("toc", () => {
+      const toc = this.rt.content(this.record, false).toc;
+      return this.rt.safe(toc.length === 0 ? "" : renderToc(toc));
+    });
   }
 
   /** The next (newer) listed entry in the same category; `entry.next(category="x", recurse=true)`. */
   get next(): unknown {
-    return callableObject(this.rt.neighbour(this.record, "next", {}), (kw) =>
-      this.rt.neighbour(this.record, "next", kw),
-    );
+    return this.once("next", () => {
+      return callableObject(this.rt.neighbour(this.record, "next", {}), (kw) =>
+        this.rt.neighbour(this.record, "next", kw),
+      );
+    });
   }
 
   /** The previous (older) listed entry in the same category. */
   get previous(): unknown {
-    return callableObject(this.rt.neighbour(this.record, "previous", {}), (kw) =>
-      this.rt.neighbour(this.record, "previous", kw),
-    );
+    return this.once("previous", () => {
+      return callableObject(this.rt.neighbour(this.record, "previous", {}), (kw) =>
+        this.rt.neighbour(this.record, "previous", kw),
+      );
+    });
   }
 
   /** The first value of a header (any header, including custom ones), or null. */
