@@ -1,6 +1,6 @@
 /** The composition root: builds a site's index, templates, Markdown, renditions and page cache from config and environment. */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync, openSync, readSync, closeSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import type { Request, Response } from "express";
 import { loadSite, type LoadedSite, type SitePaths } from "./config/site.js";
@@ -9,6 +9,7 @@ import { infraFromEnv } from "./config/env.js";
 import { createLogger, type Logger } from "./log.js";
 import {
   openIndex,
+  removeIndexFiles,
   ContentIndex,
   getMeta,
   type Db,
@@ -81,9 +82,13 @@ export class Site implements PageSite {
   readonly images: SiteImages;
   readonly pageCache: PageCache | null;
   readonly now: () => number;
-  readonly indexer: Indexer;
-  private readonly db: Db;
-  private readonly contentIndex: ContentIndex;
+  indexer: Indexer;
+  private db: Db;
+  private contentIndex: ContentIndex;
+  private indexInode = 0;
+  private recovering: Promise<void> | undefined;
+  private indexCheckTimer: NodeJS.Timeout | undefined;
+  private readonly inlineIndexer: boolean;
   private categorySet: ReadonlySet<string> = new Set([""]);
   private isReady = false;
   private watcher: ContentWatcher | undefined;
@@ -118,14 +123,11 @@ export class Site implements PageSite {
     const opened = openIndex({ path: this.paths.indexPath, logger: this.logger });
     this.db = opened.db;
     this.contentIndex = new ContentIndex(this.db);
+    this.indexInode = inodeOf(this.paths.indexPath);
     // An index built at deploy time (or by an earlier run) serves at once; a refresh checks it in the background.
     if (opened.reason === "opened" && getMeta(this.db, "generation") !== undefined) this.markReady();
-    this.indexer = new Indexer({
-      indexPath: this.paths.indexPath,
-      contentDir: this.paths.contentDir,
-      timeZone: this.config.site.timezone,
-      inline: options.inlineIndexer ?? false,
-    });
+    this.inlineIndexer = options.inlineIndexer ?? false;
+    this.indexer = this.createIndexer();
 
     this.engine = new TemplateEngine({ templatesDir: this.paths.templatesDir });
     this.images = createImages({ site: this, env, secret: infra.secret });
@@ -176,14 +178,34 @@ export class Site implements PageSite {
       for (const p of summary.problems) this.logger.warn({ code: p.code, file: p.file }, p.describe());
       if (this.watch) this.startWatching();
       this.scheduleRenditionCleanup();
+      this.watchIndexFile();
       return summary;
     });
     return this.firstIndex;
   }
 
-  /** Refreshes the index now; listeners hear about it when content changed. */
+  private createIndexer(): Indexer {
+    return new Indexer({
+      indexPath: this.paths.indexPath,
+      contentDir: this.paths.contentDir,
+      timeZone: this.config.site.timezone,
+      inline: this.inlineIndexer,
+    });
+  }
+
+  /** Refreshes the index now; listeners hear about it when content changed. A lost or corrupt index is rebuilt. */
   async refresh(): Promise<RefreshSummary> {
-    const summary = await this.indexer.refresh(this.writeBack);
+    if (this.recovering) await this.recovering;
+    const problem = this.indexFileProblem();
+    if (problem) await this.recoverIndex(problem);
+    let summary: RefreshSummary;
+    try {
+      summary = await this.indexer.refresh(this.writeBack);
+    } catch (err) {
+      if (!isCorruption(err)) throw err;
+      await this.recoverIndex("the index file is corrupt");
+      summary = await this.indexer.refresh(this.writeBack);
+    }
     const first = !this.isReady;
     if (summary.changed || first) {
       this.contentIndex.invalidate();
@@ -193,6 +215,55 @@ export class Site implements PageSite {
     this.markReady();
     if (summary.changed && !first) this.emitChange();
     return summary;
+  }
+
+  /**
+   * Rebuilds the index from content/ after it was deleted or corrupted under a running server: the content
+   * folder is the truth, so nothing is lost; requests get 503 + Retry-After for the moment it takes.
+   */
+  recoverIndex(reason: string): Promise<void> {
+    this.recovering ??= (async () => {
+      this.logger.warn({ index: this.paths.indexPath, reason }, `${reason}; rebuilding it from content/`);
+      this.isReady = false;
+      await this.indexer.close().catch(() => undefined);
+      try {
+        this.db.close();
+      } catch {
+        // already unusable
+      }
+      removeIndexFiles(this.paths.indexPath);
+      this.db = openIndex({ path: this.paths.indexPath, logger: this.logger }).db;
+      this.indexInode = inodeOf(this.paths.indexPath);
+      this.contentIndex = new ContentIndex(this.db);
+      this.content.clear();
+      this.indexer = this.createIndexer();
+      await this.indexer.refresh(false);
+      this.contentIndex.invalidate();
+      this.markReady();
+      this.logger.info({ index: this.paths.indexPath }, "index rebuilt");
+    })().finally(() => {
+      this.recovering = undefined;
+    });
+    return this.recovering;
+  }
+
+  /** Why the index file on disk is not the healthy one this process opened, or null. */
+  private indexFileProblem(): string | null {
+    if (inodeOf(this.paths.indexPath) !== this.indexInode) return "the index file was deleted or replaced";
+    if (!hasSqliteHeader(this.paths.indexPath)) return "the index file is corrupt";
+    return null;
+  }
+
+  /** Checks every few seconds that the index file is still the one this process opened, and intact. */
+  private watchIndexFile(): void {
+    this.indexCheckTimer = setInterval(() => {
+      const problem = this.recovering || !this.isReady ? null : this.indexFileProblem();
+      if (problem) {
+        void this.recoverIndex(problem).catch((err) =>
+          this.logger.error({ err }, "could not rebuild the index"),
+        );
+      }
+    }, 2000).unref();
   }
 
   private markReady(): void {
@@ -320,6 +391,11 @@ export class Site implements PageSite {
   }
 
   logError(err: unknown, context: Record<string, unknown>): void {
+    if (isCorruption(err)) {
+      void this.recoverIndex("the index file is corrupt").catch((e) =>
+        this.logger.error({ err: e }, "could not rebuild the index"),
+      );
+    }
     this.logger.error({ ...context, error: formatErrorChain(err) }, "page failed");
   }
 
@@ -390,10 +466,45 @@ export class Site implements PageSite {
   /** Stops the watcher, the indexing thread, caches and stores. */
   async close(): Promise<void> {
     if (this.cleanupTimer) clearInterval(this.cleanupTimer);
+    if (this.indexCheckTimer) clearInterval(this.indexCheckTimer);
+    await this.recovering?.catch(() => undefined);
     await this.watcher?.close();
     await this.indexer.close();
     await this.pageCache?.close();
     await this.images.close();
     this.db.close();
   }
+}
+
+/** The inode of a file, or 0 when it is missing: a changed inode means the file was replaced. */
+function inodeOf(path: string): number {
+  try {
+    return statSync(path).ino;
+  } catch {
+    return 0;
+  }
+}
+
+/** True when the file starts with SQLite's header (a cheap check that catches an overwritten file). */
+function hasSqliteHeader(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const head = Buffer.alloc(16);
+    readSync(fd, head, 0, 16, 0);
+    return head.toString("latin1") === "SQLite format 3\0";
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** True for SQLite's "this is not a (valid) database" errors. */
+export function isCorruption(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? "";
+  const message = (err as Error).message ?? "";
+  return (
+    /SQLITE_(CORRUPT|NOTADB)/.test(code) || /malformed|not a database|file is not a database/i.test(message)
+  );
 }
