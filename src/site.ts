@@ -327,6 +327,8 @@ export class Site implements PageSite {
       now: this.now(),
       categories: this.categorySet,
       hasTemplate: (category, name) => templates.find(name, category) !== null,
+      indexTemplate: (category) => this.contentIndex.categoryMeta(category)?.indexTemplate ?? "index",
+      entryTemplate: (category) => this.contentIndex.categoryMeta(category)?.entryTemplate ?? null,
     };
   }
 

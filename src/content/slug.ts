@@ -1,8 +1,8 @@
 /** The slug of an entry's URL: from `Slug-Text`, else from the title's plain text; readable, stable, Unicode kept. */
 import type { EntryRecord } from "./entry-record.js";
-import { slugify, plainText } from "../markdown/index.js";
+import { slugify, titleText } from "../markdown/index.js";
 
 /** The slug an entry's canonical URL ends with (`/<category>/<id>-<slug>`); may be empty. */
 export function entrySlug(record: Pick<EntryRecord, "slugText" | "title">): string {
-  return slugify(record.slugText ?? plainText(record.title));
+  return slugify(record.slugText ?? titleText(record.title));
 }

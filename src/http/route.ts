@@ -13,6 +13,10 @@ export interface RouteContext {
   now: number;
   /** Every category path (from `index.categories()`, memoised by the caller). */
   categories: ReadonlySet<string>;
+  /** The template of a category's index pages (`Index-Template` of its `.cat` file, default `index`). */
+  indexTemplate: (category: string) => string;
+  /** The default template of a category's entries (`Entry-Template` of its `.cat` file), or null. */
+  entryTemplate: (category: string) => string | null;
   /** True when a template of this name exists for this category (routable templates only). */
   hasTemplate: (category: string, name: string) => boolean;
 }
@@ -36,12 +40,14 @@ export function routeRequest(ctx: RouteContext, rawPath: string, search: string)
   const trailingSlash = path.endsWith("/");
   const categories = ctx.categories;
 
-  if (segments.length === 0) return { kind: "category", category: "", template: "index" };
+  if (segments.length === 0) return { kind: "category", category: "", template: ctx.indexTemplate("") };
   const last = segments[segments.length - 1]!;
   const parent = segments.slice(0, -1).join("/");
   const whole = segments.join("/");
 
-  if (trailingSlash && categories.has(whole)) return { kind: "category", category: whole, template: "index" };
+  if (trailingSlash && categories.has(whole)) {
+    return { kind: "category", category: whole, template: ctx.indexTemplate(whole) };
+  }
 
   const idMatch = /^(\d{1,15})(?:-(.*))?$/.exec(last);
   if (idMatch && !trailingSlash) {
@@ -49,7 +55,7 @@ export function routeRequest(ctx: RouteContext, rawPath: string, search: string)
     if (entry) return entryRoute(ctx, entry, rawPath, search, false);
   }
 
-  if (!trailingSlash && categories.has(parent) && !last.startsWith("_") && ctx.hasTemplate(parent, last)) {
+  if (!trailingSlash && categories.has(parent) && isRoutableTemplate(last) && ctx.hasTemplate(parent, last)) {
     return { kind: "category", category: parent, template: last };
   }
   if (!trailingSlash && categories.has(whole)) {
@@ -89,7 +95,15 @@ function entryRoute(
   const canonical = entryPath(entry);
   if (!mounted && rawPath !== canonical)
     return { kind: "redirect", location: canonical + search, status: 301 };
-  return { kind: "entry", entry, template: entry.entryTemplate };
+  return { kind: "entry", entry, template: entry.entryTemplate ?? ctx.entryTemplate(entry.category) };
+}
+
+/**
+ * Templates that can be asked for by URL: not private (`_name`), and not the ones that need an entry or an
+ * error to render (`entry`, `error`, `404`…), which would only fail or mislead when requested directly.
+ */
+export function isRoutableTemplate(name: string): boolean {
+  return !name.startsWith("_") && name !== "entry" && name !== "error" && !/^\d{3}$/.test(name);
 }
 
 /** Whether an entry's own URL answers: scheduled entries only once their date has passed. */

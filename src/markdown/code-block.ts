@@ -9,9 +9,10 @@
  * leading blank line is dropped, both as in Publ.
  */
 
-import hljs from "highlight.js";
+import { createRequire } from "node:module";
+import type { HLJSApi } from "highlight.js";
 import type MarkdownIt from "markdown-it";
-import { unescapeAll } from "markdown-it/lib/common/utils.mjs";
+import { unescapeAll } from "./markdown-it.js";
 import type { MarkdownEnv } from "./env.js";
 import { escapeText } from "./html-scan.js";
 
@@ -46,11 +47,28 @@ export function splitCaption(content: string): { caption: string | null; code: s
   return { caption: null, code: content };
 }
 
+const requireHljs = createRequire(import.meta.url);
+let common: HLJSApi | undefined;
+let full: HLJSApi | undefined;
+
+/**
+ * highlight.js for `language`, or null when it has no such language. Loading every language costs over
+ * 100 ms, so the common set (the same core instance) is loaded on the first code block, and the rest only
+ * when a block names a language outside it.
+ */
+function highlighterFor(language: string): HLJSApi | null {
+  common ??= requireHljs("highlight.js/lib/common") as HLJSApi;
+  if (common.getLanguage(language)) return common;
+  full ??= requireHljs("highlight.js") as HLJSApi;
+  return full.getLanguage(language) ? full : null;
+}
+
 /** `<pre><code class="language-x hljs">` with highlight.js's class spans, or escaped plainly for an unknown or absent language. */
 export function renderCode(code: string, language: string): string {
   if (!language) return `<pre><code>${escapeText(code)}</code></pre>`;
   const langClass = `language-${escapeText(language)}`;
-  if (!hljs.getLanguage(language)) return `<pre><code class="${langClass}">${escapeText(code)}</code></pre>`;
+  const hljs = highlighterFor(language);
+  if (!hljs) return `<pre><code class="${langClass}">${escapeText(code)}</code></pre>`;
   const html = hljs.highlight(code, { language, ignoreIllegals: true }).value;
   return `<pre><code class="${langClass} hljs">${html}</code></pre>`;
 }

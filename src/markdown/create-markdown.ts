@@ -8,7 +8,7 @@
  * stays prose, as it does in Publ; authors who want a bare URL as a link write `<https://…>`.
  */
 
-import MarkdownIt from "markdown-it";
+import { MarkdownIt } from "./markdown-it.js";
 import { codeBlockPlugin } from "./code-block.js";
 import { footnotesPlugin } from "./footnotes.js";
 import { headingsPlugin } from "./headings.js";

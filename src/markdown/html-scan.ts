@@ -1,6 +1,6 @@
 /** A small forgiving HTML tokenizer (tags, attributes, text, comments): enough to rewrite URLs and pull out text without a DOM. */
 
-import { escapeHtml, unescapeAll } from "markdown-it/lib/common/utils.mjs";
+import { escapeHtml, unescapeAll } from "./markdown-it.js";
 
 /** One attribute of a tag; positions index the scanned string. */
 export interface HtmlAttr {

@@ -7,6 +7,6 @@ export { renderToc, type TocOptions } from "./headings.js";
 export { renderHtml, resolveUrl, absolutizeUrl, absolutizeHtml } from "./links.js";
 export { rewriteHtmlLinks, rewriteSrcset, type UrlRewriter } from "./html-links.js";
 export { summarize, firstParagraph, type SummarySource } from "./summary.js";
-export { plainText, htmlToText, renderTitle } from "./plain-text.js";
+export { plainText, htmlToText, renderTitle, titleText } from "./plain-text.js";
 export { slugify, SLUG_MAX_LENGTH } from "./slugify.js";
 export { renderCode } from "./code-block.js";

@@ -4,7 +4,7 @@
  * usually shown inside a link to its entry, and links must not nest.
  */
 
-import MarkdownIt from "markdown-it";
+import { MarkdownIt } from "./markdown-it.js";
 import { decodeEntities, scanHtml } from "./html-scan.js";
 
 let titleMd: MarkdownIt | undefined;
@@ -29,6 +29,11 @@ function textRenderer(): MarkdownIt {
 /** A title as inline HTML: `*x*` → `<em>x</em>`, quotes curled, any raw HTML shown as text rather than run. */
 export function renderTitle(title: string): string {
   return titleRenderer().renderInline(title.trim());
+}
+
+/** A title's visible text, as readers see it: Markdown markup dropped, but raw HTML kept as the text it is shown as. */
+export function titleText(title: string): string {
+  return htmlToText(renderTitle(title));
 }
 
 /** The visible text of a short piece of Markdown or HTML: markup and tags dropped, entities decoded, whitespace collapsed. */

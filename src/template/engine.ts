@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { QuireError } from "../errors.js";
 import { TemplateLoader, type FoundTemplate } from "./loader.js";
 import { installCallableLookup } from "./callable.js";
+import { htmlToText } from "../markdown/index.js";
 
 /** Quire's own default theme, the last place a template is looked for. */
 export const BUILTIN_TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "templates");
@@ -34,6 +35,11 @@ export class TemplateEngine {
       trimBlocks: true,
       lstripBlocks: true,
     });
+    // Publ templates spell these in Python; Nunjucks would read them as undefined variables.
+    this.env.addGlobal("True", true);
+    this.env.addGlobal("False", false);
+    this.env.addGlobal("None", null);
+    this.env.addFilter("text", (s: unknown) => htmlToText(String(s ?? "")));
     this.env.addFilter("striptags_plain", (s: unknown) => String(s ?? "").replace(/<[^>]*>/g, ""));
     this.env.addFilter(
       "tojson",

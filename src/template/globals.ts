@@ -96,7 +96,9 @@ export class TemplateView {
 /** A view for a spec, callable to refine it with keyword arguments. */
 export function viewValue(rt: TemplateRuntime, spec: ViewSpec): unknown {
   const index = rt.index();
-  const result = index.memo(`view\0${JSON.stringify(spec)}`, rt.now, () => runView(index, spec, rt.now, { timeZone: rt.timeZone }));
+  const result = index.memo(`view\0${JSON.stringify(spec)}`, rt.now, () =>
+    runView(index, spec, rt.now, { timeZone: rt.timeZone }),
+  );
   return callableObject(new TemplateView(rt, result), (kw) => viewValue(rt, specFromKeywords(kw, spec)));
 }
 

@@ -1,6 +1,6 @@
 /** The objects templates see, with Publ's names: `entry`, `category`, tags; values print as HTML and take keyword arguments. */
 import { renderToc } from "../markdown/index.js";
-import { renderTitle, plainText, renderHtml } from "../markdown/index.js";
+import { renderTitle, titleText, renderHtml } from "../markdown/index.js";
 import type { IndexedEntry } from "../db/index.js";
 import { guessCategoryName } from "../content/category-file.js";
 import { callableHtml, callableObject } from "./callable.js";
@@ -72,7 +72,7 @@ export class TemplateEntry {
     return this.once("title", () => {
       const html = renderTitle(this.record.title);
       return callableHtml(html, (kw) =>
-        kw.markup === false || kw.markup === "false" ? plainText(this.record.title) : html,
+        kw.markup === false || kw.markup === "false" ? titleText(this.record.title) : html,
       );
     });
   }

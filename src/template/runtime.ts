@@ -77,7 +77,9 @@ export class TemplateRuntime {
     const recurse = kw.recurse === true || kw.recurse === "true";
     const index = this.options.index;
     const key = `nb\0${record.id}\0${direction}\0${category}\0${recurse}`;
-    const found = index.memo(key, this.now, () => neighbours(index, record, { category, recurse, now: this.now, direction }));
+    const found = index.memo(key, this.now, () =>
+      neighbours(index, record, { category, recurse, now: this.now, direction }),
+    );
     return found ? this.entry(found) : null;
   }
 }

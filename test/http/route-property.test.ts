@@ -29,7 +29,14 @@ const KINDS = new Set(["entry", "category", "redirect", "error"]);
 
 function route(path: string, search = ""): Route {
   return routeRequest(
-    { index, now: Date.now(), categories: new Set(index.categories()), hasTemplate: (_c, n) => n === "feed" },
+    {
+      index,
+      now: Date.now(),
+      categories: new Set(index.categories()),
+      hasTemplate: (_c, n) => n === "feed" || n === "entry",
+      indexTemplate: () => "index",
+      entryTemplate: () => null,
+    },
     path,
     search,
   );
@@ -79,6 +86,8 @@ describe("the URL router, for any input", () => {
     expect(route("/333-c")).toMatchObject({ kind: "error", status: 403 });
     expect(route("/blog/feed")).toMatchObject({ kind: "category", category: "blog", template: "feed" });
     expect(route("/blog/../c")).toMatchObject({ kind: "error", status: 404 });
+    // Templates that need an entry or an error are not pages of their own.
+    expect(route("/blog/entry")).toMatchObject({ kind: "error", status: 404 });
   });
 });
 

@@ -55,6 +55,9 @@ const files: Record<string, string> = {
     "Redirect-To: /ok\r\nX-Injected: 1\nStatus: HIDDEN\n",
   ),
   "content/notes/n.md": post(301, "A note", "2023-04-01"),
+  "content/journal/.cat": "Name: Journal\nIndex-Template: list\nEntry-Template: special\n\nA journal.\n",
+  "content/journal/j.md": post(601, "Day one", "2023-05-01"),
+  "templates/special.html": "special {{ entry.title }}",
 };
 
 let root: string;
@@ -152,6 +155,13 @@ describe("entries", () => {
     expect(r.body).toContain("Above");
     expect(r.body).toContain("Below the cut");
     expect(r.body).toMatch(/\|next=106\|prev=104$/);
+  });
+});
+
+describe("category files", () => {
+  it("choose the templates of the category's index pages and of its entries", async () => {
+    expect((await text("/journal/")).body).toBe("601 ");
+    expect((await text("/journal/601-day-one")).body).toBe("special Day one");
   });
 });
 
