@@ -284,7 +284,7 @@ export class Site implements PageSite {
         const summary = await this.refresh();
         if (summary.changed) {
           this.logger.info(
-            { reason, added: summary.added, updated: summary.updated, removed: summary.removed },
+            { reason, added: summary.added, updated: summary.updated, removed: summary.removed, ms: summary.ms },
             "content changed",
           );
         }
@@ -426,13 +426,14 @@ export class Site implements PageSite {
     });
   }
 
-  /** The fast path serving cache hits in front of express, or null when the cache is off. */
-  cacheFastPath(): CacheFastPath | null {
+  /** The fast path serving cache hits in front of express, or null when the cache is off; `headers` go on every hit. */
+  cacheFastPath(headers?: Readonly<Record<string, string>>): CacheFastPath | null {
     if (!this.pageCache) return null;
     return createCacheFastPath({
       cache: this.pageCache,
       keyFor: (req) => this.cacheKey(req),
       logger: this.logger,
+      headers,
     });
   }
 

@@ -25,12 +25,13 @@ export interface ContentWatcher {
 
 /** Starts watching; editors' temp/swap files and Quire's own write-back temp files are ignored. */
 export function watchContent(options: WatchOptions): ContentWatcher {
-  const debounceMs = options.debounceMs ?? 80;
-  const maxWaitMs = options.maxWaitMs ?? 400;
+  const debounceMs = options.debounceMs ?? 30;
+  const maxWaitMs = options.maxWaitMs ?? 150;
   const watcher: FSWatcher = watch(options.paths, {
     ignoreInitial: true,
     ignored: (path: string) => isIgnoredName(basename(path)),
-    atomic: 50,
+    // A refresh rescans everything, so event kinds do not matter: no need to delay unlinks to spot atomic saves.
+    atomic: false,
   });
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;

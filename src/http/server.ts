@@ -13,10 +13,13 @@ export interface RunningServer {
 /** Listens on host:port and answers at once (503 until the site's first index is ready). */
 export async function startServer(site: Site, port: number, host = "0.0.0.0"): Promise<RunningServer> {
   const app = createApp(site);
-  const fastPath = site.cacheFastPath();
+  // The fast path sends the security headers itself, merged once per cached page; express sets them on misses.
+  const fastPath = site.cacheFastPath(SECURITY_HEADERS);
+  let draining = false;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    // While stopping, every response closes its connection, so keep-alive clients let go and the drain ends.
+    if (draining) res.setHeader("Connection", "close");
     if (fastPath && site.ready) {
-      for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
       fastPath(req, res).then(
         (answered) => {
           if (!answered) app(req, res);
@@ -44,11 +47,15 @@ export async function startServer(site: Site, port: number, host = "0.0.0.0"): P
     port: actualPort,
     stop(graceMs = 25_000) {
       stopping ??= (async () => {
+        draining = true;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        // Connections become idle between requests; close them as they do.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);
         timer.unref();
         await closed;
+        clearInterval(sweep);
         clearTimeout(timer);
         await site.close();
       })();
