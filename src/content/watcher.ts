@@ -14,6 +14,8 @@ export interface WatchOptions {
   maxWaitMs?: number;
   /** Period of the full rescan; 0 turns it off. */
   rescanMs?: number;
+  /** A second look this long after each burst: chokidar drops events for a file changed again within a few ms. */
+  settleMs?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -30,14 +32,17 @@ export function watchContent(options: WatchOptions): ContentWatcher {
   const watcher: FSWatcher = watch(options.paths, {
     ignoreInitial: true,
     ignored: (path: string) => isIgnoredName(basename(path)),
-    // A refresh rescans everything, so event kinds do not matter: no need to delay unlinks to spot atomic saves.
-    atomic: false,
+    // chokidar needs its atomic-save handling to see a file renamed over another; keep its delay short,
+    // since a refresh rescans everything and the event kinds do not matter.
+    atomic: 50,
   });
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let firstAt = 0;
   let running: Promise<void> | undefined;
   let closed = false;
+  let settle: NodeJS.Timeout | undefined;
+  const settleMs = options.settleMs ?? 250;
 
   const run = (reason: "change" | "rescan") => {
     timer = undefined;
@@ -55,6 +60,10 @@ export function watchContent(options: WatchOptions): ContentWatcher {
       .catch((err) => options.onError?.(err))
       .finally(() => {
         running = undefined;
+        if (reason === "change" && !closed) {
+          if (settle) clearTimeout(settle);
+          settle = setTimeout(() => run("rescan"), settleMs);
+        }
       });
   };
   const schedule = () => {
@@ -80,6 +89,7 @@ export function watchContent(options: WatchOptions): ContentWatcher {
     async close() {
       closed = true;
       if (timer) clearTimeout(timer);
+      if (settle) clearTimeout(settle);
       if (rescan) clearInterval(rescan);
       await watcher.close();
       await running;
