@@ -7,7 +7,22 @@ import { excerpt } from "./parse-text.js";
 /** The canonical example quoted in every date error, so authors see the form Quire itself writes. */
 export const DATE_EXAMPLE = "2025-04-01 10:00:00-07:00";
 
-const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+/** English month names, for parsing dates and for labels of date pages. */
+export const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+] as const;
+const MONTH_PREFIXES: readonly string[] = MONTHS.map((m) => m.slice(0, 3).toLowerCase());
 const WEEKDAY = /^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+/i;
 // RFC 2822 §4.3 obsolete zone names; US ones only, as the RFC lists them.
 const NAMED_ZONES: Record<string, number> = {
@@ -82,7 +97,7 @@ const FULL_MONTHS = [
 function monthNumber(name: string | undefined): string {
   const n = (name ?? "").toLowerCase();
   let i = FULL_MONTHS.indexOf(n);
-  if (i < 0) i = n === "sept" ? 8 : MONTHS.indexOf(n);
+  if (i < 0) i = n === "sept" ? 8 : MONTH_PREFIXES.indexOf(n);
   return String(i + 1);
 }
 

@@ -1,20 +1,6 @@
 /** Dates in templates, in the manner of Publ's arrow objects: `entry.date.format('MMMM D, YYYY')`, `entry.date.isoformat()`. */
-import { zoneOffsetMs } from "../content/dates.js";
+import { zoneOffsetMs, MONTHS } from "../content/dates.js";
 
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
 const TOKENS = /\[([^\]]*)\]|YYYY|YY|MMMM|MMM|MM|M|DDDD|DD|Do|D|dddd|ddd|d|HH|H|hh|h|mm|m|ss|s|A|a|ZZ|Z|X/g;

@@ -1,5 +1,6 @@
 /** Calendar periods of date pages: parsing `?date=` keys (Publ's forms), their boundaries in the site's
  *  time zone (DST-correct, via Intl), the period an entry falls in, and human labels. */
+import { MONTHS } from "../content/dates.js";
 import { zonedToUtc, zoneOffsetMs } from "../content/dates.js";
 import type { DatePaging } from "./view-spec.js";
 
@@ -24,20 +25,6 @@ export const DATE_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DD_w";
 // Publ's pattern: dashes optional, one- or two-digit month and day, `_w` for the week containing the date.
 const DATE_KEY = /^(\d{4})(?:-?(\d{1,2}))?(?:-?(\d{1,2}))?(_w)?$/;
 const DAY_MS = 86_400_000;
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
 
 /** Parses a date key into its canonical form and precision, or null when it is not a valid date. */
 export function parseDateKey(text: string): { key: string; paging: DatePaging } | null {
