@@ -28,8 +28,10 @@ export function checkCommand(argv: string[], out: Output): number {
   const site = loadSite({ site: values.site, dataDir: values.data });
   const summary = runIndex(site, { path: ":memory:", writeBack: false });
   const problems = [...site.configErrors, ...site.configUnknown, ...summary.problems];
-  if (values.json) out.json(summaryJson(summary, problems));
+  const warnings = infraWarnings(process.env);
+  if (values.json) out.json({ ...summaryJson(summary, problems), warnings });
   else {
+    for (const w of warnings) out.err(`warning: ${w}`);
     for (const p of problems) out.line(p.describe());
     out.line(
       problems.length === 0
@@ -51,6 +53,17 @@ export function fixCommand(argv: string[], out: Output): number {
     out.line(summary.written.length === 0 ? "nothing to fix" : `stamped ${summary.written.length} files`);
   }
   return 0;
+}
+
+/** Things that are fine on a laptop but wrong in production; printed by `quire check`, never counted as problems. */
+export function infraWarnings(env: NodeJS.ProcessEnv): string[] {
+  const warnings: string[] = [];
+  if (!env.QUIRE_SECRET?.trim()) {
+    warnings.push(
+      "QUIRE_SECRET is not set: image URLs are signed with a secret generated for this machine; in production set QUIRE_SECRET, the same on every instance",
+    );
+  }
+  return warnings;
 }
 
 function runIndex(site: LoadedSite, options: { path: string; writeBack: boolean }): RefreshSummary {
