@@ -116,9 +116,11 @@ describe("bad input", () => {
     expect(() => parseEntry(Buffer.alloc(MAX_ENTRY_BYTES, 0x61), { file: "big.md" })).not.toThrow();
   });
 
-  it("an 80 MB file is refused quickly", () => {
+  it("an 80 MB file is refused by its size, without being decoded", () => {
+    const huge = Buffer.alloc(80 * 1024 * 1024, 0x61);
     const started = performance.now();
-    expect(failure(Buffer.alloc(80 * 1024 * 1024, 0x61)).code).toBe("E_ENTRY_TOO_LARGE");
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(failure(huge).code).toBe("E_ENTRY_TOO_LARGE");
+    // Decoding 80 MB takes far longer than this generous bound, which only guards against a full parse.
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });
