@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync, openSync, readSync, closeSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import type { Request, Response } from "express";
-import { loadSite, type LoadedSite, type SitePaths } from "./config/site.js";
+import { loadSite, seedReadOnlyData, type LoadedSite, type SitePaths } from "./config/site.js";
 import type { QuireConfig } from "./config/schema.js";
 import { infraFromEnv } from "./config/env.js";
 import { createLogger, type Logger } from "./log.js";
@@ -69,6 +69,12 @@ export const QUIRE_VERSION: string = (
   JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
 ).version;
 
+/** How long a boot with a ready index waits before checking it against content/. */
+const BOOT_CHECK_DELAY_MS = 500;
+
+// URLs whose cache keys are remembered; beyond it the table starts over.
+const RECENT_KEYS = 10_000;
+
 /** A running site: what the HTTP layer and the commands use. */
 export class Site implements PageSite {
   readonly loaded: LoadedSite;
@@ -99,6 +105,10 @@ export class Site implements PageSite {
   private cleanupTimer: NodeJS.Timeout | undefined;
   /** Digest of the settings pages are rendered with besides content and templates (part of every cache key). */
   private readonly renderSettings: string;
+  /** Keys of recent URLs, valid while the content generation and templates stay the same. */
+  private readonly recentKeys = new Map<string, string>();
+  private recentKeysGeneration = "";
+  private recentKeysTemplates = "";
 
   constructor(options: SiteOptions = {}) {
     const env = options.env ?? process.env;
@@ -117,8 +127,17 @@ export class Site implements PageSite {
       .digest("base64url")
       .slice(0, 12);
     this.now = options.now ?? Date.now;
-    this.writeBack = options.writeBack ?? this.config.content.write_back ?? this.dev;
+    // A read-only site is never written to: its data lives in a temporary folder and write-back is off.
+    this.writeBack =
+      !this.paths.readOnly && (options.writeBack ?? this.config.content.write_back ?? this.dev);
     this.watch = options.watch ?? this.config.content.watch ?? this.dev;
+    if (this.paths.readOnly) {
+      seedReadOnlyData(this.paths);
+      this.logger.warn(
+        { site: this.paths.root, data: this.paths.dataDir },
+        `the site folder cannot be written: the index and renditions go to ${this.paths.dataDir}, and missing headers are not written back (set QUIRE_DATA_DIR or --data to choose the folder)`,
+      );
+    }
 
     const opened = openIndex({ path: this.paths.indexPath, logger: this.logger });
     this.db = opened.db;
@@ -165,7 +184,15 @@ export class Site implements PageSite {
 
   /** Starts indexing in the background and, if enabled, watching; resolves when the first index is done. */
   start(): Promise<RefreshSummary> {
-    this.firstIndex ??= this.refresh().then((summary) => {
+    if (this.firstIndex) return this.firstIndex;
+    // With an index from deploy time the site already serves; the check that it matches content/ can wait a
+    // moment, so the first requests of a fresh dyno do not share its two cores with the indexing thread.
+    const delay = this.isReady && !this.inlineIndexer ? BOOT_CHECK_DELAY_MS : 0;
+    const first =
+      delay > 0
+        ? new Promise<void>((r) => setTimeout(r, delay)).then(() => this.refresh())
+        : this.refresh();
+    this.firstIndex = first.then((summary) => {
       this.logger.info(
         {
           entries: summary.entries,
@@ -284,7 +311,13 @@ export class Site implements PageSite {
         const summary = await this.refresh();
         if (summary.changed) {
           this.logger.info(
-            { reason, added: summary.added, updated: summary.updated, removed: summary.removed, ms: summary.ms },
+            {
+              reason,
+              added: summary.added,
+              updated: summary.updated,
+              removed: summary.removed,
+              ms: summary.ms,
+            },
             "content changed",
           );
         }
@@ -414,16 +447,30 @@ export class Site implements PageSite {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     if (url.length > 8192) return null;
-    return pageCacheKey({
-      generation: this.contentIndex.generation,
-      templatesFingerprint: `${this.engine.fingerprint()}.${this.renderSettings}`,
-      method: req.method ?? "GET",
+    const generation = this.contentIndex.generation;
+    const templates = this.engine.fingerprint();
+    // Building a key costs more than a cache hit's lookup; a hot page asks for the same one over and over.
+    if (generation !== this.recentKeysGeneration || templates !== this.recentKeysTemplates) {
+      this.recentKeys.clear();
+      this.recentKeysGeneration = generation;
+      this.recentKeysTemplates = templates;
+    }
+    const method = req.method === "HEAD" ? "GET" : (req.method ?? "GET");
+    const recent = this.recentKeys.get(`${method} ${url}`);
+    if (recent !== undefined) return recent;
+    const key = pageCacheKey({
+      generation,
+      templatesFingerprint: `${templates}.${this.renderSettings}`,
+      method,
       path: q < 0 ? url : url.slice(0, q),
       query: q < 0 ? "" : url.slice(q + 1),
       format: "default",
       user: null,
       version: QUIRE_VERSION,
     });
+    if (this.recentKeys.size >= RECENT_KEYS) this.recentKeys.clear();
+    this.recentKeys.set(`${method} ${url}`, key);
+    return key;
   }
 
   /** The fast path serving cache hits in front of express, or null when the cache is off; `headers` go on every hit. */

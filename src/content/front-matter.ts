@@ -1,11 +1,22 @@
 /** YAML front matter between `---` lines, parsed by @11ty/gray-matter with a YAML-only, data-only engine
  *  (no other language, no code, no timestamps, bounded aliases) and mapped to the same headers as Publ style. */
 
-import matter from "@11ty/gray-matter";
-import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
+import { createRequire } from "node:module";
+import type GrayMatter from "@11ty/gray-matter";
+import type * as JsYaml from "js-yaml";
 import { QuireError } from "../errors.js";
 import { headerKey, type Header } from "./entry-record.js";
 import { excerpt } from "./parse-text.js";
+
+// Most entries use Publ headers and these cost ~10 ms to load, so they load with the first YAML front matter.
+let yamlLibs: { matter: typeof GrayMatter; yaml: typeof JsYaml } | undefined;
+function libs(): { matter: typeof GrayMatter; yaml: typeof JsYaml } {
+  const require = createRequire(import.meta.url);
+  return (yamlLibs ??= {
+    matter: require("@11ty/gray-matter") as typeof GrayMatter,
+    yaml: require("js-yaml") as typeof JsYaml,
+  });
+}
 
 /** Front matter read into headers, and the body below it. */
 export interface FrontMatter {
@@ -79,6 +90,7 @@ export function parseFrontMatter(text: string, file: string): FrontMatter {
 
 function loadData(text: string, file: string): Record<string, unknown> {
   let data: unknown;
+  const { matter, yaml } = libs();
   try {
     data = matter(text, {
       language: "yaml",
@@ -93,8 +105,8 @@ function loadData(text: string, file: string): Record<string, unknown> {
     }).data;
   } catch (cause) {
     if (cause instanceof QuireError) throw new QuireError(cause.code, cause.message, { file, line: 1 });
-    const line = cause instanceof YAMLException && cause.mark ? cause.mark.line + 1 : undefined;
-    const reason = cause instanceof YAMLException ? cause.reason : String(cause);
+    const line = cause instanceof yaml.YAMLException && cause.mark ? cause.mark.line + 1 : undefined;
+    const reason = cause instanceof yaml.YAMLException ? cause.reason : String(cause);
     if (/maxAliases/.test(reason)) {
       throw new QuireError(
         "E_ENTRY_YAML",
@@ -118,6 +130,7 @@ function loadData(text: string, file: string): Record<string, unknown> {
 function yamlEngine(source: string): object {
   // CORE_SCHEMA has no timestamp type, so dates stay strings for Quire's own date parser, and no
   // language-specific tags (!!js/function and friends are unknown tags, hence errors).
+  const { load, CORE_SCHEMA } = libs().yaml;
   return load(source, { schema: CORE_SCHEMA, maxAliases: MAX_ALIASES, maxDepth: MAX_DEPTH }) as object;
 }
 

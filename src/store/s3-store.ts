@@ -1,15 +1,11 @@
 /** The S3-compatible rendition store (AWS S3, R2, MinIO, Bucketeer, Cloudcube…) over `@aws-sdk/client-s3`, with short deadlines. */
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
-} from "@aws-sdk/client-s3";
+import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import { QuireError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { assertRenditionName, contentTypeFor } from "./rendition-name.js";
 import type { RenditionStore, StoredRendition } from "./rendition-store.js";
+
+type S3Sdk = typeof import("@aws-sdk/client-s3");
 
 /** Renditions never change under one name, so every cache on the way may keep them forever. */
 export const IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable";
@@ -48,7 +44,9 @@ export class S3Store implements RenditionStore {
   readonly label: string;
   readonly bucket: string;
   readonly prefix: string;
-  private readonly client: S3Client;
+  private readonly clientConfig: S3ClientConfig;
+  // The SDK takes a few hundred milliseconds to load: it is imported on the first request, not at boot.
+  private client: Promise<{ client: S3Client; sdk: S3Sdk }> | undefined;
   private readonly publicBase: string | null;
   private readonly deadlineMs: number;
   private readonly logger: Logger;
@@ -83,7 +81,15 @@ export class S3Store implements RenditionStore {
     if (options.accessKeyId && options.secretAccessKey) {
       config.credentials = { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey };
     }
-    this.client = new S3Client(config);
+    this.clientConfig = config;
+  }
+
+  private sdk(): Promise<{ client: S3Client; sdk: S3Sdk }> {
+    this.client ??= import("@aws-sdk/client-s3").then((sdk) => ({
+      client: new sdk.S3Client(this.clientConfig),
+      sdk,
+    }));
+    return this.client;
   }
 
   /** The object key a rendition name is stored under. */
@@ -96,7 +102,8 @@ export class S3Store implements RenditionStore {
     const key = this.keyFor(name);
     const signal = AbortSignal.timeout(this.deadlineMs);
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+      const { client, sdk } = await this.sdk();
+      const response = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key }), {
         abortSignal: signal,
       });
       if (!response.Body) throw new Error("the response has no body");
@@ -115,7 +122,8 @@ export class S3Store implements RenditionStore {
   async has(name: string): Promise<boolean> {
     const key = this.keyFor(name);
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }), {
+      const { client, sdk } = await this.sdk();
+      await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key }), {
         abortSignal: AbortSignal.timeout(this.deadlineMs),
       });
       return true;
@@ -129,8 +137,9 @@ export class S3Store implements RenditionStore {
   async put(name: string, body: Buffer, contentType: string): Promise<void> {
     const key = this.keyFor(name);
     try {
-      await this.client.send(
-        new PutObjectCommand({
+      const { client, sdk } = await this.sdk();
+      await client.send(
+        new sdk.PutObjectCommand({
           Bucket: this.bucket,
           Key: key,
           Body: body,
@@ -161,7 +170,8 @@ export class S3Store implements RenditionStore {
 
   /** Closes the client's sockets (tests, shutdown). */
   destroy(): void {
-    this.client.destroy();
+    void this.client?.then(({ client }) => client.destroy());
+    this.client = undefined;
   }
 
   private failure(operation: string, key: string, err: unknown): QuireError {
