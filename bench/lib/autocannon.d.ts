@@ -21,10 +21,13 @@ declare module "autocannon" {
       stddev: number;
       min: number;
       max: number;
-      total: number;
       p50: number;
       p90: number;
       p99: number;
+      /** requests: completed requests; throughput: bytes. */
+      total: number;
+      /** requests only: requests sent. */
+      sent?: number;
     }
     interface Result {
       requests: Histogram;
@@ -35,9 +38,6 @@ declare module "autocannon" {
       non2xx: number;
       mismatches: number;
       resets: number;
-      totalCompletedRequests: number;
-      totalRequests: number;
-      totalBytes: number;
       /** Seconds. */
       duration: number;
       "1xx": number;
