@@ -1,7 +1,10 @@
 /** `quire index`, `quire check` and `quire fix`: build or refresh the index, report problems, stamp missing headers. */
 import { loadSite, type LoadedSite } from "../config/site.js";
 import { openIndex, refreshIndex, type RefreshSummary } from "../db/index.js";
-import type { QuireError } from "../errors.js";
+import { execFileSync } from "node:child_process";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { QuireError } from "../errors.js";
+import { contentKind, isIgnoredName } from "../content/scanner.js";
 import { parseCommand, SITE_OPTIONS } from "./args.js";
 import type { Output } from "./output.js";
 
@@ -42,10 +45,13 @@ export function checkCommand(argv: string[], out: Output): number {
   return problems.length === 0 ? 0 : 1;
 }
 
-/** `quire fix [--site DIR]`: stamps missing Entry-ID, UUID and Date into entry files and lists them. */
+const FIX_OPTIONS = { ...SITE_OPTIONS, staged: { type: "boolean", default: false } } as const;
+
+/** `quire fix [--site DIR] [--staged]`: stamps missing Entry-ID, UUID and Date into entry files and lists them. */
 export function fixCommand(argv: string[], out: Output): number {
-  const { values } = parseCommand(argv, SITE_OPTIONS, "fix");
+  const { values } = parseCommand(argv, FIX_OPTIONS, "fix");
   const site = loadSite({ site: values.site, dataDir: values.data });
+  if (values.staged) return fixStaged(site, out, values.json);
   const summary = runIndex(site, { path: site.paths.indexPath, writeBack: true });
   if (values.json) out.json({ written: summary.written.map((f) => `content/${f}`) });
   else {
@@ -53,6 +59,76 @@ export function fixCommand(argv: string[], out: Output): number {
     out.line(summary.written.length === 0 ? "nothing to fix" : `stamped ${summary.written.length} files`);
   }
   return 0;
+}
+
+/**
+ * `quire fix --staged`, for a git pre-commit hook: stamps only the entry files staged for the commit and
+ * stages them again. A file with unstaged changes as well is not touched (staging it again would commit
+ * those changes too); if it lacks headers the hook fails, naming it, so the commit can be redone.
+ */
+function fixStaged(site: LoadedSite, out: Output, json: boolean): number {
+  const git = (...args: string[]) => runGit(site.paths.root, args);
+  const top = git("rev-parse", "--show-toplevel").trim();
+  const inContent = (list: string): string[] =>
+    list
+      .split("\0")
+      .filter(Boolean)
+      .map((f) => relative(site.paths.contentDir, resolve(top, f)).split(sep).join("/"))
+      .filter((rel) => !rel.startsWith("..") && !isAbsolute(rel) && isEntryFile(rel));
+  const staged = inContent(git("diff", "--cached", "--name-only", "--diff-filter=ACMR", "-z"));
+  const unstaged = new Set(inContent(git("diff", "--name-only", "-z")));
+  const whole = staged.filter((f) => !unstaged.has(f));
+  const summary = runIndex(site, { path: site.paths.indexPath, writeBack: true, only: new Set(whole) });
+  if (summary.written.length > 0) {
+    git("add", "--", ...summary.written.map((f) => join(site.paths.contentDir, f)));
+  }
+  const { db } = openIndex({ path: site.paths.indexPath });
+  let blocked: string[];
+  try {
+    const lacking = db.prepare(
+      "SELECT 1 FROM entries WHERE file = ? AND status != 'DRAFT' AND (explicit_id IS NULL OR explicit_uuid IS NULL OR date_explicit = 0)",
+    );
+    blocked = staged.filter((f) => unstaged.has(f) && lacking.get(f) !== undefined);
+  } finally {
+    db.close();
+  }
+  if (json)
+    out.json({
+      written: summary.written.map((f) => `content/${f}`),
+      blocked: blocked.map((f) => `content/${f}`),
+    });
+  else {
+    for (const f of summary.written) out.line(`stamped and staged content/${f}`);
+    for (const f of blocked) {
+      out.err(
+        `content/${f} needs Entry-ID, UUID or Date headers but has unstaged changes: stage the whole file (git add) and commit again`,
+      );
+    }
+    if (summary.written.length === 0 && blocked.length === 0)
+      out.line("nothing to fix in the staged entry files");
+  }
+  return blocked.length > 0 ? 1 : 0;
+}
+
+function runGit(cwd: string, args: string[]): string {
+  try {
+    return execFileSync("git", args, {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 64 << 20,
+    });
+  } catch (err) {
+    const detail = String((err as { stderr?: string }).stderr ?? (err as Error).message)
+      .trim()
+      .split("\n")[0];
+    throw new QuireError("E_CONFIG", `git ${args[0]} failed in ${cwd}: ${detail}`, { cause: err });
+  }
+}
+
+function isEntryFile(rel: string): boolean {
+  const names = rel.split("/");
+  return contentKind(names[names.length - 1]!) === "entry" && !names.some((n) => isIgnoredName(n));
 }
 
 /** Things that are fine on a laptop but wrong in production; printed by `quire check`, never counted as problems. */
@@ -66,7 +142,10 @@ export function infraWarnings(env: NodeJS.ProcessEnv): string[] {
   return warnings;
 }
 
-function runIndex(site: LoadedSite, options: { path: string; writeBack: boolean }): RefreshSummary {
+function runIndex(
+  site: LoadedSite,
+  options: { path: string; writeBack: boolean; only?: ReadonlySet<string> },
+): RefreshSummary {
   const { db } = openIndex({ path: options.path });
   try {
     return refreshIndex({
@@ -74,6 +153,7 @@ function runIndex(site: LoadedSite, options: { path: string; writeBack: boolean 
       contentDir: site.paths.contentDir,
       timeZone: site.config.site.timezone,
       writeBack: options.writeBack,
+      ...(options.only ? { writeBackOnly: options.only } : {}),
     });
   } finally {
     db.close();

@@ -26,7 +26,10 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
     run: checkCommand,
     help: "report every problem in content/ and quire.toml; exit 1 if any (--json)",
   },
-  fix: { run: fixCommand, help: "stamp missing Entry-ID, UUID and Date into entry files" },
+  fix: {
+    run: fixCommand,
+    help: "stamp missing Entry-ID, UUID and Date into entry files (--staged: only those staged in git)",
+  },
   renditions: {
     run: renditionsCommand,
     help: "generate every image rendition the content uses, e.g. as a deploy step (--json)",

@@ -1,6 +1,8 @@
 /** Where a site's folders are and its validated quire.toml: the one place that decides paths. */
-import { readFileSync, existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readFileSync, existsSync, accessSync, statSync, mkdirSync, copyFileSync, constants } from "node:fs";
+import { join, resolve, dirname } from "node:path";
+import { tmpdir } from "node:os";
+import { createHash } from "node:crypto";
 import { parse as parseToml, TomlError } from "smol-toml";
 import { QuireError } from "../errors.js";
 import { validateConfig, type QuireConfig } from "./schema.js";
@@ -15,6 +17,11 @@ export interface SitePaths {
   dataDir: string;
   indexPath: string;
   configFile: string;
+  /**
+   * True when the site folder cannot be written and no data folder was given: Quire then keeps its data in
+   * a temporary folder and never writes under the site (no write-back).
+   */
+  readOnly: boolean;
 }
 
 export interface LoadedSite {
@@ -36,7 +43,11 @@ export interface LoadSiteOptions {
 /** Resolves a site's folders; the data folder comes from the option, then QUIRE_DATA_DIR, then `<site>/.quire`. */
 export function sitePaths(options: LoadSiteOptions, env: NodeJS.ProcessEnv = process.env): SitePaths {
   const root = resolve(options.site ?? ".");
-  const dataDir = resolve(options.dataDir ?? env.QUIRE_DATA_DIR ?? join(root, ".quire"));
+  const given = options.dataDir ?? env.QUIRE_DATA_DIR;
+  const own = join(root, ".quire");
+  // A read-only site (a read-only mount, a folder owned by another user) keeps its data in the temp folder.
+  const readOnly = given === undefined && !isWritable(own);
+  const dataDir = resolve(given ?? (readOnly ? readOnlyDataDir(root) : own));
   return {
     root,
     contentDir: join(root, "content"),
@@ -45,7 +56,59 @@ export function sitePaths(options: LoadSiteOptions, env: NodeJS.ProcessEnv = pro
     dataDir,
     indexPath: join(dataDir, "index.db"),
     configFile: join(root, "quire.toml"),
+    readOnly,
   };
+}
+
+/** Whether this process may write `dir`, or create it in its nearest existing parent; only asks, never writes. */
+export function isWritable(dir: string): boolean {
+  let path = resolve(dir);
+  for (;;) {
+    try {
+      accessSync(path, constants.W_OK);
+      return statSync(path).isDirectory();
+    } catch (err) {
+      // EACCES, EROFS, EPERM: it exists and cannot be written.
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") return false;
+    }
+    const parent = dirname(path);
+    if (parent === path) return false;
+    path = parent;
+  }
+}
+
+/** The data folder of a read-only site: `<tmp>/quire-<hash of the site path and user>`, the same on every start. */
+export function readOnlyDataDir(root: string, uid: number | undefined = process.getuid?.()): string {
+  const key = `${resolve(root)}\0${uid ?? ""}`;
+  return join(tmpdir(), `quire-${createHash("sha256").update(key).digest("hex").slice(0, 12)}`);
+}
+
+/**
+ * Starts a read-only site's temporary data folder from the site's own `.quire/` when it has one (an index
+ * and secret built at deploy time), so a boot does no indexing from scratch. Never writes under the site.
+ */
+export function seedReadOnlyData(paths: SitePaths): void {
+  if (!paths.readOnly) return;
+  mkdirSync(paths.dataDir, { recursive: true, mode: 0o700 });
+  // The temp folder is shared: use the folder only if this user owns it and nobody else can write to it.
+  const st = statSync(paths.dataDir);
+  const uid = process.getuid?.();
+  if ((uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0) {
+    throw new QuireError(
+      "E_CONFIG",
+      `${paths.dataDir} belongs to another user or is writable by others; set QUIRE_DATA_DIR to a folder of your own`,
+      { field: "QUIRE_DATA_DIR" },
+    );
+  }
+  for (const name of ["index.db", "secret"]) {
+    const from = join(paths.root, ".quire", name);
+    const to = join(paths.dataDir, name);
+    try {
+      if (existsSync(from) && !existsSync(to)) copyFileSync(from, to);
+    } catch {
+      // Unreadable: the index is rebuilt and a secret made in the temporary folder instead.
+    }
+  }
 }
 
 /** Loads a site: checks it has a content folder and reads its quire.toml (absent → all defaults). */

@@ -19,6 +19,8 @@ export interface RefreshOptions {
   timeZone: string;
   /** Stamp missing Entry-ID, UUID and Date into entry files (never drafts). */
   writeBack?: boolean;
+  /** With `writeBack`: stamp only these files (relative to content/), e.g. the ones staged in git. */
+  writeBackOnly?: ReadonlySet<string>;
 }
 
 /** What a refresh did, for the CLI summary and the watcher's log line. */
@@ -101,7 +103,9 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
       st.addProblem.run(...problemRow(p.file?.replace(/^content\//, "") ?? "", p, "scan"));
   })();
 
-  const written = options.writeBack ? stampMissingHeaders(db, contentDir, timeZone, st) : [];
+  const written = options.writeBack
+    ? stampMissingHeaders(db, contentDir, timeZone, st, options.writeBackOnly)
+    : [];
   if (written.length > 0) {
     // The stamped files now have new bytes: index them as they are on disk.
     const again = refreshIndex({ ...options, writeBack: false });
@@ -342,7 +346,13 @@ function assignAllIds(db: Db, st: Statements): void {
 }
 
 /** Adds Entry-ID, UUID and Date where an entry lacks them, with the values the index already uses. */
-function stampMissingHeaders(db: Db, contentDir: string, timeZone: string, st: Statements): string[] {
+function stampMissingHeaders(
+  db: Db,
+  contentDir: string,
+  timeZone: string,
+  st: Statements,
+  only?: ReadonlySet<string>,
+): string[] {
   const rows = db
     .prepare(
       `SELECT e.file, e.id, e.uuid, e.explicit_id, e.explicit_uuid, e.date, e.date_explicit, f.hash FROM entries e
@@ -362,6 +372,7 @@ function stampMissingHeaders(db: Db, contentDir: string, timeZone: string, st: S
   }[];
   const written: string[] = [];
   for (const row of rows) {
+    if (only && !only.has(row.file)) continue;
     const abs = join(contentDir, row.file);
     let bytes: Buffer;
     try {

@@ -1,0 +1,252 @@
+/** `quire build`: exports a site to plain files any static host serves — pages rendered by the server's own
+ *  renderer on every core, renditions, content files, static files, redirects and host configuration. */
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { Site, QUIRE_VERSION } from "../site.js";
+import { silentLogger } from "../log.js";
+import { renderError } from "../http/pages.js";
+import { SECURITY_HEADERS } from "../http/app.js";
+import { categoryPath } from "../template/urls.js";
+import { exportPlan, type ScheduledEntry } from "./plan.js";
+import { PageRenderer } from "./page-renderer.js";
+import { inlinePool, spawnPool, type RenderPool } from "./pool.js";
+import { crawl } from "./crawl.js";
+import { PagingExpander } from "./paging.js";
+import { BuildResults, type BuildProblem } from "./results.js";
+import { copyContentFiles, copyStatic } from "./assets.js";
+import { writeRedirects } from "./redirects.js";
+import { headersFile, redirectsFile, type HeaderRule, type Redirect } from "./host-files.js";
+import { rewritePage } from "./links.js";
+import { checkOutDir, prepareOutDir, BUILD_MARKER } from "./out-dir.js";
+import { silentProgress, type ProgressReporter } from "./progress.js";
+
+/** Below this many seed URLs, rendering on this thread beats starting threads. */
+const SMALL_SITE = 300;
+
+export interface BuildOptions {
+  /** The site folder (default: the current directory). */
+  site?: string;
+  /** The output folder (default `<site>/dist`). */
+  out?: string;
+  /** Where the index and rendition cache live (default as for `quire serve`). */
+  dataDir?: string;
+  /** Rendering threads; 1 renders on this thread (default: one per core, or 1 for a small site). */
+  jobs?: number;
+  /** Overrides `site.base_url` (absolute URLs in feeds, the sitemap and canonical links). */
+  baseUrl?: string;
+  env?: NodeJS.ProcessEnv;
+  /** The build's clock (epoch ms): entries dated after it are left out. */
+  now?: number;
+  progress?: ProgressReporter;
+}
+
+export interface BuildSummary {
+  outDir: string;
+  pages: number;
+  redirects: number;
+  images: number;
+  /** Static and content files copied. */
+  files: number;
+  bytes: number;
+  ms: number;
+  jobs: number;
+  baseUrl: string;
+  failures: BuildProblem[];
+  warnings: BuildProblem[];
+  scheduled: ScheduledEntry[];
+  brokenLinks: { url: string; from: string }[];
+}
+
+/** Builds the export; never throws for a bad page (see `failures`), only for an unusable site or output folder. */
+export async function buildSite(options: BuildOptions = {}): Promise<BuildSummary> {
+  const started = performance.now();
+  const env = {
+    ...(options.env ?? process.env),
+    ...(options.baseUrl ? { QUIRE_BASE_URL: options.baseUrl } : {}),
+  };
+  const now = options.now ?? Date.now();
+  const progress = options.progress ?? silentProgress;
+  const site = new Site({
+    site: options.site,
+    dataDir: options.dataDir,
+    env,
+    cache: false,
+    watch: false,
+    writeBack: false,
+    inlineIndexer: true,
+    logger: silentLogger(),
+    now: () => now,
+  });
+  try {
+    const outDir = checkOutDir(options.out ?? join(site.paths.root, "dist"), site.paths);
+    const results = new BuildResults();
+    for (const p of [...site.loaded.configErrors, ...site.loaded.configUnknown]) {
+      results.warnings.push({ file: p.file ?? "quire.toml", message: `${p.message} (${p.code})` });
+    }
+    progress.update("index", 0, 1);
+    const jobs = Math.max(1, Math.floor(options.jobs ?? availableParallelism()));
+    // The threads load their code while this one indexes.
+    const pending = jobs > 1 ? spawnPool(jobs) : null;
+    let indexed;
+    try {
+      indexed = await site.start();
+    } catch (err) {
+      await pending?.cancel();
+      throw err;
+    }
+    for (const p of indexed.problems)
+      results.failures.push({ file: p.file ?? null, message: `${p.message} (${p.code})` });
+    try {
+      prepareOutDir(outDir);
+    } catch (err) {
+      await pending?.cancel();
+      throw err;
+    }
+
+    const plan = exportPlan(site);
+    const renderer = new PageRenderer(site, outDir);
+    let pool: RenderPool;
+    if (pending && (options.jobs !== undefined || plan.seeds.length >= SMALL_SITE)) {
+      pool = await pending.start({
+        site: site.paths.root,
+        dataDir: site.paths.dataDir,
+        outDir,
+        now,
+        env: { ...env },
+      });
+    } else {
+      await pending?.cancel();
+      pool = inlinePool(renderer);
+    }
+    const paging = new PagingExpander(
+      site,
+      (url) => renderer.keyOf(url),
+      (path) => renderer.isViewPath(path),
+    );
+    let referrers = new Map<string, string>();
+    try {
+      const crawled = await crawl({
+        pool,
+        seeds: plan.seeds,
+        onResult: (r) => {
+          results.addPage(r);
+          return r.kind === "page" ? paging.onPage(r) : [];
+        },
+        onProgress: (done, known) => progress.update("pages", done, known),
+      });
+      referrers = crawled.referrers;
+      if (crawled.truncated)
+        results.warnings.push({ file: null, message: "stopped following links after 1,000,000 URLs" });
+      writeErrorPages(site, renderer, results);
+      const refs = [...results.renditions.values()];
+      const batch = Math.max(1, Math.ceil(refs.length / (pool.size * 4)));
+      let done = 0;
+      const batches = [];
+      for (let i = 0; i < refs.length; i += batch) {
+        batches.push(
+          pool.images(refs.slice(i, i + batch)).then((images) => {
+            for (const image of images) results.addImage(image);
+            done += images.length;
+            progress.update("images", done, refs.length);
+          }),
+        );
+      }
+      await Promise.all(batches);
+    } finally {
+      await pool.close();
+    }
+
+    progress.update("files", 0, 1);
+    const copied = [
+      copyStatic(site.paths.staticDir, outDir),
+      copyContentFiles(site.paths.contentDir, results.assets, outDir),
+    ];
+    for (const c of copied) {
+      results.copied += c.files;
+      results.bytes += c.bytes;
+      results.warnings.push(...c.problems);
+    }
+    const redirects = writeRedirects(
+      [...plan.redirects, ...results.redirects],
+      results,
+      site.baseUrl,
+      (f, d) => renderer.write(f, d),
+    );
+    renderer.write("_redirects", redirectsFile(redirects.listed));
+    renderer.write("_headers", headersFile(headerRules(results)));
+    progress.finish();
+
+    const brokenLinks = results.missing
+      .filter((m) => m.status === 404 && referrers.has(m.key))
+      .map((m) => ({ url: m.url, from: referrers.get(m.key)! }));
+    const summary: BuildSummary = {
+      outDir,
+      pages: results.pages.length,
+      redirects: redirects.pages,
+      images: results.images,
+      files: results.copied,
+      bytes: results.bytes,
+      ms: Math.round(performance.now() - started),
+      jobs: pool.size,
+      baseUrl: site.baseUrl,
+      failures: results.failures,
+      warnings: results.warnings,
+      scheduled: plan.scheduled,
+      brokenLinks,
+    };
+    writeFileSync(join(outDir, BUILD_MARKER), manifest(summary, results, redirects.listed, now));
+    return summary;
+  } finally {
+    await site.close();
+  }
+}
+
+/** `404.html` at the top (every host) and in each category folder (hosts that look for the nearest one). */
+function writeErrorPages(site: Site, renderer: PageRenderer, results: BuildResults): void {
+  for (const category of site.index.categories()) {
+    const page = renderError(site, 404, category, "Not found");
+    const dir = categoryPath(category);
+    const file = `${dir.slice(1)}404.html`;
+    if (results.files.has(file)) continue;
+    const type = page.headers["Content-Type"] ?? "text/html";
+    const out = rewritePage(page.body, type, {
+      pageUrl: `${dir}404.html`,
+      baseUrl: site.baseUrl,
+      isViewPath: (p) => renderer.isViewPath(p),
+      resolveRelative: false,
+    });
+    for (const ref of out.renditions)
+      if (!results.renditions.has(ref.name)) results.renditions.set(ref.name, ref);
+    renderer.write(file, out.body);
+    results.files.set(file, `${dir}404.html`);
+    results.bytes += Buffer.byteLength(out.body);
+  }
+}
+
+/** The server's security headers, immutable renditions, and a type for each extensionless file. */
+function headerRules(results: BuildResults): HeaderRule[] {
+  const rules: HeaderRule[] = [
+    { path: "/*", headers: SECURITY_HEADERS },
+    { path: "/_img/*", headers: { "Cache-Control": "public, max-age=31536000, immutable" } },
+  ];
+  for (const [file, type] of [...results.untyped].sort())
+    rules.push({ path: `/${file}`, headers: { "Content-Type": type } });
+  return rules;
+}
+
+/** The marker file: which URL each file came from, so tools (and the next build) can read the export. */
+function manifest(summary: BuildSummary, results: BuildResults, redirects: Redirect[], now: number): string {
+  return `${JSON.stringify(
+    {
+      quire: QUIRE_VERSION,
+      builtAt: new Date(now).toISOString(),
+      baseUrl: summary.baseUrl,
+      pages: results.pages,
+      redirects,
+    },
+    null,
+    1,
+  )}\n`;
+}

@@ -1,0 +1,124 @@
+/** Where pages are rendered: on worker threads (one Site each, every core busy), or on this thread. */
+import { Worker } from "node:worker_threads";
+import { QuireError } from "../errors.js";
+import type { PageRenderer, PageJob, PageResult, ImageResult } from "./page-renderer.js";
+import type { RenditionRef } from "./links.js";
+import type { WorkerSetup, WorkerRequest } from "./worker.js";
+
+/** Renders batches; a batch's results come back in the order of its jobs. */
+export interface RenderPool {
+  /** How many batches can usefully run at once. */
+  readonly size: number;
+  /** Renders a batch, on thread `thread` when given (pages that share entries go to the same thread). */
+  pages(jobs: PageJob[], thread?: number): Promise<PageResult[]>;
+  images(refs: RenditionRef[]): Promise<ImageResult[]>;
+  close(): Promise<void>;
+}
+
+/** Renders on the calling thread (`--jobs 1`, small sites, tests). */
+export function inlinePool(renderer: PageRenderer): RenderPool {
+  return {
+    size: 1,
+    pages: async (jobs) => jobs.map((job) => renderer.render(job)),
+    images: (refs) => Promise.all(refs.map((ref) => renderer.rendition(ref))),
+    close: async () => undefined,
+  };
+}
+
+type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+
+interface Waiter {
+  resolve: (results: never[]) => void;
+  reject: (err: Error) => void;
+}
+
+class RenderThread {
+  readonly worker: Worker;
+  readonly ready: Promise<void>;
+  readonly waiting = new Map<number, Waiter>();
+  failure: Error | null = null;
+
+  constructor() {
+    const fromSource = import.meta.url.endsWith(".ts");
+    // From TypeScript source (development, tests) a small JavaScript bootstrap registers tsx in the thread first.
+    const url = new URL(fromSource ? "../db/ts-worker.mjs" : "./worker.js", import.meta.url);
+    this.worker = new Worker(url, {
+      workerData: { __entry: new URL("./worker.ts", import.meta.url).href },
+    });
+    this.ready = new Promise((resolve, reject) => {
+      const onMessage = (msg: { ready?: boolean }) => {
+        if (!msg.ready) return;
+        this.worker.off("message", onMessage);
+        resolve();
+      };
+      this.worker.on("message", onMessage);
+      this.worker.once("error", reject);
+    });
+    this.worker.on("message", (msg: { id?: number; results?: never[]; error?: string }) => {
+      if (msg.id === undefined) return;
+      const waiter = this.waiting.get(msg.id);
+      this.waiting.delete(msg.id);
+      if (msg.results) waiter?.resolve(msg.results);
+      else
+        waiter?.reject(
+          new QuireError("E_RENDER", `a rendering thread failed: ${msg.error ?? "unknown error"}`),
+        );
+    });
+    this.worker.on("error", (err) => this.fail(err));
+    this.worker.on("exit", (code) => {
+      if (code !== 0) this.fail(new QuireError("E_RENDER", `a rendering thread exited with code ${code}`));
+    });
+  }
+
+  fail(err: Error): void {
+    this.failure ??= err;
+    for (const w of this.waiting.values()) w.reject(err);
+    this.waiting.clear();
+  }
+}
+
+/** Threads that are loading their code; `start` hands them the site once its index is ready. */
+export interface PendingPool {
+  start(setup: WorkerSetup): Promise<RenderPool>;
+  /** Stops the threads without using them (a small site renders on this thread after all). */
+  cancel(): Promise<void>;
+}
+
+/** Spawns `size` rendering threads at once, so that they load while the main thread indexes. */
+export function spawnPool(size: number): PendingPool {
+  const threads = Array.from({ length: size }, () => new RenderThread());
+  const stop = async () => {
+    await Promise.all(threads.map((t) => t.worker.terminate()));
+  };
+  let seq = 0;
+  const send = <T>(thread: RenderThread, request: Request): Promise<T[]> => {
+    if (thread.failure) return Promise.reject(thread.failure);
+    const id = ++seq;
+    return new Promise<T[]>((resolve, reject) => {
+      thread.waiting.set(id, { resolve: resolve as (r: never[]) => void, reject });
+      thread.worker.postMessage({ ...request, id });
+    });
+  };
+  // The least busy thread gets the batch; a thread works through its batches in order.
+  const least = () => threads.reduce((a, b) => (b.waiting.size < a.waiting.size ? b : a));
+  return {
+    cancel: stop,
+    async start(setup) {
+      try {
+        await Promise.all(threads.map((t) => t.ready));
+        await Promise.all(threads.map((t) => send(t, { type: "init", setup })));
+      } catch (err) {
+        await stop();
+        throw new QuireError("E_RENDER", `could not start the rendering threads: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+      return {
+        size,
+        pages: (jobs, thread) => send<PageResult>(threads[thread ?? -1] ?? least(), { type: "pages", jobs }),
+        images: (refs) => send<ImageResult>(least(), { type: "images", refs }),
+        close: stop,
+      };
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/** A rendering thread of `quire build`: its own Site over the index the main thread built, rendering the
+ *  batches of URLs and renditions it is sent and writing them straight into the output folder. */
+import { parentPort } from "node:worker_threads";
+import { Site } from "../site.js";
+import { silentLogger } from "../log.js";
+import { PageRenderer, type PageJob, type PageResult } from "./page-renderer.js";
+import type { RenditionRef } from "./links.js";
+
+/** What every rendering thread is started with. */
+export interface WorkerSetup {
+  site: string;
+  dataDir: string;
+  outDir: string;
+  /** The build's clock: every thread sees the same scheduled entries. */
+  now: number;
+  env: Record<string, string | undefined>;
+}
+
+/** A request from the main thread. */
+export type WorkerRequest =
+  | { id: number; type: "init"; setup: WorkerSetup }
+  | { id: number; type: "pages"; jobs: PageJob[] }
+  | { id: number; type: "images"; refs: RenditionRef[] };
+
+// The thread loads its code while the main thread indexes, and builds its Site once the index is ready.
+let renderer: PageRenderer | undefined;
+
+function init(setup: WorkerSetup): void {
+  const site = new Site({
+    site: setup.site,
+    dataDir: setup.dataDir,
+    env: setup.env,
+    cache: false,
+    watch: false,
+    writeBack: false,
+    inlineIndexer: true,
+    logger: silentLogger(),
+    now: () => setup.now,
+  });
+  renderer = new PageRenderer(site, setup.outDir);
+}
+
+parentPort!.on("message", (msg: WorkerRequest) => {
+  try {
+    if (msg.type === "init") {
+      init(msg.setup);
+      parentPort!.postMessage({ id: msg.id, results: [] });
+      return;
+    }
+    const r = renderer!;
+    if (msg.type === "pages") {
+      parentPort!.postMessage({ id: msg.id, results: msg.jobs.map((job) => renderSafely(r, job)) });
+      return;
+    }
+    Promise.all(msg.refs.map((ref) => r.rendition(ref))).then(
+      (results) => parentPort!.postMessage({ id: msg.id, results }),
+      (err: Error) => parentPort!.postMessage({ id: msg.id, error: err.message }),
+    );
+  } catch (err) {
+    parentPort!.postMessage({ id: msg.id, error: (err as Error).message });
+  }
+});
+
+function renderSafely(r: PageRenderer, job: PageJob): PageResult {
+  try {
+    return r.render(job);
+  } catch (err) {
+    return { kind: "failed", key: job.key, url: job.url, file: null, message: (err as Error).message };
+  }
+}
+
+parentPort!.postMessage({ ready: true });

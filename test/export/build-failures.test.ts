@@ -1,0 +1,101 @@
+/** What `quire build` does when something is wrong: a failing template is named and the rest is still
+ *  written (exit 1), and the output folder is never somewhere a build could destroy the author's files. */
+import { afterEach, describe, expect, it } from "vitest";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildCommand } from "../../src/cli/build-command.js";
+import { buildSite } from "../../src/export/index.js";
+import type { Output } from "../../src/cli/output.js";
+import { makeSite, removeSite } from "../helpers/site-fixture.js";
+
+const NOW = Date.UTC(2026, 0, 1);
+const sites: string[] = [];
+
+afterEach(() => {
+  for (const s of sites.splice(0)) removeSite(s);
+});
+
+function capture(): Output & { text: () => string; errors: () => string } {
+  const lines: string[] = [];
+  const errs: string[] = [];
+  return {
+    line: (t) => lines.push(t),
+    err: (t) => errs.push(t),
+    json: (v) => lines.push(JSON.stringify(v)),
+    text: () => lines.join("\n"),
+    errors: () => errs.join("\n"),
+  };
+}
+
+function site(files: Record<string, string>): string {
+  const root = makeSite({
+    "content/blog/first.md": "Title: First\nDate: 2025-01-01 10:00:00+00:00\nEntry-ID: 1\n\nHello.\n",
+    "content/blog/second.md": "Title: Second\nDate: 2025-01-02 10:00:00+00:00\nEntry-ID: 2\n\nHello again.\n",
+    "content/notes/note.md": "Title: A note\nDate: 2025-01-03 10:00:00+00:00\nEntry-ID: 3\n\nA note.\n",
+    "content/notes/later.md": "Title: Later\nDate: 2099-05-01 08:00:00+00:00\nEntry-ID: 4\n\nNot yet.\n",
+    ...files,
+  });
+  sites.push(root);
+  return root;
+}
+
+describe("quire build with failing pages", () => {
+  it("names the entry and the template, writes every other page, and exits 1", async () => {
+    const root = site({ "templates/blog/entry.html": '{% include "no-such-partial.html" %}\n' });
+    const out = capture();
+    const code = await buildCommand(
+      ["--site", root, "--out", join(root, "dist"), "--jobs", "1", "--quiet"],
+      out,
+    );
+    expect(code).toBe(1);
+    expect(out.errors()).toMatch(/content\/blog\/first\.md: .*templates\/blog\/entry\.html/);
+    expect(out.errors()).toMatch(/content\/blog\/second\.md/);
+    expect(existsSync(join(root, "dist", "blog", "1-first"))).toBe(false);
+    expect(existsSync(join(root, "dist", "notes", "3-a-note", "index.html"))).toBe(true);
+    expect(existsSync(join(root, "dist", "blog", "index.html"))).toBe(true);
+    expect(existsSync(join(root, "dist", "404.html"))).toBe(true);
+  });
+
+  it("reports a malformed entry by file and still exports the others", async () => {
+    const root = site({ "content/blog/broken.md": "Title: Broken\nDate: next tuesday\n\nText.\n" });
+    const summary = await buildSite({ site: root, jobs: 1, now: NOW });
+    expect(summary.failures.map((f) => f.file)).toContain("content/blog/broken.md");
+    expect(existsSync(join(root, "dist", "blog", "2-second", "index.html"))).toBe(true);
+  });
+
+  it("leaves out a scheduled entry and says to rebuild after its date", async () => {
+    const root = site({});
+    const out = capture();
+    expect(await buildCommand(["--site", root, "--jobs", "1", "--quiet"], out)).toBe(0);
+    expect(out.text()).toContain(
+      "left out: content/notes/later.md is scheduled; rebuild after 2099-05-01 08:00:00+00:00 to publish it",
+    );
+    expect(existsSync(join(root, "dist", "notes", "4-later"))).toBe(false);
+    expect(readFileSync(join(root, "dist", "notes", "index.html"), "utf8")).not.toContain("Later");
+  });
+});
+
+describe("the output folder", () => {
+  it("refuses folders of the site itself", async () => {
+    const root = site({});
+    for (const outDir of [root, join(root, "content"), join(root, "templates", "x"), join(root, "static")]) {
+      await expect(buildSite({ site: root, out: outDir, jobs: 1 })).rejects.toThrow(/refusing to build into/);
+    }
+  });
+
+  it("refuses a non-empty folder that no build made, and cleans one that a build made", async () => {
+    const root = site({});
+    const other = join(root, "elsewhere");
+    mkdirSync(other);
+    writeFileSync(join(other, "precious.txt"), "keep me");
+    await expect(buildSite({ site: root, out: other, jobs: 1 })).rejects.toThrow(/not made by quire build/);
+    expect(readFileSync(join(other, "precious.txt"), "utf8")).toBe("keep me");
+
+    const dist = join(root, "dist");
+    await buildSite({ site: root, out: dist, jobs: 1 });
+    writeFileSync(join(dist, "stale.html"), "old");
+    await buildSite({ site: root, out: dist, jobs: 1 });
+    expect(existsSync(join(dist, "stale.html"))).toBe(false);
+    expect(existsSync(join(dist, "index.html"))).toBe(true);
+  });
+});
