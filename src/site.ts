@@ -10,6 +10,7 @@ import { createLogger, type Logger } from "./log.js";
 import {
   openIndex,
   removeIndexFiles,
+  isCorruption,
   ContentIndex,
   getMeta,
   type Db,
@@ -189,9 +190,7 @@ export class Site implements PageSite {
     // moment, so the first requests of a fresh dyno do not share its two cores with the indexing thread.
     const delay = this.isReady && !this.inlineIndexer ? BOOT_CHECK_DELAY_MS : 0;
     const first =
-      delay > 0
-        ? new Promise<void>((r) => setTimeout(r, delay)).then(() => this.refresh())
-        : this.refresh();
+      delay > 0 ? new Promise<void>((r) => setTimeout(r, delay)).then(() => this.refresh()) : this.refresh();
     this.firstIndex = first.then((summary) => {
       this.logger.info(
         {
@@ -455,13 +454,13 @@ export class Site implements PageSite {
       this.recentKeysGeneration = generation;
       this.recentKeysTemplates = templates;
     }
-    const method = req.method === "HEAD" ? "GET" : (req.method ?? "GET");
-    const recent = this.recentKeys.get(`${method} ${url}`);
+    // Only GET and HEAD get here, and HEAD shares GET's key: the URL alone picks the key.
+    const recent = this.recentKeys.get(url);
     if (recent !== undefined) return recent;
     const key = pageCacheKey({
       generation,
       templatesFingerprint: `${templates}.${this.renderSettings}`,
-      method,
+      method: "GET",
       path: q < 0 ? url : url.slice(0, q),
       query: q < 0 ? "" : url.slice(q + 1),
       format: "default",
@@ -469,7 +468,7 @@ export class Site implements PageSite {
       version: QUIRE_VERSION,
     });
     if (this.recentKeys.size >= RECENT_KEYS) this.recentKeys.clear();
-    this.recentKeys.set(`${method} ${url}`, key);
+    this.recentKeys.set(url, key);
     return key;
   }
 
@@ -548,13 +547,4 @@ function hasSqliteHeader(path: string): boolean {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-}
-
-/** True for SQLite's "this is not a (valid) database" errors. */
-export function isCorruption(err: unknown): boolean {
-  const code = (err as { code?: string }).code ?? "";
-  const message = (err as Error).message ?? "";
-  return (
-    /SQLITE_(CORRUPT|NOTADB)/.test(code) || /malformed|not a database|file is not a database/i.test(message)
-  );
 }

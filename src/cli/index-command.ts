@@ -1,6 +1,6 @@
 /** `quire index`, `quire check` and `quire fix`: build or refresh the index, report problems, stamp missing headers. */
 import { loadSite, type LoadedSite } from "../config/site.js";
-import { openIndex, refreshIndex, type RefreshSummary } from "../db/index.js";
+import { openIndex, refreshIndex, removeIndexFiles, isCorruption, type RefreshSummary } from "../db/index.js";
 import { execFileSync } from "node:child_process";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { QuireError } from "../errors.js";
@@ -146,17 +146,27 @@ function runIndex(
   site: LoadedSite,
   options: { path: string; writeBack: boolean; only?: ReadonlySet<string> },
 ): RefreshSummary {
-  const { db } = openIndex({ path: options.path });
+  const run = () => {
+    const { db } = openIndex({ path: options.path });
+    try {
+      return refreshIndex({
+        db,
+        contentDir: site.paths.contentDir,
+        timeZone: site.config.site.timezone,
+        writeBack: options.writeBack,
+        ...(options.only ? { writeBackOnly: options.only } : {}),
+      });
+    } finally {
+      db.close();
+    }
+  };
   try {
-    return refreshIndex({
-      db,
-      contentDir: site.paths.contentDir,
-      timeZone: site.config.site.timezone,
-      writeBack: options.writeBack,
-      ...(options.only ? { writeBackOnly: options.only } : {}),
-    });
-  } finally {
-    db.close();
+    return run();
+  } catch (err) {
+    // Damage deep inside the file shows only when a page is read: the index is a cache, so start it over.
+    if (!isCorruption(err) || options.path === ":memory:") throw err;
+    removeIndexFiles(options.path);
+    return run();
   }
 }
 

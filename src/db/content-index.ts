@@ -251,7 +251,9 @@ export class ContentIndex {
 
   /** Tags of entries listed in a category (and its subcategories when recurse), with counts. */
   tagCounts(category: string, recurse: boolean, now: number): TagInfo[] {
-    return this.memo(`tagcounts\0${category}\0${recurse}`, now, () => this.loadTagCounts(category, recurse, now));
+    return this.memo(`tagcounts\0${category}\0${recurse}`, now, () =>
+      this.loadTagCounts(category, recurse, now),
+    );
   }
 
   private loadTagCounts(category: string, recurse: boolean, now: number): TagInfo[] {

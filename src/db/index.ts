@@ -1,5 +1,13 @@
 /** The index module: open, refresh and query the SQLite index of content/. */
-export { openIndex, removeIndexFiles, getMeta, setMeta, type Db, type OpenReason } from "./open-index.js";
+export {
+  openIndex,
+  removeIndexFiles,
+  isCorruption,
+  getMeta,
+  setMeta,
+  type Db,
+  type OpenReason,
+} from "./open-index.js";
 export {
   refreshIndex,
   loadProblems,

@@ -49,12 +49,8 @@ function tryOpenExisting(path: string): { db?: Db; why: string } {
       db.close();
       return { why: "has an old schema" };
     }
-    // quick_check reads every page: cheap next to a rebuild, and catches a truncated or overwritten file.
-    const check = db.pragma("quick_check", { simple: true });
-    if (check !== "ok") {
-      db.close();
-      return { why: "is corrupt" };
-    }
+    // No quick_check here: it reads every page, which a boot cannot afford. A file that is not a database
+    // fails the read above; damage deeper inside surfaces as SQLITE_CORRUPT later and the server rebuilds then.
     tune(db);
     return { db, why: "" };
   } catch {
@@ -98,4 +94,13 @@ export function setMeta(db: Db, key: string, value: string): void {
   db.prepare(
     "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
   ).run(key, value);
+}
+
+/** True for SQLite's "this is not a (valid) database" errors. */
+export function isCorruption(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? "";
+  const message = (err as Error).message ?? "";
+  return (
+    /SQLITE_(CORRUPT|NOTADB)/.test(code) || /malformed|not a database|file is not a database/i.test(message)
+  );
 }

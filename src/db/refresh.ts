@@ -119,7 +119,9 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
     };
   }
   const previous = getMeta(db, "generation");
-  const generation = computeGeneration(db);
+  // Only added, changed or removed files can move the generation (a touched file has the same bytes).
+  const generation =
+    previous !== undefined && added + updated + removed === 0 ? previous : computeGeneration(db);
   if (generation !== previous) setMeta(db, "generation", generation);
   const counts = db
     .prepare(
