@@ -27,10 +27,13 @@ export interface CacheFastPathOptions {
   /** The page cache key for a request, or null when this request is never cached. */
   keyFor: (req: IncomingMessage) => string | null;
   logger: Logger;
+  /** Headers every answer from the cache carries (e.g. security headers), merged once per page, not set per request. */
+  headers?: Readonly<Record<string, string>>;
 }
 
-/** Answers a request from the cache when it can; resolves true when it answered, false to fall through. */
-export type CacheFastPath = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+/** Answers a request from the cache when it can: true when it answered, false to fall through, or a promise
+ *  of either when it had to wait (memcached, inflating). A hit held in this process is answered at once. */
+export type CacheFastPath = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
 /** Whether a request may use the shared page cache: GET/HEAD without credentials or cookies. */
 export function isCacheableRequest(req: IncomingMessage): boolean {
@@ -49,34 +52,46 @@ interface PreparedHeaders {
   notModified: OutgoingHttpHeaders;
 }
 
-// A memory-tier hit returns the same page object every time, so its headers are assembled once.
-const prepared = new WeakMap<CachedPage, PreparedHeaders>();
+// Distinct pages whose prepared headers are kept for memcached hits; beyond it the table starts over.
+const MAX_PREPARED = 1000;
 
 /** Builds the fast path: call it first in the server callback; on false, hand the request to the router. */
 export function createCacheFastPath(options: CacheFastPathOptions): CacheFastPath {
   const { cache, keyFor, logger } = options;
+  const extra: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.headers ?? {})) extra[name.toLowerCase()] = value;
   const warn = rateLimited(30_000);
-
-  return async (req, res) => {
-    if (!isCacheableRequest(req)) return false;
-    let page: CachedPage | null;
-    try {
-      const key = keyFor(req);
-      if (key === null) return false;
-      page = await cache.get(key);
-    } catch (err) {
-      // A cache that misbehaves costs a render, never an error page.
-      warn("lookup", () =>
-        logger.warn({ err, cache: cache.label }, "page cache lookup failed; rendering instead"),
-      );
-      return false;
+  // A memory-tier hit returns the same page object every time, so its headers are assembled once.
+  // Passing writeHead a ready object (nothing set before with setHeader) also keeps Node on its fast path.
+  const prepared = new WeakMap<CachedPage, PreparedHeaders>();
+  // A memcached hit decodes a new page object every time; pages with the same tag, body size and stored
+  // headers (all that prepareHeaders reads) share one prepared set, so checking headers is not paid per hit.
+  const preparedByContent = new Map<string, PreparedHeaders>();
+  const prepare = (page: CachedPage): PreparedHeaders => {
+    const contentKey = `${page.etag}\n${page.body.length}\n${JSON.stringify(page.headers)}`;
+    let headers = preparedByContent.get(contentKey);
+    if (!headers) {
+      headers = prepareHeaders(page, extra);
+      if (preparedByContent.size >= MAX_PREPARED) preparedByContent.clear();
+      preparedByContent.set(contentKey, headers);
     }
-    if (!page || page.status !== 200) return false;
+    return headers;
+  };
+  // Clients send the same few Accept-Encoding values over and over.
+  let lastAcceptEncoding: string | undefined;
+  let lastAcceptsGzip = false;
 
+  /** Sends `page`; true when it answered, false to render instead, or a promise when it must inflate first. */
+  const answer = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    page: CachedPage,
+  ): boolean | Promise<boolean> => {
+    if (page.status !== 200) return false;
     let headers = prepared.get(page);
     if (!headers) {
       try {
-        headers = prepareHeaders(page);
+        headers = prepare(page);
       } catch (err) {
         // Stored headers Node refuses to send (e.g. a value outside Latin-1): render the page instead.
         warn("headers", () => logger.warn({ err, cache: cache.label }, "cached page has unusable headers"));
@@ -90,31 +105,67 @@ export function createCacheFastPath(options: CacheFastPathOptions): CacheFastPat
       res.end();
       return true;
     }
-    if (acceptsGzip(req.headers["accept-encoding"])) {
+    const acceptEncoding = req.headers["accept-encoding"];
+    if (acceptEncoding !== lastAcceptEncoding) {
+      lastAcceptEncoding = acceptEncoding;
+      lastAcceptsGzip = acceptsGzip(acceptEncoding);
+    }
+    if (lastAcceptsGzip) {
       res.writeHead(200, headers.gzip);
       if (head) res.end();
       else res.end(page.body);
       return true;
     }
-    let body: Buffer;
+    const identity = headers.identity;
+    return gunzipAsync(page.body).then(
+      (body) => {
+        res.writeHead(200, { ...identity, "content-length": body.length });
+        if (head) res.end();
+        else res.end(body);
+        return true;
+      },
+      (err: unknown) => {
+        warn("inflate", () =>
+          logger.warn({ err, cache: cache.label }, "cached page does not inflate; rendering instead"),
+        );
+        return false;
+      },
+    );
+  };
+  // A cache that misbehaves costs a render, never an error page.
+  const lookupFailed = (err: unknown): false => {
+    warn("lookup", () =>
+      logger.warn({ err, cache: cache.label }, "page cache lookup failed; rendering instead"),
+    );
+    return false;
+  };
+
+  return (req, res) => {
+    if (!isCacheableRequest(req)) return false;
+    let key: string | null;
+    let local: CachedPage | null | undefined;
     try {
-      body = await gunzipAsync(page.body);
+      key = keyFor(req);
+      if (key === null) return false;
+      // A page this process holds is answered without waiting for a promise.
+      local = cache.peek?.(key);
     } catch (err) {
-      warn("inflate", () =>
-        logger.warn({ err, cache: cache.label }, "cached page does not inflate; rendering instead"),
-      );
-      return false;
+      return lookupFailed(err);
     }
-    res.writeHead(200, { ...headers.identity, "content-length": body.length });
-    if (head) res.end();
-    else res.end(body);
-    return true;
+    if (local) return answer(req, res, local);
+    let pending: Promise<CachedPage | null>;
+    try {
+      pending = cache.get(key);
+    } catch (err) {
+      return lookupFailed(err);
+    }
+    return pending.then((page) => (page ? answer(req, res, page) : false), lookupFailed);
   };
 }
 
-function prepareHeaders(page: CachedPage): PreparedHeaders {
+function prepareHeaders(page: CachedPage, extra: Readonly<Record<string, string>>): PreparedHeaders {
   // Lower-cased, so a stored "ETag" or "Vary" cannot go out twice beside the ones set here.
-  const stored: Record<string, string> = {};
+  const stored: Record<string, string> = { ...extra };
   for (const [name, value] of Object.entries(page.headers)) stored[name.toLowerCase()] = value;
   delete stored["x-cache"];
   // The same URL has two byte-different bodies (gzip or not), so shared caches downstream must key on it.
@@ -127,7 +178,7 @@ function prepareHeaders(page: CachedPage): PreparedHeaders {
     "content-encoding": "gzip",
     "content-length": page.body.length,
   };
-  const notModified: OutgoingHttpHeaders = { etag: page.etag, vary, [X_CACHE_HEADER]: X_CACHE_HIT };
+  const notModified: OutgoingHttpHeaders = { ...extra, etag: page.etag, vary, [X_CACHE_HEADER]: X_CACHE_HIT };
   for (const name of ["cache-control", "expires", "content-location", "last-modified"]) {
     const value = stored[name];
     if (value !== undefined) notModified[name] = value;

@@ -47,6 +47,10 @@ export class MemoryPageCache implements PageCache {
     return Promise.resolve(this.read(key));
   }
 
+  peek(key: string): CachedPage | null {
+    return this.read(key);
+  }
+
   /** The synchronous lookup behind `get`, for callers that want to skip a promise. */
   read(key: string): CachedPage | null {
     const entry = this.entries.get(key);

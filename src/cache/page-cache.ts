@@ -24,6 +24,8 @@ export interface PageCache {
   readonly label: string;
   /** The page stored under `key`, or null on a miss, an expired entry or any backend failure. */
   get(key: string): Promise<CachedPage | null>;
+  /** The page if this process holds it, without waiting (the memory tier); null means ask `get`. Optional. */
+  peek?(key: string): CachedPage | null;
   /** Stores a page for `ttlSeconds` (≤ 0: not stored). Never rejects; the request path does not await it. */
   set(key: string, page: CachedPage, ttlSeconds: number): Promise<void>;
   /** Waits for writes in flight (each bounded by its deadline) and releases connections. */

@@ -24,6 +24,10 @@ export class TieredPageCache implements PageCache {
     return page;
   }
 
+  peek(key: string): CachedPage | null {
+    return this.memory.read(key);
+  }
+
   set(key: string, page: CachedPage, ttlSeconds: number): Promise<void> {
     this.memory.write(key, page, ttlSeconds);
     return this.shared.set(key, page, ttlSeconds);

@@ -20,9 +20,18 @@ export async function startServer(site: Site, port: number, host = "0.0.0.0"): P
     // While stopping, every response closes its connection, so keep-alive clients let go and the drain ends.
     if (draining) res.setHeader("Connection", "close");
     if (fastPath && site.ready) {
-      fastPath(req, res).then(
-        (answered) => {
-          if (!answered) app(req, res);
+      let answered: boolean | Promise<boolean>;
+      try {
+        answered = fastPath(req, res);
+      } catch {
+        // As when it was async: a fast path that throws hands the request to the router, never crashes.
+        answered = false;
+      }
+      if (answered === true) return;
+      if (answered === false) return void app(req, res);
+      answered.then(
+        (done) => {
+          if (!done) app(req, res);
         },
         () => app(req, res),
       );
