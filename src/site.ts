@@ -123,10 +123,6 @@ export class Site implements PageSite {
       this.logger.warn(p.describe());
     this.baseUrl = infra.baseUrl ?? this.config.site.base_url;
     // Pages embed the site settings and absolute URLs: processes that render them differently must not share pages.
-    this.renderSettings = createHash("sha256")
-      .update(JSON.stringify([this.config.site, this.config.view, this.config.images, this.baseUrl]))
-      .digest("base64url")
-      .slice(0, 12);
     this.now = options.now ?? Date.now;
     // A read-only site is never written to: its data lives in a temporary folder and write-back is off.
     this.writeBack =
@@ -151,6 +147,13 @@ export class Site implements PageSite {
 
     this.engine = new TemplateEngine({ templatesDir: this.paths.templatesDir });
     this.images = createImages({ site: this, env, secret: infra.secret });
+    // Pages embed site settings, absolute URLs and image URLs signed with the secret: processes that render
+    // them differently must not share cached pages (the secret enters only as a digest).
+    this.renderSettings = createHash("sha256")
+      .update(JSON.stringify([this.config.site, this.config.view, this.config.images, this.baseUrl]))
+      .update(this.images.signingKeyId)
+      .digest("base64url")
+      .slice(0, 12);
     const md = createMarkdown({ plugins: this.images.markdownPlugins });
     this.content = new EntryContent({
       contentDir: this.paths.contentDir,

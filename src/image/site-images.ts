@@ -1,5 +1,5 @@
 /** Wires renditions into a site: the secret, the store, the Markdown plugin, entry and template hooks, and the `/_img/` route. */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Request, Response } from "express";
@@ -23,6 +23,8 @@ import { etagMatches } from "../cache/index.js";
 /** What the site needs from the image engine. */
 export interface SiteImages {
   readonly label: string;
+  /** A digest of the signing secret (never the secret): part of page-cache keys. */
+  readonly signingKeyId: string;
   readonly service: RenditionService;
   readonly store: RenditionStore;
   readonly markdownPlugins: MarkdownPlugin[];
@@ -87,10 +89,11 @@ export function createImages(options: {
   const { site, env } = options;
   const logger = site.logger;
   const store = createRenditionStore({ env, dataDir: site.paths.dataDir, logger });
+  const secret = siteSecret(site.paths.dataDir, options.secret, logger, site.dev);
   const service = new RenditionService({
     store,
     contentDir: site.paths.contentDir,
-    secret: siteSecret(site.paths.dataDir, options.secret, logger, site.dev),
+    secret,
     logger,
     baseUrl: site.baseUrl,
     maxInputPixels: site.config.images.max_input_megapixels * 1_000_000,
@@ -115,6 +118,7 @@ export function createImages(options: {
 
   return {
     label: store.label,
+    signingKeyId: createHash("sha256").update(`quire:key:${secret}`).digest("base64url").slice(0, 12),
     service,
     store,
     markdownPlugins: [imageSyntaxPlugin],

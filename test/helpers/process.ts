@@ -39,10 +39,24 @@ export async function startQuireProcess(options: {
 }): Promise<QuireProcess> {
   const port = await freePort();
   let out = "";
-  const child = spawn(process.execPath, [QUIRE_BIN, "serve", "--site", options.site, "--port", String(port), "--host", "127.0.0.1", ...(options.args ?? [])], {
-    env: { ...process.env, QUIRE_FROM_SOURCE: "1", QUIRE_SECRET: "test-secret", ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      QUIRE_BIN,
+      "serve",
+      "--site",
+      options.site,
+      "--port",
+      String(port),
+      "--host",
+      "127.0.0.1",
+      ...(options.args ?? []),
+    ],
+    {
+      env: { ...process.env, QUIRE_FROM_SOURCE: "1", QUIRE_SECRET: "test-secret", ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
