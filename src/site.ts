@@ -18,7 +18,7 @@ import {
   type RefreshSummary,
 } from "./db/index.js";
 import { Indexer } from "./db/indexer.js";
-import { watchContent, type ContentWatcher } from "./content/watcher.js";
+import type { ContentWatcher } from "./content/watcher.js";
 import { createMarkdown } from "./markdown/index.js";
 import { TemplateEngine } from "./template/engine.js";
 import { EntryContent } from "./template/entry-content.js";
@@ -104,6 +104,7 @@ export class Site implements PageSite {
   private readonly watch: boolean;
   private firstIndex: Promise<RefreshSummary> | undefined;
   private cleanupTimer: NodeJS.Timeout | undefined;
+  private closing = false;
   /** Digest of the settings pages are rendered with besides content and templates (part of every cache key). */
   private readonly renderSettings: string;
   /** Keys of recent URLs, valid while the content generation and templates stay the same. */
@@ -194,7 +195,7 @@ export class Site implements PageSite {
     const delay = this.isReady && !this.inlineIndexer ? BOOT_CHECK_DELAY_MS : 0;
     const first =
       delay > 0 ? new Promise<void>((r) => setTimeout(r, delay)).then(() => this.refresh()) : this.refresh();
-    this.firstIndex = first.then((summary) => {
+    this.firstIndex = first.then(async (summary) => {
       this.logger.info(
         {
           entries: summary.entries,
@@ -205,7 +206,7 @@ export class Site implements PageSite {
         `indexed ${summary.entries} entries in ${summary.ms} ms`,
       );
       for (const p of summary.problems) this.logger.warn({ code: p.code, file: p.file }, p.describe());
-      if (this.watch) this.startWatching();
+      if (this.watch) await this.startWatching();
       this.scheduleRenditionCleanup();
       this.watchIndexFile();
       return summary;
@@ -301,7 +302,10 @@ export class Site implements PageSite {
     this.isReady = true;
   }
 
-  private startWatching(): void {
+  private async startWatching(): Promise<void> {
+    // chokidar is loaded only by sites that watch (development, VPS), not on every dyno boot.
+    const { watchContent } = await import("./content/watcher.js");
+    if (this.closing) return;
     this.watcher = watchContent({
       paths: [this.paths.contentDir, this.paths.templatesDir],
       rescanMs: this.config.content.rescan_seconds * 1000,
@@ -517,6 +521,7 @@ export class Site implements PageSite {
 
   /** Stops the watcher, the indexing thread, caches and stores. */
   async close(): Promise<void> {
+    this.closing = true;
     if (this.cleanupTimer) clearInterval(this.cleanupTimer);
     if (this.indexCheckTimer) clearInterval(this.indexCheckTimer);
     await this.recovering?.catch(() => undefined);
