@@ -17,6 +17,7 @@ export async function startServer(site: Site, port: number, host = "0.0.0.0"): P
   const fastPath = site.cacheFastPath(SECURITY_HEADERS);
   let draining = false;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    if ((req.url?.length ?? 0) > MAX_URL_LENGTH) return tooLong(res);
     // While stopping, every response closes its connection, so keep-alive clients let go and the drain ends.
     if (draining) res.setHeader("Connection", "close");
     if (fastPath && site.ready) {
@@ -39,7 +40,9 @@ export async function startServer(site: Site, port: number, host = "0.0.0.0"): P
     }
     app(req, res);
   };
-  const server = createServer(handler);
+  // Headers may be larger than Node's 16 KB default so an over-long URL reaches us and gets a clear 414,
+  // the same on every Node version (Node itself answers or resets the connection, depending on the version).
+  const server = createServer({ maxHeaderSize: 128 * 1024 }, handler);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -71,4 +74,16 @@ export async function startServer(site: Site, port: number, host = "0.0.0.0"): P
       return stopping;
     },
   };
+}
+
+/** The longest request URL Quire serves; page URLs are far shorter, so anything longer is refused. */
+export const MAX_URL_LENGTH = 8192;
+
+function tooLong(res: ServerResponse): void {
+  res.writeHead(414, {
+    "Content-Type": "text/plain; charset=utf-8",
+    "Cache-Control": "no-store",
+    ...SECURITY_HEADERS,
+  });
+  res.end("URI too long\n");
 }
