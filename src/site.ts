@@ -491,14 +491,16 @@ export class Site implements PageSite {
   }
 
   /** Stores a freshly rendered page; returns at once. */
-  storePage(req: Request, page: Page): void {
+  storePage(req: Request, page: Page, renderedAt: number = this.now()): void {
     if (!this.pageCache || !page.cacheable) return;
     const key = this.cacheKey(req);
     if (!key) return;
+    // The next entry to go live is counted from when the page was rendered, not from now: a page rendered
+    // just before an entry's time and stored just after must not be kept (it lacks that entry).
     const ttl = pageTtl({
       ttlSeconds: this.config.cache.ttl_seconds,
       now: this.now(),
-      nextScheduledAt: this.contentIndex.nextScheduledAt(this.now()),
+      nextScheduledAt: this.contentIndex.nextScheduledAt(renderedAt),
     });
     void storePage(
       this.pageCache,

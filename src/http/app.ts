@@ -79,10 +79,12 @@ export function createApp(site: Site): express.Express {
     if (!site.ready) return notReady(res);
     const search = req.originalUrl.includes("?") ? req.originalUrl.slice(req.originalUrl.indexOf("?")) : "";
     const query = new URLSearchParams(search);
+    // Taken before routing and rendering: the page shows what was published at this moment or later.
+    const renderedAt = site.now();
     const route = routeRequest(site.routeContext(), req.path, search);
     if (route.kind === "redirect") return void res.redirect(route.status, route.location);
     const page = renderRoute(site, route, query);
-    if (page.cacheable) site.storePage(req, page);
+    if (page.cacheable) site.storePage(req, page, renderedAt);
     sendPage(res, page, req);
   });
 
