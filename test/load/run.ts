@@ -80,6 +80,11 @@ async function main(): Promise<void> {
     extraToml: "[content]\nwatch = true\nrescan_seconds = 30\n",
   });
   writeFileSync(join(root, "static", "hello.txt"), "a static file\n");
+  // A page that takes about a second to render: the request in flight when SIGTERM arrives.
+  writeFileSync(
+    join(root, "templates", "slow.txt"),
+    "{% for i in range(0, 1500000) %}{% endfor %}slow page done\n",
+  );
   console.log(
     `generated ${gen.entries} entries (${gen.entriesWithImages} with images) in ${Math.round(gen.ms)} ms`,
   );
@@ -150,10 +155,12 @@ async function main(): Promise<void> {
   server = await quireServe({ site: root, data, port, readyTimeoutMs: 60_000 });
   const final = load(base, paths, 15);
   await new Promise((r) => setTimeout(r, 3000));
-  const slow = fetch(`${base}${paths.find((p) => p.startsWith("/_img/")) ?? "/"}`).then(
-    (r) => r.status,
+  const slow = fetch(`${base}/slow`).then(
+    async (r) => (r.status === 200 && (await r.text()) === "slow page done\n" ? 200 : r.status),
     () => 0,
   );
+  // Long enough for the request to be accepted and rendering, far shorter than the render itself.
+  await new Promise((r) => setTimeout(r, 200));
   const stopStarted = Date.now();
   await server.stop(30_000);
   const stopMs = Date.now() - stopStarted;
@@ -164,7 +171,10 @@ async function main(): Promise<void> {
   );
   check(stopMs < 25_000, `exits within 25 s of SIGTERM (${stopMs} ms)`);
   check(serverErrors(last) === 0, "no 5xx while stopping");
-  check(inflight === 200, "the request in flight when SIGTERM arrived completed with 200");
+  check(
+    inflight === 200,
+    "the request in flight when SIGTERM arrived (a one-second page) completed with 200",
+  );
   check(/"msg":"stopping/.test(server.logTail()), "the server logged its shutdown");
 }
 
