@@ -95,10 +95,10 @@ async function main(): Promise<void> {
   const paths = await collectUrls(base);
   console.log(`rotating over ${paths.length} URLs`);
 
-  // Warm-up fills the page cache and memo tables with the same mix. RSS swings with garbage collection, so
-  // each figure is the median of the last five one-second samples of its phase.
+  // Warm-up (30 s) fills the page cache and memo tables and lets the heap settle. RSS swings with garbage
+  // collection, so each figure is the median of the last five one-second samples of its phase.
   const warmSamples = sampleRss(server.pid);
-  const warm = await load(base, paths, 15).done;
+  const warm = await load(base, paths, 30).done;
   const rssWarm = warmSamples.stop();
   const mainSamples = sampleRss(server.pid);
   const main = await load(base, paths, LOAD_SECONDS).done;
