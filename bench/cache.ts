@@ -3,10 +3,10 @@
  * from the memory tier and from memcached alone, 10 s at 32 connections, against bare Node `http`
  * servers returning the same bytes (the body alone, and with Quire's headers), in rotating rounds (issue 5).
  */
+import { memcachedStats } from "../test/helpers/memcached.js";
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { request, type IncomingHttpHeaders } from "node:http";
-import { createConnection } from "node:net";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { benchArgs, numberOption } from "./lib/args.js";
@@ -462,29 +462,6 @@ async function startMemcached(): Promise<RunningMemcached> {
       await exited;
     },
   };
-}
-
-/** memcached's `stats` counters over the text protocol (e.g. `get_hits`). */
-function memcachedStats(servers: string): Promise<Record<string, number>> {
-  const [host, port] = servers.split(":");
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: host ?? "127.0.0.1", port: Number(port) });
-    let text = "";
-    socket.setTimeout(2_000, () => socket.destroy(new Error("memcached stats timed out")));
-    socket.once("connect", () => socket.write("stats\r\n"));
-    socket.on("data", (chunk: Buffer) => {
-      text += chunk.toString("latin1");
-      if (!text.endsWith("END\r\n")) return;
-      socket.end();
-      const stats: Record<string, number> = {};
-      for (const line of text.split("\r\n")) {
-        const [tag, name, value] = line.split(" ");
-        if (tag === "STAT" && name && value !== undefined) stats[name] = Number(value);
-      }
-      resolve(stats);
-    });
-    socket.once("error", reject);
-  });
 }
 
 /** User + system CPU time of a process so far, in ms (from /proc; NaN where there is none). */

@@ -1,7 +1,6 @@
 /** Shared pieces of the site-level page cache tests: fixture entries, single requests that report
  *  `X-Cache`, a bounded load loop that times every response, and memcached's own counters. */
 import { Agent, request } from "node:http";
-import { createConnection } from "node:net";
 import { performance } from "node:perf_hooks";
 
 /** An entry file in Publ's header format. */
@@ -181,25 +180,4 @@ export function describeLoad(label: string, r: LoadResult): string {
   );
 }
 
-/** memcached's `stats` counters (text protocol), e.g. `cmd_set`, `get_hits`, `curr_items`. */
-export function memcachedStats(servers: string): Promise<Record<string, number>> {
-  const [host, port] = servers.split(":");
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: host ?? "127.0.0.1", port: Number(port) });
-    let text = "";
-    socket.setTimeout(2_000, () => socket.destroy(new Error("memcached stats timed out")));
-    socket.once("connect", () => socket.write("stats\r\n"));
-    socket.on("data", (chunk: Buffer) => {
-      text += chunk.toString("latin1");
-      if (!text.endsWith("END\r\n")) return;
-      socket.end();
-      const stats: Record<string, number> = {};
-      for (const line of text.split("\r\n")) {
-        const [tag, name, value] = line.split(" ");
-        if (tag === "STAT" && name && value !== undefined) stats[name] = Number(value);
-      }
-      resolve(stats);
-    });
-    socket.once("error", reject);
-  });
-}
+export { memcachedStats } from "../helpers/memcached.js";

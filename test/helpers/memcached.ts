@@ -170,3 +170,26 @@ export async function startSilentServer(): Promise<SilentServer> {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** memcached's `stats` counters (text protocol), e.g. `cmd_set`, `get_hits`, `curr_items`. */
+export function memcachedStats(servers: string): Promise<Record<string, number>> {
+  const [host, port] = servers.split(":");
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: host ?? "127.0.0.1", port: Number(port) });
+    let text = "";
+    socket.setTimeout(2_000, () => socket.destroy(new Error("memcached stats timed out")));
+    socket.once("connect", () => socket.write("stats\r\n"));
+    socket.on("data", (chunk: Buffer) => {
+      text += chunk.toString("latin1");
+      if (!text.endsWith("END\r\n")) return;
+      socket.end();
+      const stats: Record<string, number> = {};
+      for (const line of text.split("\r\n")) {
+        const [tag, name, value] = line.split(" ");
+        if (tag === "STAT" && name && value !== undefined) stats[name] = Number(value);
+      }
+      resolve(stats);
+    });
+    socket.once("error", reject);
+  });
+}
