@@ -1,5 +1,5 @@
 /** Entry IDs and UUIDs derived from a path: the same on every machine and every run, with deterministic collision handling. */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { QuireError } from "../errors.js";
 
 /** Derived IDs are seven digits, so permalinks stay short while collisions stay rare for large sites. */
@@ -8,16 +8,14 @@ export const DERIVED_ID_SPAN = 9_000_000;
 
 /** The path-derived ID for an entry file (path relative to content/); `attempt` > 0 probes after a collision. */
 export function derivedEntryId(file: string, attempt = 0): number {
-  const digest = createHash("sha256")
-    .update(attempt === 0 ? normalisePath(file) : `${normalisePath(file)}#${attempt}`)
-    .digest();
+  const digest = hash("sha256", attempt === 0 ? normalisePath(file) : `${normalisePath(file)}#${attempt}`, "buffer");
   const n = digest.readBigUInt64BE(0) % BigInt(DERIVED_ID_SPAN);
   return DERIVED_ID_MIN + Number(n);
 }
 
 /** A stable name-based UUID (version 5 layout) for an entry file without a UUID header. */
 export function derivedUuid(file: string): string {
-  const b = createHash("sha1").update(`quire:entry:${normalisePath(file)}`).digest().subarray(0, 16);
+  const b = hash("sha1", `quire:entry:${normalisePath(file)}`, "buffer").subarray(0, 16);
   b[6] = (b[6]! & 0x0f) | 0x50;
   b[8] = (b[8]! & 0x3f) | 0x80;
   const h = b.toString("hex");
@@ -32,6 +30,10 @@ export interface IdClaim {
   file: string;
   entryId: number | null;
   uuid: string | null;
+  /** `derivedEntryId(file)`, when already computed. */
+  derivedId?: number;
+  /** `derivedUuid(file)`, when already computed. */
+  derivedUuid?: string;
 }
 
 export interface IdAssignment {
@@ -70,7 +72,7 @@ export function assignIds(claims: readonly IdClaim[]): { ids: Map<string, IdAssi
   }
   for (const claim of needDerived) {
     let attempt = 0;
-    let id = derivedEntryId(claim.file, attempt);
+    let id = claim.derivedId ?? derivedEntryId(claim.file, attempt);
     while (idOwner.has(id)) id = derivedEntryId(claim.file, ++attempt);
     idOwner.set(id, claim.file);
     ids.get(claim.file)!.id = id;
@@ -88,8 +90,11 @@ function claimUuid(claim: IdClaim, owners: Map<string, string>, problems: QuireE
     }
     problems.push(...duplicate("E_ENTRY_DUPLICATE_UUID", "UUID", claim.uuid, claim.file, owner));
   }
-  let uuid = derivedUuid(claim.file);
-  while (owners.has(uuid)) uuid = derivedUuid(`${claim.file}#`);
+  let uuid = claim.derivedUuid ?? derivedUuid(claim.file);
+  // The first retry is `file#` (as in earlier versions, so UUIDs stay put); further ones number themselves.
+  for (let attempt = 1; owners.has(uuid); attempt++) {
+    uuid = derivedUuid(attempt === 1 ? `${claim.file}#` : `${claim.file}#${attempt}`);
+  }
   owners.set(uuid, claim.file);
   return uuid;
 }

@@ -105,7 +105,8 @@ const CUT_LINE = /^\.{5}[ \t]*$/m;
 
 /** Split a body at its first `.....` line; text above is `body`, text below is `more`. */
 export function splitAtCut(text: string): CutText {
-  const m = CUT_LINE.exec(text);
+  // Most bodies have no five dots at all; the line-anchored search only runs for those that do.
+  const m = text.includes(".....") ? CUT_LINE.exec(text) : null;
   if (!m) return { body: text, more: null };
   // Publ partitions on "\n.....\n": the newline ending the last body line belongs to the cut.
   const body = text.slice(0, m.index > 0 ? m.index - 1 : 0);

@@ -11,7 +11,9 @@ export interface ScannedFile {
   rel: string;
   abs: string;
   kind: ContentKind;
+  /** -1 when scanned with `stat: false`. */
   size: number;
+  /** -1 when scanned with `stat: false`. */
   mtimeMs: number;
 }
 
@@ -43,8 +45,13 @@ export function contentKind(name: string): ContentKind {
   return "asset";
 }
 
-/** Lists every file under `contentDir`, following directory symlinks but reporting loops instead of recursing forever. */
-export function scanContent(contentDir: string): ScanResult {
+/**
+ * Lists every file under `contentDir`, following directory symlinks but reporting loops instead of recursing
+ * forever. With `stat: false` regular files are not statted (size and mtime are -1): a first index reads
+ * every file anyway and stats it then, which saves a system call per file.
+ */
+export function scanContent(contentDir: string, options: { stat?: boolean } = {}): ScanResult {
+  const statFiles = options.stat !== false;
   const files: ScannedFile[] = [];
   const problems: QuireError[] = [];
   const seenDirs = new Set<string>();
@@ -90,6 +97,10 @@ export function scanContent(contentDir: string): ScanResult {
       }
       if (isDir) {
         walk(childAbs, childRel);
+        continue;
+      }
+      if (!statFiles && st === undefined) {
+        files.push({ rel: childRel, abs: childAbs, kind: contentKind(d.name), size: -1, mtimeMs: -1 });
         continue;
       }
       try {

@@ -3,7 +3,15 @@ import type { EntryRecord } from "./entry-record.js";
 import { slugify } from "../markdown/slugify.js";
 import { titleText } from "../markdown/plain-text.js";
 
+/**
+ * Titles made only of letters, digits, marks, spaces and these few punctuation marks need no Markdown pass:
+ * Markdown and its typographer leave their letters alone and turn the punctuation only into other
+ * punctuation, which the slug drops all the same. Every other title goes through `titleText`.
+ */
+const PLAIN_TITLE = /^[\p{L}\p{N}\p{M} ,;:?!.-]*$/u;
+
 /** The slug an entry's canonical URL ends with (`/<category>/<id>-<slug>`); may be empty. */
 export function entrySlug(record: Pick<EntryRecord, "slugText" | "title">): string {
-  return slugify(record.slugText ?? titleText(record.title));
+  if (record.slugText !== null) return slugify(record.slugText);
+  return slugify(PLAIN_TITLE.test(record.title) ? record.title : titleText(record.title));
 }

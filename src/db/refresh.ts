@@ -1,17 +1,24 @@
 /** Brings the index in step with content/: reads only files whose size or mtime changed, re-parses only changed bytes, prunes deleted files. */
 import { createHash } from "node:crypto";
-import { openSync, readSync, closeSync, fstatSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { QuireError, isQuireError } from "../errors.js";
 import { scanContent, type ScannedFile } from "../content/scanner.js";
-import { parseEntry, MAX_ENTRY_BYTES } from "../content/parse-entry.js";
-import { parseCategoryFile } from "../content/category-file.js";
-import type { EntryRecord } from "../content/entry-record.js";
+import { parseEntry } from "../content/parse-entry.js";
 import { assignIds } from "../content/entry-id.js";
-import { entrySlug } from "../content/slug.js";
 import { writeBack } from "../content/write-back.js";
 import { formatDate } from "../content/dates.js";
 import { getMeta, setMeta, type Db } from "./open-index.js";
+import { SCHEMA_SQL } from "./schema.js";
+import {
+  ENTRY_INSERT_COLUMNS,
+  contentHash,
+  folderOf,
+  prepareFile,
+  type PreparedFile,
+} from "./prepare-file.js";
+
+export { folderOf, tagKey, normaliseAlias } from "./prepare-file.js";
 
 export interface RefreshOptions {
   db: Db;
@@ -53,41 +60,52 @@ interface FileRow {
 export function refreshIndex(options: RefreshOptions): RefreshSummary {
   const started = performance.now();
   const { db, contentDir, timeZone } = options;
-  const scan = scanContent(contentDir);
   const known = new Map<string, FileRow>();
   for (const row of db
     .prepare("SELECT path, size, mtime_ms, hash FROM files")
     .iterate() as IterableIterator<FileRow>) {
     known.set(row.path, row);
   }
+  // A first index reads every file, so it need not stat them first, nor clear rows that cannot exist.
+  const fresh = known.size === 0;
+  const scan = scanContent(contentDir, { stat: !fresh });
   const st = statements(db);
   let added = 0;
   let updated = 0;
   let touched = 0;
   let removed = 0;
   const seen = new Set<string>();
+  const todo: ScannedFile[] = [];
+  for (const file of scan.files) {
+    seen.add(file.rel);
+    const row = known.get(file.rel);
+    if (row && row.size === file.size && row.mtime_ms === file.mtimeMs) continue;
+    todo.push(file);
+  }
+  const derived = new Map<string, { id?: number; uuid?: string }>();
 
   db.transaction(() => {
-    for (const file of scan.files) {
-      seen.add(file.rel);
+    const bulk = fresh && todo.length >= BULK_MIN_FILES;
+    // Into an empty index, rows go in faster without the secondary indexes, which are built once at the end.
+    if (bulk) for (const name of SECONDARY_INDEXES.keys()) db.exec(`DROP INDEX IF EXISTS ${name}`);
+    // Each file is written as soon as it is read, so its text is garbage before the next one is read.
+    for (const scanned of todo) {
+      const file = prepareFile(scanned, timeZone);
       const row = known.get(file.rel);
-      if (row && row.size === file.size && row.mtime_ms === file.mtimeMs) continue;
-      const read = readContentFile(file);
-      if (read.gone) {
+      if (file.gone) {
         seen.delete(file.rel);
         continue;
       }
-      if (row && row.hash === read.hash) {
+      if (row && row.hash === file.hash) {
         st.touchFile.run(file.size, file.mtimeMs, file.rel);
         touched++;
         continue;
       }
       // An unreadable file is fingerprinted with mtime -1 so the next refresh tries it again (chmod keeps mtime).
-      st.upsertFile.run(file.rel, file.kind, file.size, read.retry ? -1 : file.mtimeMs, read.hash);
-      clearFile(st, file.rel);
-      if (read.problem) st.addProblem.run(...problemRow(file.rel, read.problem, "file"));
-      else if (file.kind === "entry") indexEntry(st, file, read.bytes!, timeZone);
-      else if (file.kind === "category") indexCategory(st, file, read.bytes!);
+      st.upsertFile.run(file.rel, file.kind, file.size, file.retry ? -1 : file.mtimeMs, file.hash);
+      if (row) clearFile(st, file.rel);
+      writePrepared(st, file);
+      if (file.entry) derived.set(file.rel, { id: file.derivedId, uuid: file.derivedUuid });
       if (row) updated++;
       else added++;
     }
@@ -97,7 +115,9 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
       clearFile(st, path);
       removed++;
     }
-    if (added + updated + removed > 0 || getMeta(db, "generation") === undefined) assignAllIds(db, st);
+    if (bulk) for (const sql of SECONDARY_INDEXES.values()) db.exec(sql);
+    if (added + updated + removed > 0 || getMeta(db, "generation") === undefined)
+      assignAllIds(db, st, derived);
     st.deleteProblems.run("scan");
     for (const p of scan.problems)
       st.addProblem.run(...problemRow(p.file?.replace(/^content\//, "") ?? "", p, "scan"));
@@ -142,6 +162,14 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
   };
 }
 
+/** A first index of at least this many files builds the secondary indexes after the rows are in. */
+const BULK_MIN_FILES = 500;
+
+/** The schema's secondary indexes by name, with the SQL that creates each. */
+const SECONDARY_INDEXES = new Map(
+  [...SCHEMA_SQL.matchAll(/^CREATE INDEX (\w+) ON [^;]+;/gm)].map((m) => [m[1]!, m[0]] as const),
+);
+
 type Statements = ReturnType<typeof statements>;
 
 function statements(db: Db) {
@@ -157,11 +185,9 @@ function statements(db: Db) {
     deleteCategoryFile: db.prepare("DELETE FROM category_files WHERE file = ?"),
     deleteFileProblems: db.prepare("DELETE FROM problems WHERE file = ? AND scope = 'file'"),
     deleteProblems: db.prepare("DELETE FROM problems WHERE scope = ?"),
-    insertEntry:
-      db.prepare(`INSERT INTO entries (file, explicit_id, explicit_uuid, title, sort_title, slug, date, date_explicit,
-      last_modified, category, status, format, entry_type, entry_template, redirect_to, path_canonical, summary, has_more, headers_json)
-      VALUES (@file, @explicit_id, @explicit_uuid, @title, @sort_title, @slug, @date, @date_explicit, @last_modified, @category,
-      @status, @format, @entry_type, @entry_template, @redirect_to, @path_canonical, @summary, @has_more, @headers_json)`),
+    insertEntry: db.prepare(
+      `INSERT INTO entries (${ENTRY_INSERT_COLUMNS.join(", ")}) VALUES (${ENTRY_INSERT_COLUMNS.map(() => "?").join(", ")})`,
+    ),
     insertTag: db.prepare(
       "INSERT INTO entry_tags (file, tag_key, tag_name, hidden) VALUES (?, ?, ?, ?) ON CONFLICT(file, tag_key) DO UPDATE SET hidden = min(hidden, excluded.hidden)",
     ),
@@ -184,164 +210,64 @@ function clearFile(st: Statements, path: string): void {
   st.deleteFileProblems.run(path);
 }
 
-interface ReadResult {
-  bytes?: Buffer;
-  hash: string;
-  problem?: QuireError;
-  gone?: boolean;
-  retry?: boolean;
-}
-
-/** Reads a file once; an over-large entry is fingerprinted by size and mtime and reported, never read whole. */
-function readContentFile(file: ScannedFile): ReadResult {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file.abs, "r");
-    const size = fstatSync(fd).size;
-    if (file.kind !== "asset" && size > MAX_ENTRY_BYTES) {
-      return {
-        hash: `large:${size}:${file.mtimeMs}`,
-        problem: new QuireError(
-          "E_ENTRY_TOO_LARGE",
-          `is ${(size / 1048576).toFixed(1)} MB; entry files may be at most ${MAX_ENTRY_BYTES / 1048576} MB (skipped)`,
-          { file: `content/${file.rel}` },
-        ),
-      };
-    }
-    const bytes = Buffer.allocUnsafe(size);
-    let off = 0;
-    while (off < size) {
-      const n = readSync(fd, bytes, off, size - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    const data = off === size ? bytes : bytes.subarray(0, off);
-    return { bytes: data, hash: createHash("sha1").update(data).digest("base64url") };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return { hash: "", gone: true };
-    return {
-      hash: `unreadable:${code ?? "error"}`,
-      retry: true,
-      problem: new QuireError(
-        "E_ENTRY_READ",
-        `could not be read (${code ?? (err as Error).message}); skipped`,
-        {
-          file: `content/${file.rel}`,
-          cause: err,
-        },
-      ),
-    };
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/** The folder of a content path: `blog/travel/x.md` → `blog/travel`. */
-export function folderOf(rel: string): string {
-  const i = rel.lastIndexOf("/");
-  return i < 0 ? "" : rel.slice(0, i);
-}
-
-function indexEntry(st: Statements, file: ScannedFile, bytes: Buffer, timeZone: string): void {
-  let record: EntryRecord;
-  let problems: QuireError[];
-  try {
-    ({ record, problems } = parseEntry(bytes, { file: file.rel, category: folderOf(file.rel), timeZone }));
-  } catch (err) {
-    const problem = isQuireError(err)
-      ? err
-      : new QuireError("E_ENTRY_READ", `could not be parsed: ${(err as Error).message}`, {
-          file: `content/${file.rel}`,
-          cause: err,
-        });
-    st.addProblem.run(...problemRow(file.rel, problem, "file"));
-    return;
-  }
-  for (const p of problems) st.addProblem.run(...problemRow(file.rel, p, "file"));
-  st.insertEntry.run({
-    file: file.rel,
-    explicit_id: record.entryId,
-    explicit_uuid: record.uuid,
-    title: record.title,
-    sort_title: record.sortTitle,
-    slug: entrySlug(record),
-    date: record.date ?? Math.round(file.mtimeMs),
-    date_explicit: record.date === null ? 0 : 1,
-    last_modified: record.lastModified,
-    category: record.category,
-    status: record.status,
-    format: record.format,
-    entry_type: record.entryType,
-    entry_template: record.entryTemplate,
-    redirect_to: record.redirectTo,
-    path_canonical: record.pathCanonical,
-    summary: record.summary,
-    has_more: record.more === null ? 0 : 1,
-    headers_json: JSON.stringify(record.headers.map((h) => [h.name, h.value])),
-  });
-  for (const tag of record.tags) st.insertTag.run(file.rel, tagKey(tag), tag.trim(), 0);
-  for (const tag of record.hiddenTags) st.insertTag.run(file.rel, tagKey(tag), tag.trim(), 1);
-  for (const alias of record.pathAliases) st.insertAlias.run(normaliseAlias(alias), file.rel, "alias");
-  for (const mount of record.pathMounts) st.insertAlias.run(normaliseAlias(mount), file.rel, "mount");
-}
-
-function indexCategory(st: Statements, file: ScannedFile, bytes: Buffer): void {
-  try {
-    const cat = parseCategoryFile(bytes, { file: file.rel });
-    st.insertCategoryFile.run(
-      file.rel,
-      cat.path,
-      cat.name,
-      cat.sortName,
-      cat.indexTemplate,
-      cat.entryTemplate,
-      cat.description,
-      JSON.stringify(cat.headers.map((h) => [h.name, h.value])),
+/** Inserts a prepared file's rows; an entry gets its candidate ID, which `assignAllIds` corrects if another claims it. */
+function writePrepared(st: Statements, file: PreparedFile): void {
+  const rel = file.rel;
+  for (const [code, message, line, field] of file.problems)
+    st.addProblem.run(rel, code, message, line, field, "file");
+  if (file.entry) {
+    const [explicitId, explicitUuid] = file.entry;
+    st.insertEntry.run(
+      rel,
+      explicitId ?? file.derivedId ?? 0,
+      explicitUuid ?? file.derivedUuid ?? "",
+      explicitId === null ? 1 : 0,
+      ...file.entry,
     );
-    for (const alias of cat.pathAliases) st.insertAlias.run(normaliseAlias(alias), file.rel, "category");
-    for (const p of cat.problems) st.addProblem.run(...problemRow(file.rel, p, "file"));
-  } catch (err) {
-    const problem = isQuireError(err)
-      ? err
-      : new QuireError("E_CATEGORY_FILE", `could not be parsed: ${(err as Error).message}`, {
-          file: `content/${file.rel}`,
-          cause: err,
-        });
-    st.addProblem.run(...problemRow(file.rel, problem, "file"));
   }
+  if (file.tags) for (const [key, name, hidden] of file.tags) st.insertTag.run(rel, key, name, hidden);
+  if (file.category) st.insertCategoryFile.run(rel, ...file.category);
+  if (file.aliases) for (const [path, kind] of file.aliases) st.insertAlias.run(path, rel, kind);
 }
 
-/** The case-folded key of a tag: `Road Trips` and `road trips` are one tag. */
-export function tagKey(tag: string): string {
-  return tag.trim().normalize("NFC").toLocaleLowerCase("en-US").replace(/\s+/g, " ");
-}
-
-/** An alias path as a request path: leading slash, no trailing slash (except `/`). */
-export function normaliseAlias(path: string): string {
-  let p = path.trim();
-  if (/^[a-z]+:\/\//i.test(p)) {
-    try {
-      p = new URL(p).pathname;
-    } catch {
-      // keep as written; it will simply never match a request
-    }
-  }
-  if (!p.startsWith("/")) p = `/${p}`;
-  if (p.length > 1) p = p.replace(/\/+$/, "");
-  return p;
-}
-
-function assignAllIds(db: Db, st: Statements): void {
-  const rows = db.prepare("SELECT file, explicit_id, explicit_uuid FROM entries").all() as {
+/**
+ * Settles every entry's ID and UUID across the site and writes those that differ from what the rows hold.
+ * `derived` has the path-derived candidates already computed for the files just prepared.
+ */
+function assignAllIds(
+  db: Db,
+  st: Statements,
+  derived: ReadonlyMap<string, { id?: number; uuid?: string }>,
+): void {
+  const rows = db
+    .prepare("SELECT file, explicit_id, explicit_uuid, id, uuid, id_derived FROM entries")
+    .all() as {
     file: string;
     explicit_id: number | null;
     explicit_uuid: string | null;
+    id: number;
+    uuid: string;
+    id_derived: number;
   }[];
   const { ids, problems } = assignIds(
-    rows.map((r) => ({ file: r.file, entryId: r.explicit_id, uuid: r.explicit_uuid })),
+    rows.map((r) => {
+      const d = derived.get(r.file);
+      return {
+        file: r.file,
+        entryId: r.explicit_id,
+        uuid: r.explicit_uuid,
+        ...(d?.id === undefined ? {} : { derivedId: d.id }),
+        ...(d?.uuid === undefined ? {} : { derivedUuid: d.uuid }),
+      };
+    }),
   );
-  for (const [file, a] of ids) st.setIds.run(a.id, a.uuid, a.derived ? 1 : 0, file);
+  for (const r of rows) {
+    const a = ids.get(r.file);
+    if (!a) continue;
+    const derivedFlag = a.derived ? 1 : 0;
+    if (a.id !== r.id || a.uuid !== r.uuid || derivedFlag !== r.id_derived)
+      st.setIds.run(a.id, a.uuid, derivedFlag, r.file);
+  }
   st.deleteProblems.run("site");
   for (const p of problems)
     st.addProblem.run(...problemRow(p.file?.replace(/^content\//, "") ?? "", p, "site"));
@@ -382,7 +308,7 @@ function stampMissingHeaders(
     } catch {
       continue;
     }
-    if (createHash("sha1").update(bytes).digest("base64url") !== row.hash) continue;
+    if (contentHash(bytes) !== row.hash) continue;
     try {
       const { record } = parseEntry(bytes, { file: row.file, category: folderOf(row.file), timeZone });
       if (record.status === "DRAFT") continue;

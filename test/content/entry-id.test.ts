@@ -85,3 +85,27 @@ describe("explicit IDs and UUIDs", () => {
     expect(derivedUuid("blog/a.md")).toBe(derivedUuid("blog/a.md"));
   });
 });
+
+describe("derived UUIDs that are already claimed", () => {
+  it("keep probing until a free one is found (an entry never waits forever)", () => {
+    // a1.md and a2.md (which come first) claim, by header, the UUIDs b.md would derive on its first two attempts.
+    const { ids, problems } = assignIds([
+      claim("a1.md", null, derivedUuid("b.md")),
+      claim("b.md"),
+      claim("a2.md", null, derivedUuid("b.md#")),
+    ]);
+    expect(problems).toEqual([]);
+    const b = ids.get("b.md")!.uuid;
+    expect(b).toBe(derivedUuid("b.md#2"));
+    expect(new Set([...ids.values()].map((a) => a.uuid)).size).toBe(3);
+  });
+
+  it("use a precomputed candidate exactly as if it had been derived here", () => {
+    const plain = assignIds([claim("x.md"), claim("y.md", 5)]);
+    const given = assignIds([
+      { ...claim("x.md"), derivedId: derivedEntryId("x.md"), derivedUuid: derivedUuid("x.md") },
+      claim("y.md", 5),
+    ]);
+    expect([...given.ids]).toEqual([...plain.ids]);
+  });
+});

@@ -1,0 +1,296 @@
+/**
+ * One content file → the rows the index stores for it: read once, fingerprinted, parsed, slugged, with its
+ * candidate IDs. Touches no database, and its result is plain data, so it runs on any thread.
+ */
+import { hash } from "node:crypto";
+import { openSync, readSync, closeSync, fstatSync } from "node:fs";
+import { QuireError, isQuireError } from "../errors.js";
+import type { ContentKind } from "../content/scanner.js";
+import { parseEntry, MAX_ENTRY_BYTES } from "../content/parse-entry.js";
+import { parseCategoryFile } from "../content/category-file.js";
+import { derivedEntryId, derivedUuid } from "../content/entry-id.js";
+import { entrySlug } from "../content/slug.js";
+
+/** A file to prepare. `size`/`mtimeMs` of -1 mean "not statted yet": the open file is statted instead. */
+export interface FileToPrepare {
+  rel: string;
+  abs: string;
+  kind: ContentKind;
+  size: number;
+  mtimeMs: number;
+}
+
+/** A problem as the `problems` table stores it: code, message, line, field. */
+export type ProblemRow = [code: string, message: string, line: number | null, field: string | null];
+
+/** The `entries` columns an entry file determines by itself, in ENTRY_INSERT_COLUMNS order after file, id, uuid, id_derived. */
+export type EntryValues = [
+  explicit_id: number | null,
+  explicit_uuid: string | null,
+  title: string,
+  sort_title: string,
+  slug: string,
+  date: number,
+  date_explicit: number,
+  last_modified: number | null,
+  category: string,
+  status: string,
+  format: string,
+  entry_type: string | null,
+  entry_template: string | null,
+  redirect_to: string | null,
+  path_canonical: string | null,
+  summary: string | null,
+  has_more: number,
+  headers_json: string,
+];
+
+/** Columns of `entries` as the indexer inserts them. */
+export const ENTRY_INSERT_COLUMNS = [
+  "file",
+  "id",
+  "uuid",
+  "id_derived",
+  "explicit_id",
+  "explicit_uuid",
+  "title",
+  "sort_title",
+  "slug",
+  "date",
+  "date_explicit",
+  "last_modified",
+  "category",
+  "status",
+  "format",
+  "entry_type",
+  "entry_template",
+  "redirect_to",
+  "path_canonical",
+  "summary",
+  "has_more",
+  "headers_json",
+] as const;
+
+/** `category_files` values after `file`: category, name, sort_name, index_template, entry_template, description, headers_json. */
+export type CategoryValues = [string, string, string, string | null, string | null, string, string];
+
+/** Everything the index stores for one file. */
+export interface PreparedFile {
+  rel: string;
+  kind: ContentKind;
+  size: number;
+  mtimeMs: number;
+  hash: string;
+  /** Deleted between the scan and the read: not indexed, not fingerprinted. */
+  gone?: boolean;
+  /** Unreadable now: fingerprinted so the next refresh tries again. */
+  retry?: boolean;
+  problems: ProblemRow[];
+  entry?: EntryValues;
+  /** The ID and UUID the entry gets when nothing else claims them (path-derived, first attempt). */
+  derivedId?: number;
+  derivedUuid?: string;
+  /** [tag key, display name, hidden]. */
+  tags?: [string, string, number][];
+  /** [request path, kind]. */
+  aliases?: [string, string][];
+  category?: CategoryValues;
+}
+
+/** Reads, fingerprints and parses one file; never throws for a bad file (its problems are in the result). */
+export function prepareFile(file: FileToPrepare, timeZone: string): PreparedFile {
+  const read = readContentFile(file);
+  const out: PreparedFile = {
+    rel: file.rel,
+    kind: file.kind,
+    size: read.size,
+    mtimeMs: read.mtimeMs,
+    hash: read.hash,
+    problems: [],
+  };
+  if (read.gone) out.gone = true;
+  if (read.retry) out.retry = true;
+  if (read.problem) out.problems.push(problemRow(read.problem));
+  else if (read.bytes && file.kind === "entry") prepareEntry(out, read.bytes, timeZone);
+  else if (read.bytes && file.kind === "category") prepareCategory(out, read.bytes);
+  return out;
+}
+
+interface ReadResult {
+  bytes?: Buffer;
+  size: number;
+  mtimeMs: number;
+  hash: string;
+  problem?: QuireError;
+  gone?: boolean;
+  retry?: boolean;
+}
+
+/** The fingerprint of a file's bytes (not a security boundary: it only tells changed files from unchanged ones). */
+export function contentHash(bytes: Uint8Array): string {
+  return hash("sha1", bytes, "base64url");
+}
+
+/** Reads a file once; an over-large entry is fingerprinted by size and mtime and reported, never read whole. */
+function readContentFile(file: FileToPrepare): ReadResult {
+  let fd: number | undefined;
+  let size = file.size;
+  let mtimeMs = file.mtimeMs;
+  try {
+    fd = openSync(file.abs, "r");
+    const st = fstatSync(fd);
+    size = st.size;
+    if (mtimeMs < 0) mtimeMs = st.mtimeMs;
+    if (file.kind !== "asset" && size > MAX_ENTRY_BYTES) {
+      return {
+        size,
+        mtimeMs,
+        hash: `large:${size}:${mtimeMs}`,
+        problem: new QuireError(
+          "E_ENTRY_TOO_LARGE",
+          `is ${(size / 1048576).toFixed(1)} MB; entry files may be at most ${MAX_ENTRY_BYTES / 1048576} MB (skipped)`,
+          { file: `content/${file.rel}` },
+        ),
+      };
+    }
+    const bytes = Buffer.allocUnsafe(size);
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, bytes, off, size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    const data = off === size ? bytes : bytes.subarray(0, off);
+    return { bytes: data, size, mtimeMs, hash: contentHash(data) };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { size, mtimeMs, hash: "", gone: true };
+    return {
+      size: Math.max(size, 0),
+      mtimeMs: Math.max(mtimeMs, 0),
+      hash: `unreadable:${code ?? "error"}`,
+      retry: true,
+      problem: new QuireError(
+        "E_ENTRY_READ",
+        `could not be read (${code ?? (err as Error).message}); skipped`,
+        {
+          file: `content/${file.rel}`,
+          cause: err,
+        },
+      ),
+    };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The folder of a content path: `blog/travel/x.md` → `blog/travel`. */
+export function folderOf(rel: string): string {
+  const i = rel.lastIndexOf("/");
+  return i < 0 ? "" : rel.slice(0, i);
+}
+
+function prepareEntry(out: PreparedFile, bytes: Buffer, timeZone: string): void {
+  const rel = out.rel;
+  let parsed: ReturnType<typeof parseEntry>;
+  try {
+    parsed = parseEntry(bytes, { file: rel, category: folderOf(rel), timeZone });
+  } catch (err) {
+    out.problems.push(
+      problemRow(
+        isQuireError(err)
+          ? err
+          : new QuireError("E_ENTRY_READ", `could not be parsed: ${(err as Error).message}`, {
+              file: `content/${rel}`,
+              cause: err,
+            }),
+      ),
+    );
+    return;
+  }
+  const { record, problems } = parsed;
+  for (const p of problems) out.problems.push(problemRow(p));
+  out.entry = [
+    record.entryId,
+    record.uuid,
+    record.title,
+    record.sortTitle,
+    entrySlug(record),
+    record.date ?? Math.round(out.mtimeMs),
+    record.date === null ? 0 : 1,
+    record.lastModified,
+    record.category,
+    record.status,
+    record.format,
+    record.entryType,
+    record.entryTemplate,
+    record.redirectTo,
+    record.pathCanonical,
+    record.summary,
+    record.more === null ? 0 : 1,
+    JSON.stringify(record.headers.map((h) => [h.name, h.value])),
+  ];
+  // Candidate IDs, computed here so that a parallel refresh spreads the hashing too.
+  if (record.entryId === null) out.derivedId = derivedEntryId(rel);
+  if (record.uuid === null) out.derivedUuid = derivedUuid(rel);
+  const tags: [string, string, number][] = [];
+  for (const tag of record.tags) tags.push([tagKey(tag), tag.trim(), 0]);
+  for (const tag of record.hiddenTags) tags.push([tagKey(tag), tag.trim(), 1]);
+  if (tags.length > 0) out.tags = tags;
+  const aliases: [string, string][] = [];
+  for (const alias of record.pathAliases) aliases.push([normaliseAlias(alias), "alias"]);
+  for (const mount of record.pathMounts) aliases.push([normaliseAlias(mount), "mount"]);
+  if (aliases.length > 0) out.aliases = aliases;
+}
+
+function prepareCategory(out: PreparedFile, bytes: Buffer): void {
+  try {
+    const cat = parseCategoryFile(bytes, { file: out.rel });
+    out.category = [
+      cat.path,
+      cat.name,
+      cat.sortName,
+      cat.indexTemplate,
+      cat.entryTemplate,
+      cat.description,
+      JSON.stringify(cat.headers.map((h) => [h.name, h.value])),
+    ];
+    if (cat.pathAliases.length > 0) out.aliases = cat.pathAliases.map((a) => [normaliseAlias(a), "category"]);
+    for (const p of cat.problems) out.problems.push(problemRow(p));
+  } catch (err) {
+    out.problems.push(
+      problemRow(
+        isQuireError(err)
+          ? err
+          : new QuireError("E_CATEGORY_FILE", `could not be parsed: ${(err as Error).message}`, {
+              file: `content/${out.rel}`,
+              cause: err,
+            }),
+      ),
+    );
+  }
+}
+
+function problemRow(p: QuireError): ProblemRow {
+  return [p.code, p.message, p.line ?? null, p.field ?? null];
+}
+
+/** The case-folded key of a tag: `Road Trips` and `road trips` are one tag. */
+export function tagKey(tag: string): string {
+  return tag.trim().normalize("NFC").toLocaleLowerCase("en-US").replace(/\s+/g, " ");
+}
+
+/** An alias path as a request path: leading slash, no trailing slash (except `/`). */
+export function normaliseAlias(path: string): string {
+  let p = path.trim();
+  if (/^[a-z]+:\/\//i.test(p)) {
+    try {
+      p = new URL(p).pathname;
+    } catch {
+      // keep as written; it will simply never match a request
+    }
+  }
+  if (!p.startsWith("/")) p = `/${p}`;
+  if (p.length > 1) p = p.replace(/\/+$/, "");
+  return p;
+}
