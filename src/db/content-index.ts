@@ -105,6 +105,8 @@ function remember<T>(store: Map<string, unknown>, key: string, compute: () => T)
 
 /** Most memoised query results kept before the memo starts over. */
 const MEMO_LIMIT = 5000;
+/** Most listing positions (entries, over all kept listings) held before the listings start over: ~16 MB. */
+const LISTING_LIMIT = 1_000_000;
 
 /** Statuses that are listed on index pages and in feeds (SCHEDULED only once its date has passed). */
 export const LISTED_STATUSES: readonly EntryStatus[] = ["PUBLISHED", "SCHEDULED"];
@@ -202,10 +204,38 @@ export class ContentIndex {
   private readonly staticStore = new Map<string, unknown>();
   private memoUntil = Number.POSITIVE_INFINITY;
 
+  private readonly listingStore = new Map<string, { size: number }>();
+  private listingSize = 0;
+  private listingsUntil = Number.POSITIVE_INFINITY;
+
+  /**
+   * Memoises a whole listing (e.g. every entry of a category in date order) like `memo`, but bounded by the
+   * listings' total `size` rather than their number, since one listing can hold every entry of the site.
+   */
+  listing<T extends { size: number }>(key: string, now: number, compute: () => T): T {
+    if (now >= this.listingsUntil || this.listingSize > LISTING_LIMIT) this.clearListings();
+    if (this.listingStore.size === 0)
+      this.listingsUntil = this.nextScheduledAt(now) ?? Number.POSITIVE_INFINITY;
+    let value = this.listingStore.get(key) as T | undefined;
+    if (value === undefined) {
+      value = compute();
+      this.listingStore.set(key, value);
+      this.listingSize += value.size;
+    }
+    return value;
+  }
+
+  private clearListings(): void {
+    this.listingStore.clear();
+    this.listingSize = 0;
+    this.listingsUntil = Number.POSITIVE_INFINITY;
+  }
+
   /** Forgets memoised answers; call after a refresh changed the index. */
   invalidate(): void {
     this.categoryList = undefined;
     this.generationValue = undefined;
+    this.clearListings();
     this.memoStore.clear();
     this.staticStore.clear();
     this.memoUntil = Number.POSITIVE_INFINITY;

@@ -5,6 +5,7 @@ import type { ViewSpec } from "./view-spec.js";
 import {
   addKeyRelation,
   filterWhere,
+  isDescending,
   keyOfEntry,
   orderBySql,
   selectEntries,
@@ -35,8 +36,76 @@ export function anchorKey(ctx: ViewContext, spec: ViewSpec): SortKey | null {
   return entry ? keyOfEntry(entry, spec.order) : null;
 }
 
+/**
+ * A date-ordered listing held in memory: every (date, id) a spec's filters select, in display order. Paging
+ * through it (the next page, the page before, an entry's neighbours) is then a binary search instead of a
+ * query per step, which is what a static export or a crawler does for every page of every listing.
+ */
+export interface Listing {
+  readonly dates: Float64Array;
+  readonly ids: Float64Array;
+  readonly descending: boolean;
+  readonly size: number;
+}
+
+/** The in-memory listing for a spec, or null when its shape is one only SQL answers (title order, entry bounds). */
+export function listingOf(ctx: ViewContext, spec: ViewSpec): Listing | null {
+  if (spec.order === "title") return null;
+  if (spec.first !== null || spec.last !== null || spec.before !== null || spec.after !== null) return null;
+  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
+  const { now: _now, ...params } = w.params;
+  const key = `listing\0${spec.order}\0${w.sql}\0${JSON.stringify(params)}`;
+  return ctx.index.listing(key, ctx.now, () => {
+    const rows = selectRows<{ date: number; id: number }>(
+      ctx.index.db,
+      "e.date AS date, e.id AS id",
+      w,
+      orderBySql(spec.order),
+      null,
+    );
+    const dates = new Float64Array(rows.length);
+    const ids = new Float64Array(rows.length);
+    rows.forEach((r, i) => {
+      dates[i] = r.date;
+      ids[i] = r.id;
+    });
+    return { dates, ids, descending: isDescending(spec.order), size: rows.length };
+  });
+}
+
+/** The first position in display order at (`inclusive`) or after `key`; `size` when none is. */
+export function positionOf(listing: Listing, key: SortKey, inclusive: boolean): number {
+  const k = Number(key.k);
+  let lo = 0;
+  let hi = listing.size;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    // How row `mid` compares with the key in (date, id) order: negative before, 0 equal, positive after.
+    const d = listing.dates[mid]! - k || listing.ids[mid]! - key.id;
+    const cmp = listing.descending ? -d : d;
+    if (cmp > 0 || (inclusive && cmp === 0)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** The entries at positions [from, to) of a listing, in order (an ID no longer indexed is skipped). */
+export function entriesAt(ctx: ViewContext, listing: Listing, from: number, to: number): IndexedEntry[] {
+  const out: IndexedEntry[] = [];
+  for (let i = Math.max(0, from); i < Math.min(to, listing.size); i++) {
+    const entry = ctx.index.entryById(listing.ids[i]!);
+    if (entry) out.push(entry);
+  }
+  return out;
+}
+
 /** The entries of a count page (or of an unpaginated view, when count is null), in display order. */
 export function countPage(ctx: ViewContext, spec: ViewSpec, anchor: SortKey | null): IndexedEntry[] {
+  const listing = spec.count === null ? null : listingOf(ctx, spec);
+  if (listing) {
+    const start = anchor ? positionOf(listing, anchor, true) : 0;
+    return entriesAt(ctx, listing, start, start + spec.count!);
+  }
   const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
   if (anchor) addKeyRelation(w, spec.order, "atOrAfter", anchor);
   return selectEntries(ctx.index.db, w, orderBySql(spec.order), spec.count);
@@ -50,6 +119,11 @@ export function entryAfterPage(
 ): IndexedEntry | null {
   // A short page is the last one: the LIMIT query only comes back short when the listing ran out.
   if (spec.count === null || entries.length < spec.count) return null;
+  const listing = listingOf(ctx, spec);
+  if (listing) {
+    const at = positionOf(listing, keyOfEntry(entries[entries.length - 1]!, spec.order), false);
+    return entriesAt(ctx, listing, at, at + 1)[0] ?? null;
+  }
   const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
   addKeyRelation(w, spec.order, "after", keyOfEntry(entries[entries.length - 1]!, spec.order));
   return selectEntries(ctx.index.db, w, orderBySql(spec.order), 1)[0] ?? null;
@@ -72,9 +146,17 @@ export function previousCountSpec(
 ): ViewSpec | null {
   if (anchor === null) return null;
   const from = entries.length > 0 ? keyOfEntry(entries[0]!, spec.order) : anchor;
+  const count = spec.count;
+  const listing = count === null ? null : listingOf(ctx, spec);
+  if (listing && count !== null) {
+    // Positions before `from` are the rows before this page; the page before starts `count` of them back.
+    const before = positionOf(listing, from, true);
+    if (before === 0) return null;
+    if (before <= count) return { ...spec, id: null };
+    return { ...spec, id: listing.ids[before - count]! };
+  }
   const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
   addKeyRelation(w, spec.order, "before", from);
-  const count = spec.count;
   const rows = selectRows<{ id: number }>(
     ctx.index.db,
     "e.id",
@@ -91,6 +173,12 @@ export function previousCountSpec(
 export function countPages(ctx: ViewContext, spec: ViewSpec): ViewSpec[] {
   const first: ViewSpec = { ...spec, id: null, date: null };
   if (spec.count === null) return [first];
+  const listing = listingOf(ctx, spec);
+  if (listing) {
+    const pages = [first];
+    for (let i = spec.count; i < listing.size; i += spec.count) pages.push({ ...first, id: listing.ids[i]! });
+    return pages;
+  }
   const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
   const ids = selectRows<{ id: number }>(ctx.index.db, "e.id", w, orderBySql(spec.order), null);
   const pages = [first];

@@ -1,8 +1,8 @@
 /** `entry.next` / `entry.previous`: the nearest newer or older listed entry in a category, by (date, id),
- *  found with one LIMIT 1 query on the (category, date, id) index — O(log n), however big the category. */
+ *  found by a binary search in the category's listing, held in memory once any page asked for it. */
 import type { ContentIndex, IndexedEntry } from "../db/content-index.js";
 import { makeSpec } from "./view-spec.js";
-import { addKeyRelation, filterWhere, orderBySql, selectEntries } from "./view-sql.js";
+import { entriesAt, listingOf, positionOf } from "./count-paging.js";
 
 export interface NeighbourOptions {
   /** Publ: `next` is the newer entry, `previous` the older one (whatever order a listing shows). */
@@ -26,10 +26,13 @@ export function neighbours(
     category: options.category ?? entry.category,
     recurse: options.recurse ?? options.category !== undefined,
     future: options.future ?? false,
-    order: options.direction === "next" ? "oldest" : "newest",
+    order: "newest",
   });
-  const w = filterWhere(index, spec, options.now, spec.future ? "future" : "listed");
-  // In an oldest-first order "after" is newer; in a newest-first order it is older.
-  addKeyRelation(w, spec.order, "after", { k: entry.date, id: entry.id });
-  return selectEntries(index.db, w, orderBySql(spec.order), 1)[0] ?? null;
+  const ctx = { index, now: options.now, timeZone: "UTC" };
+  const listing = listingOf(ctx, spec)!;
+  const key = { k: entry.date, id: entry.id };
+  // Newest first: the older neighbour is the first row after the entry, the newer one the last row before it.
+  const at =
+    options.direction === "previous" ? positionOf(listing, key, false) : positionOf(listing, key, true) - 1;
+  return at < 0 ? null : (entriesAt(ctx, listing, at, at + 1)[0] ?? null);
 }

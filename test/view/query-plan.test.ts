@@ -67,19 +67,16 @@ describe("view queries use the indexes", () => {
     }
   });
 
-  it("answers entry.next and entry.previous with one index search", () => {
+  it("answers entry.next and entry.previous from one walk of the category's date index", () => {
     const plans = plansOf((index) => {
       const entry = index.entryById(150)!;
       neighbours(index, entry, { direction: "next", now: NOW });
       neighbours(index, entry, { direction: "previous", now: NOW });
+      neighbours(index, index.entryById(151)!, { direction: "next", now: NOW });
     });
-    expect(plans).toHaveLength(2);
-    for (const { plan } of plans) {
-      expect(plan).toHaveLength(1);
-      expect(plan[0]).toMatch(
-        /^SEARCH e USING INDEX entries_category_date \(category=\? AND \(date,id\)[<>]\(\?,\?\)\)$/,
-      );
-    }
+    // The category's listing is read once, in date order straight from the index; later lookups reuse it.
+    expect(plans).toHaveLength(1);
+    expect(plans[0]!.plan).toEqual(["SEARCH e USING INDEX entries_category_date (category=?)"]);
   });
 
   it("reads the whole-site listing in date order from entries_date, never through the status index", () => {

@@ -31,7 +31,10 @@ export function buildIndex(rows: Row[] = []): { index: ContentIndex; add(rows: R
   const insertTag = db.prepare(
     "INSERT INTO entry_tags (file, tag_key, tag_name, hidden) VALUES (?, ?, ?, ?)",
   );
+  const made: { index?: ContentIndex } = {};
   const add = (more: Row[]): void => {
+    // As the server does after a refresh: what the index memoised is forgotten.
+    made.index?.invalidate();
     db.transaction(() => {
       for (const r of more) {
         const category = r.category ?? "";
@@ -55,7 +58,8 @@ export function buildIndex(rows: Row[] = []): { index: ContentIndex; add(rows: R
     })();
   };
   add(rows);
-  return { index: new ContentIndex(db), add };
+  made.index = new ContentIndex(db);
+  return { index: made.index, add };
 }
 
 /** IDs of a list of entries, for compact assertions. */
