@@ -96,6 +96,12 @@ export function toEntry(r: EntryRow): IndexedEntry {
   };
 }
 
+function freezeEntry(entry: IndexedEntry): IndexedEntry {
+  for (const h of entry.headers) Object.freeze(h);
+  Object.freeze(entry.headers);
+  return Object.freeze(entry);
+}
+
 function remember<T>(store: Map<string, unknown>, key: string, compute: () => T): T {
   if (store.has(key)) return store.get(key) as T;
   const value = compute();
@@ -105,6 +111,8 @@ function remember<T>(store: Map<string, unknown>, key: string, compute: () => T)
 
 /** Most memoised query results kept before the memo starts over. */
 const MEMO_LIMIT = 5000;
+/** Most entries `entryById` keeps. */
+const ENTRY_CACHE_LIMIT = 50_000;
 /** Most listing positions (entries, over all kept listings) held before the listings start over: ~16 MB. */
 const LISTING_LIMIT = 1_000_000;
 
@@ -142,10 +150,20 @@ export class ContentIndex {
     return (this.generationValue ??= getMeta(this.db, "generation") ?? "");
   }
 
-  /** The entry with this ID, or null. */
+  private readonly entryCache = new Map<number, IndexedEntry | null>();
+
+  /**
+   * The entry with this ID, or null. Kept until `invalidate` (pages of a listing, neighbours and links ask for
+   * the same entries again and again); frozen, so that no caller can change what the next one sees.
+   */
   entryById(id: number): IndexedEntry | null {
+    const cached = this.entryCache.get(id);
+    if (cached !== undefined) return cached;
     const row = this.byId.get(id) as EntryRow | undefined;
-    return row ? toEntry(row) : null;
+    const entry = row ? freezeEntry(toEntry(row)) : null;
+    if (this.entryCache.size >= ENTRY_CACHE_LIMIT) this.entryCache.clear();
+    this.entryCache.set(id, entry);
+    return entry;
   }
 
   /** The entry indexed from this file (relative to content/), or null. */
@@ -233,6 +251,7 @@ export class ContentIndex {
 
   /** Forgets memoised answers; call after a refresh changed the index. */
   invalidate(): void {
+    this.entryCache.clear();
     this.categoryList = undefined;
     this.generationValue = undefined;
     this.clearListings();
