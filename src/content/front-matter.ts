@@ -48,6 +48,24 @@ export function hasFrontMatter(text: string): boolean {
 
 /** Parse the front matter of `text` (LF-only); throws QuireError when it is unusable. */
 export function parseFrontMatter(text: string, file: string): FrontMatter {
+  const { lines, close } = fences(text, file);
+  const data = loadData(text, file);
+  const keyLines = topLevelKeyLines(lines.slice(1, close));
+  const headers: Header[] = [];
+  const budget = { nodes: 0 };
+  for (const [name, value] of Object.entries(data)) {
+    const written = headerKey(name);
+    const key = KEY_ALIASES.get(written) ?? written;
+    if (key === "") continue;
+    const line = keyLines.get(written) ?? 1;
+    const values = Array.isArray(value) ? value : [value];
+    for (const v of values) headers.push({ name, key, value: toText(v, budget, file, line), line });
+  }
+  return { headers, body: lines.slice(close + 1).join("\n"), bodyLine: close + 2 };
+}
+
+/** The lines of `text` and the index of the line that closes its front matter; throws when it is not closed. */
+function fences(text: string, file: string): { lines: string[]; close: number } {
   const lines = text.split("\n");
   const language = (lines[0] ?? "").slice(3).trim();
   if (language !== "" && !/^ya?ml$/i.test(language)) {
@@ -73,19 +91,13 @@ export function parseFrontMatter(text: string, file: string): FrontMatter {
       { file, line: close + 1 },
     );
   }
-  const data = loadData(text, file);
-  const keyLines = topLevelKeyLines(lines.slice(1, close));
-  const headers: Header[] = [];
-  const budget = { nodes: 0 };
-  for (const [name, value] of Object.entries(data)) {
-    const written = headerKey(name);
-    const key = KEY_ALIASES.get(written) ?? written;
-    if (key === "") continue;
-    const line = keyLines.get(written) ?? 1;
-    const values = Array.isArray(value) ? value : [value];
-    for (const v of values) headers.push({ name, key, value: toText(v, budget, file, line), line });
-  }
-  return { headers, body: lines.slice(close + 1).join("\n"), bodyLine: close + 2 };
+  return { lines, close };
+}
+
+/** The body below a front matter block, without reading the YAML (which indexing has already checked). */
+export function frontMatterBody(text: string, file: string): string {
+  const { lines, close } = fences(text, file);
+  return lines.slice(close + 1).join("\n");
 }
 
 function loadData(text: string, file: string): Record<string, unknown> {

@@ -4,7 +4,7 @@
 import { QuireError } from "../errors.js";
 import { ENTRY_STATUSES, type EntryFormat, type EntryRecord, type EntryStatus, type Header } from "./entry-record.js";
 import { isValidTimeZone, tryParseDate, DATE_EXAMPLE } from "./dates.js";
-import { hasFrontMatter, parseFrontMatter } from "./front-matter.js";
+import { frontMatterBody, hasFrontMatter, parseFrontMatter } from "./front-matter.js";
 import { parsePublHeaders } from "./publ-headers.js";
 import { decodeEntryText, excerpt, splitAtCut } from "./parse-text.js";
 
@@ -87,6 +87,18 @@ export function parseEntry(bytes: Uint8Array, options: ParseEntryOptions): Parse
     bodyLine: block.bodyLine,
   };
   return { record, problems };
+}
+
+/**
+ * Only what rendering needs of an entry file: its format and its text above and below the cut. Headers are
+ * skipped, not interpreted (the index holds them), so YAML front matter is not parsed a second time.
+ */
+export function parseEntryBody(bytes: Uint8Array, file: string): Pick<EntryRecord, "format" | "body" | "more"> {
+  const where = contentFile(file);
+  const text = decodeEntryText(bytes, where);
+  const body = hasFrontMatter(text) ? frontMatterBody(text, where) : parsePublHeaders(text, where).body;
+  const cut = splitAtCut(body);
+  return { format: entryFormat(file), body: cut.body, more: cut.more };
 }
 
 /** Reads typed values out of headers, recording a problem (with its line) for each value that does not fit. */

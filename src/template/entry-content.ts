@@ -2,7 +2,7 @@
 import { readFileSync, existsSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
 import type MarkdownIt from "markdown-it";
-import { parseEntry } from "../content/parse-entry.js";
+import { parseEntryBody } from "../content/parse-entry.js";
 import {
   renderMarkdown,
   renderHtml,
@@ -86,12 +86,8 @@ export class EntryContent {
         cause: err,
       });
     }
-    const folder = posix.dirname(entry.file) === "." ? "" : posix.dirname(entry.file);
-    const { record } = parseEntry(bytes, {
-      file: entry.file,
-      category: folder,
-      timeZone: this.deps.timeZone,
-    });
+    // The headers (summary included) come from the index; the file gives the text.
+    const record = { ...parseEntryBody(bytes, entry.file), summary: entry.summary };
     const ctx: RenderContext & Record<string, unknown> = {
       resolveLink: (href, kind) => this.resolveLink(entry, href, kind),
       absolute: options.absolute,
