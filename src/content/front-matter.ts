@@ -49,7 +49,8 @@ export function hasFrontMatter(text: string): boolean {
 /** Parse the front matter of `text` (LF-only); throws QuireError when it is unusable. */
 export function parseFrontMatter(text: string, file: string): FrontMatter {
   const { lines, close } = fences(text, file);
-  const data = loadData(text, file);
+  // Only the front matter goes to gray-matter: it looks every input up in a cache keyed by the whole text.
+  const data = loadData(lines.slice(0, close + 1).join("\n"), file);
   const keyLines = topLevelKeyLines(lines.slice(1, close));
   const headers: Header[] = [];
   const budget = { nodes: 0 };
