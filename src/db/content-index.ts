@@ -116,6 +116,38 @@ const ENTRY_CACHE_LIMIT = 50_000;
 /** Most listing positions (entries, over all kept listings) held before the listings start over: ~16 MB. */
 const LISTING_LIMIT = 1_000_000;
 
+/**
+ * Results that hold until the next scheduled entry goes live (or `clear`, when the index changes): the first
+ * result stored notes when that is, and the store starts over then, or once its results weigh `limit`.
+ */
+class ScheduledMemo {
+  private readonly store = new Map<string, unknown>();
+  private weight = 0;
+  private until = Number.POSITIVE_INFINITY;
+
+  constructor(
+    private readonly limit: number,
+    private readonly weigh: (value: unknown) => number,
+    private readonly nextScheduledAt: (now: number) => number | null,
+  ) {}
+
+  get<T>(key: string, now: number, compute: () => T): T {
+    if (now >= this.until || this.weight >= this.limit) this.clear();
+    if (this.store.size === 0) this.until = this.nextScheduledAt(now) ?? Number.POSITIVE_INFINITY;
+    if (this.store.has(key)) return this.store.get(key) as T;
+    const value = compute();
+    this.store.set(key, value);
+    this.weight += this.weigh(value);
+    return value;
+  }
+
+  clear(): void {
+    this.store.clear();
+    this.weight = 0;
+    this.until = Number.POSITIVE_INFINITY;
+  }
+}
+
 /** Statuses that are listed on index pages and in feeds (SCHEDULED only once its date has passed). */
 export const LISTED_STATUSES: readonly EntryStatus[] = ["PUBLISHED", "SCHEDULED"];
 
@@ -218,35 +250,24 @@ export class ContentIndex {
   }
 
   private categoryList: string[] | undefined;
-  private readonly memoStore = new Map<string, unknown>();
+  private readonly memoStore = new ScheduledMemo(
+    MEMO_LIMIT,
+    () => 1,
+    (now) => this.nextScheduledAt(now),
+  );
+  private readonly listingMemo = new ScheduledMemo(
+    LISTING_LIMIT,
+    (listing) => (listing as { size: number }).size,
+    (now) => this.nextScheduledAt(now),
+  );
   private readonly staticStore = new Map<string, unknown>();
-  private memoUntil = Number.POSITIVE_INFINITY;
-
-  private readonly listingStore = new Map<string, { size: number }>();
-  private listingSize = 0;
-  private listingsUntil = Number.POSITIVE_INFINITY;
 
   /**
    * Memoises a whole listing (e.g. every entry of a category in date order) like `memo`, but bounded by the
    * listings' total `size` rather than their number, since one listing can hold every entry of the site.
    */
   listing<T extends { size: number }>(key: string, now: number, compute: () => T): T {
-    if (now >= this.listingsUntil || this.listingSize > LISTING_LIMIT) this.clearListings();
-    if (this.listingStore.size === 0)
-      this.listingsUntil = this.nextScheduledAt(now) ?? Number.POSITIVE_INFINITY;
-    let value = this.listingStore.get(key) as T | undefined;
-    if (value === undefined) {
-      value = compute();
-      this.listingStore.set(key, value);
-      this.listingSize += value.size;
-    }
-    return value;
-  }
-
-  private clearListings(): void {
-    this.listingStore.clear();
-    this.listingSize = 0;
-    this.listingsUntil = Number.POSITIVE_INFINITY;
+    return this.listingMemo.get(key, now, compute);
   }
 
   /** Forgets memoised answers; call after a refresh changed the index. */
@@ -254,10 +275,9 @@ export class ContentIndex {
     this.entryCache.clear();
     this.categoryList = undefined;
     this.generationValue = undefined;
-    this.clearListings();
+    this.listingMemo.clear();
     this.memoStore.clear();
     this.staticStore.clear();
-    this.memoUntil = Number.POSITIVE_INFINITY;
   }
 
   /**
@@ -265,9 +285,7 @@ export class ContentIndex {
    * listings only change then. Bounded, so endless distinct queries (e.g. `?tag=` combinations) cannot grow it.
    */
   memo<T>(key: string, now: number, compute: () => T): T {
-    if (now >= this.memoUntil || this.memoStore.size >= MEMO_LIMIT) this.memoStore.clear();
-    if (this.memoStore.size === 0) this.memoUntil = this.nextScheduledAt(now) ?? Number.POSITIVE_INFINITY;
-    return remember(this.memoStore, key, compute);
+    return this.memoStore.get(key, now, compute);
   }
 
   /** Memoises a result that depends only on the indexed content (not on the clock). */
