@@ -49,7 +49,7 @@ export interface Listing {
 }
 
 /** The in-memory listing for a spec, or null when its shape is one only SQL answers (title order, entry bounds). */
-export function listingOf(ctx: ViewContext, spec: ViewSpec): Listing | null {
+export function listingOf(ctx: Pick<ViewContext, "index" | "now">, spec: ViewSpec): Listing | null {
   if (spec.order === "title") return null;
   if (spec.first !== null || spec.last !== null || spec.before !== null || spec.after !== null) return null;
   const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
@@ -90,7 +90,12 @@ export function positionOf(listing: Listing, key: SortKey, inclusive: boolean): 
 }
 
 /** The entries at positions [from, to) of a listing, in order (an ID no longer indexed is skipped). */
-export function entriesAt(ctx: ViewContext, listing: Listing, from: number, to: number): IndexedEntry[] {
+export function entriesAt(
+  ctx: Pick<ViewContext, "index">,
+  listing: Listing,
+  from: number,
+  to: number,
+): IndexedEntry[] {
   const out: IndexedEntry[] = [];
   for (let i = Math.max(0, from); i < Math.min(to, listing.size); i++) {
     const entry = ctx.index.entryById(listing.ids[i]!);

@@ -28,7 +28,7 @@ export function neighbours(
     future: options.future ?? false,
     order: "newest",
   });
-  const ctx = { index, now: options.now, timeZone: "UTC" };
+  const ctx = { index, now: options.now };
   const listing = listingOf(ctx, spec)!;
   const key = { k: entry.date, id: entry.id };
   // Newest first: the older neighbour is the first row after the entry, the newer one the last row before it.
