@@ -159,7 +159,6 @@ export class Site implements PageSite {
     this.content = new EntryContent({
       contentDir: this.paths.contentDir,
       baseUrl: this.baseUrl,
-      timeZone: this.config.site.timezone,
       md,
       index: () => this.contentIndex,
       images: this.images.hooks,

@@ -30,7 +30,6 @@ export interface ImageHooks {
 export interface EntryContentDeps {
   contentDir: string;
   baseUrl: string;
-  timeZone: string;
   md: MarkdownIt;
   index: () => ContentIndex;
   images?: ImageHooks;
