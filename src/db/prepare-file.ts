@@ -1,6 +1,6 @@
 /**
  * One content file → the rows the index stores for it: read once, fingerprinted, parsed, slugged, with its
- * candidate IDs. Touches no database, and its result is plain data, so it runs on any thread.
+ * candidate IDs. Touches no database; `refreshIndex` writes the result.
  */
 import { hash } from "node:crypto";
 import { openSync, readSync, closeSync, fstatSync } from "node:fs";
@@ -230,7 +230,7 @@ function prepareEntry(out: PreparedFile, bytes: Buffer, timeZone: string): void 
     record.more === null ? 0 : 1,
     JSON.stringify(record.headers.map((h) => [h.name, h.value])),
   ];
-  // Candidate IDs, computed here so that a parallel refresh spreads the hashing too.
+  // Candidate IDs: the entry is inserted with them, and `assignIds` reuses them instead of hashing again.
   if (record.entryId === null) out.derivedId = derivedEntryId(rel);
   if (record.uuid === null) out.derivedUuid = derivedUuid(rel);
   const tags: [string, string, number][] = [];
