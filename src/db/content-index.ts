@@ -327,7 +327,7 @@ export class ContentIndex {
     const rows = this.db
       .prepare(
         `SELECT t.tag_key AS key, min(t.tag_name) AS name, count(*) AS count FROM entry_tags t JOIN entries e ON e.file = t.file
-         WHERE t.hidden = 0 AND ${listedSql("e")} AND ${categorySql("e", recurse)}
+         WHERE t.hidden = 0 AND ${listedSql("e")} AND ${categorySql("e", recurse, category)}
          GROUP BY t.tag_key ORDER BY count DESC, key`,
       )
       .all({ now, ...categoryParams(category) }) as TagInfo[];
@@ -348,10 +348,17 @@ export function listedSql(alias: string): string {
   return `(+${alias}.status = 'PUBLISHED' OR (+${alias}.status = 'SCHEDULED' AND ${alias}.date <= @now))`;
 }
 
-/** SQL restricting to a category, or to it and its subcategories (a range scan). Binds what `categoryParams` gives. */
-export function categorySql(alias: string, recurse: boolean): string {
+/**
+ * SQL restricting to a category, or to it and its subcategories. Binds what `categoryParams` gives. The
+ * recursive form is a range on `category` (everything from `blog` up to `blog0`), then narrowed to `blog` itself
+ * and names under `blog/`: an OR without the range made SQLite walk every entry by date instead. The root with
+ * its subcategories is everything: no test at all.
+ */
+export function categorySql(alias: string, recurse: boolean, category: string): string {
   if (!recurse) return `${alias}.category = @category`;
-  return `(@category = '' OR ${alias}.category = @category OR (${alias}.category > @prefix AND ${alias}.category < @prefixEnd))`;
+  if (category === "") return "1";
+  const c = `${alias}.category`;
+  return `(${c} >= @category AND ${c} < @prefixEnd AND (${c} = @category OR ${c} > @prefix))`;
 }
 
 /** The parameters `categorySql` binds: subcategories of `blog` sort between `blog/` and `blog0` ('0' follows '/'). */

@@ -64,14 +64,10 @@ export function filterWhere(
 ): Where {
   const w = new Where();
   w.add(STATUS_SQL[mode], mode === "listed" ? { now } : {});
-  // The whole site (the root and everything below it) needs no category test at all; leaving it out lets the
-  // planner walk the date index alone.
-  if (!(spec.recurse && spec.category === "")) {
-    w.add(
-      categorySql("e", spec.recurse),
-      spec.recurse ? categoryParams(spec.category) : { category: spec.category },
-    );
-  }
+  w.add(
+    categorySql("e", spec.recurse, spec.category),
+    spec.recurse ? categoryParams(spec.category) : { category: spec.category },
+  );
   if (spec.entryType !== null) w.add(`e.entry_type IN (${spec.entryType.map((t) => w.bind(t)).join(", ")})`);
   if (spec.entryTypeNot !== null && spec.entryTypeNot.length > 0) {
     w.add(

@@ -93,6 +93,22 @@ describe("view queries use the indexes", () => {
     }
   });
 
+  it("reads a category with its subcategories as one range of entries_category_date, not a walk of every entry", () => {
+    const plans = plansOf((index) => {
+      const spec = makeSpec({ category: "blog", recurse: true, count: 10 });
+      touch(runView(index, spec, NOW));
+      allPages(index, spec, NOW);
+      index.tagCounts("blog", true, NOW);
+    });
+    expect(plans.length).toBeGreaterThan(0);
+    for (const { sql, plan } of plans) {
+      expect(plan.join("\n"), sql).toMatch(
+        /USING (COVERING )?INDEX entries_category_date \(category>\? AND category<\?\)/,
+      );
+      expect(plan.join("\n"), sql).not.toMatch(/SCAN e\b|entries_status/);
+    }
+  });
+
   it("prepares each distinct query once", () => {
     const plans = plansOf((index) => {
       for (let i = 0; i < 5; i++)
