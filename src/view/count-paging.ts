@@ -106,10 +106,10 @@ export function entriesAt(
 
 /** The entries of a count page (or of an unpaginated view, when count is null), in display order. */
 export function countPage(ctx: ViewContext, spec: ViewSpec, anchor: SortKey | null): IndexedEntry[] {
-  const listing = spec.count === null ? null : listingOf(ctx, spec);
+  const listing = listingOf(ctx, spec);
   if (listing) {
     const start = anchor ? positionOf(listing, anchor, true) : 0;
-    return entriesAt(ctx, listing, start, start + spec.count!);
+    return entriesAt(ctx, listing, start, spec.count === null ? listing.size : start + spec.count);
   }
   const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
   if (anchor) addKeyRelation(w, spec.order, "atOrAfter", anchor);

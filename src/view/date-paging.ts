@@ -4,7 +4,7 @@ import type { IndexedEntry } from "../db/content-index.js";
 import type { DatePaging, ViewOrder, ViewSpec } from "./view-spec.js";
 import { periodContaining, periodOfKey, type Period } from "./date-period.js";
 import { filterWhere, orderBySql, selectEntries, selectRows } from "./view-sql.js";
-import { anchorKey, statusMode, type ViewContext } from "./count-paging.js";
+import { anchorKey, entriesAt, listingOf, positionOf, statusMode, type ViewContext } from "./count-paging.js";
 
 /** Newer and older date pages, each null when no entry lies that way. */
 export interface DateNeighbours {
@@ -31,6 +31,16 @@ export function pagePeriod(ctx: ViewContext, spec: ViewSpec, paging: DatePaging)
 
 /** The entries of a date page, in display order. */
 export function datePage(ctx: ViewContext, spec: ViewSpec, period: Period): IndexedEntry[] {
+  const listing = listingOf(ctx, spec);
+  if (listing) {
+    // The period is a run of the date-ordered listing: from the first entry on one side of it to the first
+    // on the other (an ID below every real one puts the bound before all entries of that instant).
+    const startAt = positionOf(listing, { k: period.start, id: Number.NEGATIVE_INFINITY }, true);
+    const endAt = positionOf(listing, { k: period.end, id: Number.NEGATIVE_INFINITY }, true);
+    return listing.descending
+      ? entriesAt(ctx, listing, endAt, startAt)
+      : entriesAt(ctx, listing, startAt, endAt);
+  }
   const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
   w.add(`e.date >= ${w.bind(period.start)} AND e.date < ${w.bind(period.end)}`);
   return selectEntries(ctx.index.db, w, orderBySql(spec.order), null);

@@ -92,12 +92,13 @@ describe("walking a view page by page", () => {
         setArb,
         fc.constantFrom<DatePaging>("day", "week", "month", "year"),
         fc.boolean(),
-        (rows, paging, oldest) => {
+        fc.boolean(),
+        (rows, paging, oldest, recurse) => {
           const { index } = buildIndex(rows);
           const order: ViewOrder = oldest ? "oldest" : "newest";
-          const first = makeSpec({ category: "blog", paging, order });
+          const first = makeSpec({ category: "blog", recurse, paging, order });
           const pages = walk(index, first);
-          expect(pages.flatMap((p) => p.ids)).toEqual(expected(rows, order, false));
+          expect(pages.flatMap((p) => p.ids)).toEqual(expected(rows, order, recurse));
           for (const page of pages.slice(1)) expect(page.ids.length).toBeGreaterThan(0);
           for (let i = 1; i < pages.length; i++) {
             expect(runView(index, pages[i]!.spec, NOW).previous).toEqual(pages[i - 1]!.spec);
