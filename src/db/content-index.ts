@@ -198,6 +198,18 @@ export class ContentIndex {
     return entry;
   }
 
+  /**
+   * Reads every entry (up to the cache's limit) into the cache `entryById` keeps, with one query instead of one
+   * per entry: for a static export, which sooner or later asks for all of them.
+   */
+  preloadEntries(): void {
+    const rows = this.db
+      .prepare(`SELECT ${ENTRY_COLUMNS} FROM entries LIMIT ${ENTRY_CACHE_LIMIT - this.entryCache.size}`)
+      .all() as EntryRow[];
+    for (const row of rows)
+      if (!this.entryCache.has(row.id)) this.entryCache.set(row.id, freezeEntry(toEntry(row)));
+  }
+
   /** The entry indexed from this file (relative to content/), or null. */
   entryByFile(file: string): IndexedEntry | null {
     const row = this.byFile.get(file) as EntryRow | undefined;

@@ -38,6 +38,7 @@ function init(setup: WorkerSetup): void {
     now: () => setup.now,
   });
   renderer = new PageRenderer(site, setup.outDir);
+  site.index.preloadEntries();
 }
 
 parentPort!.on("message", (msg: WorkerRequest) => {
