@@ -90,12 +90,16 @@ export function renderError(site: PageSite, status: number, category: string, me
 }
 
 function ok(body: string, contentType: string): Page {
+  let etag: string | undefined;
   return {
     status: 200,
     body,
     headers: {
       "Content-Type": contentType,
-      ETag: bodyEtag(body),
+      // Hashed when first read: a static export writes pages without ever sending them.
+      get ETag() {
+        return (etag ??= bodyEtag(body));
+      },
       "Cache-Control": "public, max-age=0, must-revalidate",
     },
     cacheable: true,
