@@ -26,7 +26,7 @@ export type PageResult =
       files: string[];
       untyped: { file: string; type: string } | null;
       bytes: number;
-      /** Same-site links found on the page. */
+      /** Same-site links found on the page (a link without a query only the first time this renderer found it). */
       links: PageJob[];
       renditions: RenditionRef[];
       assets: string[];
@@ -42,6 +42,7 @@ export type ImageResult =
 export class PageRenderer {
   private readonly viewPaths = new Map<string, boolean>();
   private readonly madeDirs = new Set<string>();
+  private readonly reported = new Set<string>();
   private lastError: unknown = null;
 
   constructor(
@@ -126,6 +127,13 @@ export class PageRenderer {
     const links: PageJob[] = [];
     for (const link of rewritten.links) {
       if (/^\/(_img|_file|static)\//.test(link)) continue;
+      // The crawl needs each page once: a plain link this renderer has reported already (the home page, a
+      // category, an entry shown on several listings) is left out. Links with a query are always reported,
+      // because pagination is worked out from the links of each listing page.
+      if (!link.includes("?")) {
+        if (this.reported.has(link)) continue;
+        this.reported.add(link);
+      }
       links.push(this.jobOf(link));
     }
     return {
