@@ -168,11 +168,10 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
       results.bytes += c.bytes;
       results.warnings.push(...c.problems);
     }
-    const redirects = writeRedirects(
-      [...plan.redirects, ...results.redirects],
-      results,
-      site.baseUrl,
-      (f, d) => renderer.write(f, d),
+    // Those the crawl found come in the order the threads finished; sorted, `_redirects` is the same every run.
+    const found = [...results.redirects].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+    const redirects = writeRedirects([...plan.redirects, ...found], results, site.baseUrl, (f, d) =>
+      renderer.write(f, d),
     );
     renderer.write("_redirects", redirectsFile(redirects.listed));
     renderer.write("_headers", headersFile(headerRules(results)));
@@ -243,7 +242,8 @@ function manifest(summary: BuildSummary, results: BuildResults, redirects: Redir
       quire: QUIRE_VERSION,
       builtAt: new Date(now).toISOString(),
       baseUrl: summary.baseUrl,
-      pages: results.pages,
+      // In URL order: the threads finish pages in a different order on every run, the manifest should not.
+      pages: [...results.pages].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0)),
       redirects,
     },
     null,
