@@ -11,7 +11,7 @@ import { SECURITY_HEADERS } from "../http/app.js";
 import { categoryPath } from "../template/urls.js";
 import { exportPlan, type ScheduledEntry } from "./plan.js";
 import { PageRenderer } from "./page-renderer.js";
-import { inlinePool, spawnPool, type RenderPool } from "./pool.js";
+import { inlinePool, spawnPool, type PendingPool, type RenderPool } from "./pool.js";
 import { crawl } from "./crawl.js";
 import { PagingExpander } from "./paging.js";
 import { BuildResults, type BuildProblem } from "./results.js";
@@ -79,6 +79,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
     logger: silentLogger(),
     now: () => now,
   });
+  let pending: PendingPool | null = null;
   try {
     const outDir = checkOutDir(options.out ?? join(site.paths.root, "dist"), site.paths);
     const results = new BuildResults();
@@ -88,22 +89,11 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
     progress.update("index", 0, 1);
     const jobs = Math.max(1, Math.floor(options.jobs ?? availableParallelism()));
     // The threads load their code while this one indexes.
-    const pending = jobs > 1 ? spawnPool(jobs) : null;
-    let indexed;
-    try {
-      indexed = await site.start();
-    } catch (err) {
-      await pending?.cancel();
-      throw err;
-    }
+    pending = jobs > 1 ? spawnPool(jobs) : null;
+    const indexed = await site.start();
     for (const p of indexed.problems)
       results.failures.push({ file: p.file ?? null, message: `${p.message} (${p.code})` });
-    try {
-      prepareOutDir(outDir);
-    } catch (err) {
-      await pending?.cancel();
-      throw err;
-    }
+    prepareOutDir(outDir);
 
     const plan = exportPlan(site);
     const renderer = new PageRenderer(site, outDir);
@@ -198,6 +188,8 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
     writeFileSync(join(outDir, BUILD_MARKER), manifest(summary, results, redirects.listed, now));
     return summary;
   } finally {
+    // Threads that never started rendering (an error before they could, or a small site) stop here.
+    await pending?.cancel();
     await site.close();
   }
 }
