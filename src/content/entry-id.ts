@@ -1,6 +1,7 @@
 /** Entry IDs and UUIDs derived from a path: the same on every machine and every run, with deterministic collision handling. */
 import { hash } from "node:crypto";
 import { QuireError } from "../errors.js";
+import { byCodeUnits } from "../order.js";
 
 /** Derived IDs are seven digits, so permalinks stay short while collisions stay rare for large sites. */
 export const DERIVED_ID_MIN = 1_000_000;
@@ -49,7 +50,7 @@ export interface IdAssignment {
  * any taken ID, paths in code-point order, so the result never depends on scan order.
  */
 export function assignIds(claims: readonly IdClaim[]): { ids: Map<string, IdAssignment>; problems: QuireError[] } {
-  const sorted = [...claims].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const sorted = [...claims].sort((a, b) => byCodeUnits(a.file, b.file));
   const problems: QuireError[] = [];
   const ids = new Map<string, IdAssignment>();
   const idOwner = new Map<number, string>();

@@ -2,6 +2,7 @@
 import { readdirSync, statSync, realpathSync, type Dirent, type Stats } from "node:fs";
 import { join } from "node:path";
 import { QuireError } from "../errors.js";
+import { byCodeUnits } from "../order.js";
 
 export type ContentKind = "entry" | "category" | "asset";
 
@@ -116,7 +117,7 @@ export function scanContent(contentDir: string, options: { stat?: boolean } = {}
   };
 
   walk(contentDir, "");
-  files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  files.sort((a, b) => byCodeUnits(a.rel, b.rel));
   return { files, problems };
 }
 

@@ -21,6 +21,7 @@ import { headersFile, redirectsFile, type HeaderRule, type Redirect } from "./ho
 import { rewritePage } from "./links.js";
 import { checkOutDir, prepareOutDir, BUILD_MARKER } from "./out-dir.js";
 import { silentProgress, type ProgressReporter } from "./progress.js";
+import { byCodeUnits } from "../order.js";
 
 /** Below this many seed URLs, rendering on this thread beats starting threads. */
 const SMALL_SITE = 300;
@@ -159,7 +160,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
       results.warnings.push(...c.problems);
     }
     // Those the crawl found come in the order the threads finished; sorted, `_redirects` is the same every run.
-    const found = [...results.redirects].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+    const found = [...results.redirects].sort((a, b) => byCodeUnits(a.from, b.from));
     const redirects = writeRedirects([...plan.redirects, ...found], results, site.baseUrl, (f, d) =>
       renderer.write(f, d),
     );
@@ -235,7 +236,7 @@ function manifest(summary: BuildSummary, results: BuildResults, redirects: Redir
       builtAt: new Date(now).toISOString(),
       baseUrl: summary.baseUrl,
       // In URL order: the threads finish pages in a different order on every run, the manifest should not.
-      pages: [...results.pages].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0)),
+      pages: [...results.pages].sort((a, b) => byCodeUnits(a.url, b.url)),
       redirects,
     },
     null,
