@@ -8,7 +8,7 @@
  * stays prose, as it does in Publ; authors who want a bare URL as a link write `<https://…>`.
  */
 
-import { MarkdownIt } from "./markdown-it.js";
+import { newMarkdownIt, type MarkdownIt } from "./markdown-it.js";
 import { codeBlockPlugin } from "./code-block.js";
 import { footnotesPlugin } from "./footnotes.js";
 import { headingsPlugin } from "./headings.js";
@@ -32,7 +32,7 @@ export function afterBlocks(): void {}
 
 /** A markdown-it configured with Quire's dialect and `plugins`. */
 export function createMarkdown(options: MarkdownOptions = {}): MarkdownIt {
-  const md = new MarkdownIt("default", { html: true, typographer: true, linkify: false });
+  const md = newMarkdownIt("default", { html: true, typographer: true, linkify: false });
   md.core.ruler.after("block", "quire_after_blocks", afterBlocks);
   // Order matters: ids and links are settled before footnote definitions are lifted out of the stream.
   md.use(headingsPlugin);

@@ -4,7 +4,7 @@
  * usually shown inside a link to its entry, and links must not nest.
  */
 
-import { MarkdownIt } from "./markdown-it.js";
+import { newMarkdownIt, type MarkdownIt } from "./markdown-it.js";
 import { decodeEntities, scanHtml } from "./html-scan.js";
 
 let titleMd: MarkdownIt | undefined;
@@ -12,7 +12,7 @@ let textMd: MarkdownIt | undefined;
 
 /** The instance for titles: no raw HTML, no links. */
 function titleRenderer(): MarkdownIt {
-  titleMd ??= new MarkdownIt("default", { html: false, typographer: true, linkify: false }).disable([
+  titleMd ??= newMarkdownIt("default", { html: false, typographer: true, linkify: false }).disable([
     "link",
     "image",
     "autolink",
@@ -22,7 +22,7 @@ function titleRenderer(): MarkdownIt {
 
 /** The instance for plain text: raw HTML is parsed so that its tags can be dropped. */
 function textRenderer(): MarkdownIt {
-  textMd ??= new MarkdownIt("default", { html: true, typographer: true, linkify: false });
+  textMd ??= newMarkdownIt("default", { html: true, typographer: true, linkify: false });
   return textMd;
 }
 
