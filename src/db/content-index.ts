@@ -353,8 +353,9 @@ export class ContentIndex {
 }
 
 /**
- * SQL for "listed now": PUBLISHED always, SCHEDULED once its date has passed. Binds `@now`. The unary `+`
- * keeps SQLite off the status index, so listings walk the (category, date) index instead of sorting.
+ * SQL for "listed now": PUBLISHED always, SCHEDULED once its date has passed. Binds `@now`. Status has no
+ * index (nearly every entry shares one value); the unary `+` keeps any future one out of listings, which
+ * walk the (category, date) index instead of sorting.
  */
 export function listedSql(alias: string): string {
   return `(+${alias}.status = 'PUBLISHED' OR (+${alias}.status = 'SCHEDULED' AND ${alias}.date <= @now))`;

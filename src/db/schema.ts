@@ -1,7 +1,7 @@
 /** The SQLite schema of the index; a change here bumps SCHEMA_VERSION and the index is rebuilt from content/. */
 
 /** Bump on any change to the tables below or to what the indexer stores in them. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE meta (
@@ -46,7 +46,6 @@ CREATE TABLE entries (
 CREATE INDEX entries_id ON entries (id);
 CREATE INDEX entries_category_date ON entries (category, date, id);
 CREATE INDEX entries_date ON entries (date, id);
-CREATE INDEX entries_status ON entries (status);
 
 CREATE TABLE entry_tags (
   file TEXT NOT NULL,

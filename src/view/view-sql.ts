@@ -47,8 +47,9 @@ export class Where {
   }
 }
 
-// The unary `+` keeps SQLite from answering the status OR with the low-selectivity `entries_status` index
-// (a MULTI-INDEX OR over every published entry, then a sort) instead of walking a date-ordered index.
+// Status has no index (nearly every entry shares one value): the unary `+` keeps SQLite from answering the
+// status OR with one should it be added (a MULTI-INDEX OR over every published entry, then a sort)
+// instead of walking a date-ordered index.
 const STATUS_SQL: Record<StatusMode, string> = {
   listed: "(+e.status = 'PUBLISHED' OR (+e.status = 'SCHEDULED' AND e.date <= @now))",
   future: "+e.status IN ('PUBLISHED', 'SCHEDULED')",
