@@ -146,8 +146,9 @@ function daysInMonth(year: number, month: number): number {
   return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
 }
 
-/** Epoch ms of these fields read as UTC; setUTCFullYear because Date.UTC maps years 0–99 to 1900s. */
+/** Epoch ms of these fields read as UTC; Date.UTC maps years 0–99 to the 1900s, so those go through setUTCFullYear. */
 function wallClockMs(f: Fields): number {
+  if (f.year >= 100) return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second, f.ms);
   const date = new Date(0);
   date.setUTCFullYear(f.year, f.month - 1, f.day);
   date.setUTCHours(f.hour, f.minute, f.second, f.ms);
@@ -190,6 +191,8 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 
 /** True when `timeZone` is an IANA zone name this Node knows. */
 export function isValidTimeZone(timeZone: string): boolean {
+  // Without Intl for UTC: the first DateTimeFormat loads the time zone data, ~10 ms.
+  if (UTC_ZONES.has(timeZone)) return true;
   try {
     formatterFor(timeZone);
     return true;
