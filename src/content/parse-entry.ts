@@ -2,11 +2,19 @@
  *  defaults, and the `.....` cut. Pure: no file system; fatal problems throw, the rest are returned. */
 
 import { QuireError } from "../errors.js";
-import { ENTRY_STATUSES, type EntryFormat, type EntryRecord, type EntryStatus, type Header } from "./entry-record.js";
+import { isUtf8 } from "node:buffer";
+import {
+  ENTRY_STATUSES,
+  type EntryFormat,
+  type EntryRecord,
+  type EntryStatus,
+  type Header,
+  type HeaderStyle,
+} from "./entry-record.js";
 import { isValidTimeZone, tryParseDate, DATE_EXAMPLE } from "./dates.js";
 import { frontMatterBody, hasFrontMatter, parseFrontMatter } from "./front-matter.js";
-import { parsePublHeaders } from "./publ-headers.js";
-import { decodeEntryText, excerpt, splitAtCut } from "./parse-text.js";
+import { parsePublHeaders, type HeaderBlock } from "./publ-headers.js";
+import { BINARY_SNIFF_BYTES, MAX_ENTRY_BYTES, decodeEntryText, excerpt, splitAtCut } from "./parse-text.js";
 
 export { MAX_ENTRY_BYTES } from "./parse-text.js";
 
@@ -36,9 +44,50 @@ export function contentFile(file: string): string {
   return `content/${file}`;
 }
 
+/** What the index keeps of an entry file: everything but the text of its body, and whether it has a cut. */
+export type EntryHeader = Omit<EntryRecord, "body" | "more"> & { hasMore: boolean };
+
 /** Parse one entry file; throws QuireError when the file cannot be an entry at all. */
 export function parseEntry(bytes: Uint8Array, options: ParseEntryOptions): ParsedEntry {
-  const { file } = options;
+  const timeZone = checkedTimeZone(options);
+  const where = contentFile(options.file);
+  const text = decodeEntryText(bytes, where);
+  const block = headerBlock(text, where);
+  const cut = splitAtCut(block.body);
+  return interpret(block, options, timeZone, { body: cut.body, more: cut.more });
+}
+
+/**
+ * Like `parseEntry`, for the index: the same headers, problems and errors, but the body is only searched
+ * for a cut, not decoded. A Publ-style file is decoded only up to its first blank line (its header block
+ * ends there at the latest) and its cut is looked for in the bytes; any file this shortcut does not fit
+ * (front matter, CR line endings, no blank line, bad bytes) goes through `parseEntry` itself.
+ */
+export function parseEntryHeader(bytes: Uint8Array, options: ParseEntryOptions): ParsedEntryHeader {
+  const timeZone = checkedTimeZone(options);
+  const where = contentFile(options.file);
+  const prefix = headerPrefix(bytes);
+  if (prefix === null) {
+    const { record, problems } = parseEntry(bytes, options);
+    const { body: _body, more, ...rest } = record;
+    return { record: { ...rest, hasMore: more !== null }, problems };
+  }
+  const text = prefixDecoder.decode(bytes.subarray(0, prefix.end));
+  const block = parsePublHeaders(text, where);
+  const bodyStart = prefix.bom + Buffer.byteLength(text.slice(0, text.length - block.body.length));
+  return interpret(block, options, timeZone, { hasMore: hasCutLine(bytes, bodyStart) });
+}
+
+/** An entry's header-only parse and the problems that did not stop it from being indexed. */
+export interface ParsedEntryHeader {
+  record: EntryHeader;
+  problems: QuireError[];
+}
+
+/** A header block in either style. */
+type AnyHeaderBlock = Omit<HeaderBlock, "style"> & { style: HeaderStyle };
+
+function checkedTimeZone(options: ParseEntryOptions): string {
   const timeZone = options.timeZone ?? "UTC";
   if (!isValidTimeZone(timeZone)) {
     throw new QuireError(
@@ -47,17 +96,28 @@ export function parseEntry(bytes: Uint8Array, options: ParseEntryOptions): Parse
       { field: "timeZone" },
     );
   }
-  const where = contentFile(file);
-  const text = decodeEntryText(bytes, where);
-  const block = hasFrontMatter(text)
+  return timeZone;
+}
+
+function headerBlock(text: string, where: string): AnyHeaderBlock {
+  return hasFrontMatter(text)
     ? { style: "yaml" as const, problems: [], ...parseFrontMatter(text, where) }
     : parsePublHeaders(text, where);
+}
+
+/** The entry record from a parsed header block; `tail` adds what the caller knows of the body. */
+function interpret<T extends object>(
+  block: AnyHeaderBlock,
+  options: ParseEntryOptions,
+  timeZone: string,
+  tail: T,
+): { record: Omit<EntryRecord, "body" | "more"> & T; problems: QuireError[] } {
+  const { file } = options;
+  const where = contentFile(file);
   const problems: QuireError[] = [...block.problems];
   const fields = new HeaderReader(block.headers, where, problems);
-  const cut = splitAtCut(block.body);
   const title = fields.text("title") ?? guessTitle(basename(file));
-
-  const record: EntryRecord = {
+  const record = {
     file,
     format: entryFormat(file),
     headerStyle: block.style,
@@ -82,11 +142,63 @@ export function parseEntry(bytes: Uint8Array, options: ParseEntryOptions): Parse
     summary: fields.text("summary"),
     attach: fields.list("attach"),
     auth: fields.text("auth"),
-    body: cut.body,
-    more: cut.more,
     bodyLine: block.bodyLine,
+    ...tail,
   };
   return { record, problems };
+}
+
+const prefixDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+const LF_LF = Buffer.from("\n\n");
+const DOTS = Buffer.from(".....");
+
+/**
+ * Where a Publ-style header block must have ended: just after the file's first blank line, when the file
+ * is valid UTF-8 with LF line endings up to there and opens with no front matter; else null. `bom` is 3
+ * when the file starts with a byte order mark (decoding drops it).
+ */
+function headerPrefix(bytes: Uint8Array): { end: number; bom: number } | null {
+  // Anything decodeEntryText would refuse goes the long way, so that it fails with the same message.
+  if (bytes.length > MAX_ENTRY_BYTES || !isUtf8(bytes)) return null;
+  if (bytes.subarray(0, BINARY_SNIFF_BYTES).indexOf(0) >= 0) return null;
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  if (bytes[bom] === 0x2d) return null; // "-": perhaps front matter
+  const blank = Buffer.prototype.indexOf.call(bytes, LF_LF);
+  if (blank < 0) return null;
+  const end = blank + 2;
+  if (bytes.subarray(0, end).indexOf(0x0d) >= 0) return null;
+  return { end, bom };
+}
+
+/**
+ * Whether the body (from byte `start`) has a line of exactly five dots, trailing spaces or tabs allowed,
+ * as `splitAtCut` finds it in the decoded text: lines end at LF, CR, U+2028 or U+2029.
+ */
+function hasCutLine(bytes: Uint8Array, start: number): boolean {
+  let at = Buffer.prototype.indexOf.call(bytes, DOTS, start);
+  while (at >= 0) {
+    if (at === start || endsLine(bytes, at)) {
+      let end = at + 5;
+      while (bytes[end] === 0x20 || bytes[end] === 0x09) end++;
+      if (end === bytes.length || startsLineBreak(bytes, end)) return true;
+    }
+    at = Buffer.prototype.indexOf.call(bytes, DOTS, at + 1);
+  }
+  return false;
+}
+
+/** True when a line break ends just before `at`. */
+function endsLine(bytes: Uint8Array, at: number): boolean {
+  const b = bytes[at - 1];
+  if (b === 0x0a || b === 0x0d) return true;
+  return at >= 3 && bytes[at - 3] === 0xe2 && bytes[at - 2] === 0x80 && (b === 0xa8 || b === 0xa9);
+}
+
+/** True when a line break starts at `at`. */
+function startsLineBreak(bytes: Uint8Array, at: number): boolean {
+  const b = bytes[at];
+  if (b === 0x0a || b === 0x0d) return true;
+  return b === 0xe2 && bytes[at + 1] === 0x80 && (bytes[at + 2] === 0xa8 || bytes[at + 2] === 0xa9);
 }
 
 /**
@@ -103,15 +215,25 @@ export function parseEntryBody(bytes: Uint8Array, file: string): Pick<EntryRecor
 
 /** Reads typed values out of headers, recording a problem (with its line) for each value that does not fit. */
 class HeaderReader {
+  /** Every header whose value is not empty, by key, in file order. */
+  private readonly byKey = new Map<string, Header[]>();
+
   constructor(
-    private readonly headers: Header[],
+    headers: Header[],
     private readonly file: string,
     private readonly problems: QuireError[],
-  ) {}
+  ) {
+    for (const h of headers) {
+      if (h.value.trim() === "") continue;
+      const same = this.byKey.get(h.key);
+      if (same) same.push(h);
+      else this.byKey.set(h.key, [h]);
+    }
+  }
 
   /** The first header with this key whose value is not empty. */
   private first(key: string): Header | undefined {
-    return this.headers.find((h) => h.key === key && h.value.trim() !== "");
+    return this.byKey.get(key)?.[0];
   }
 
   private problem(code: QuireError["code"], h: Header, message: string): void {
@@ -123,7 +245,7 @@ class HeaderReader {
   }
 
   list(key: string): string[] {
-    return this.headers.filter((h) => h.key === key && h.value.trim() !== "").map((h) => h.value.trim());
+    return this.byKey.get(key)?.map((h) => h.value.trim()) ?? [];
   }
 
   /** One tag per header, as in Publ (commas are part of the tag); repeats dropped case-insensitively. */

@@ -7,7 +7,7 @@ import { QuireError } from "../errors.js";
 export const MAX_ENTRY_BYTES = 8 * 1024 * 1024;
 
 /** How far into a file to look for NUL bytes: enough for any image or PDF header. */
-const BINARY_SNIFF_BYTES = 8192;
+export const BINARY_SNIFF_BYTES = 8192;
 
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
