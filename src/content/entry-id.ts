@@ -6,12 +6,16 @@ import { byCodeUnits } from "../order.js";
 /** Derived IDs are seven digits, so permalinks stay short while collisions stay rare for large sites. */
 export const DERIVED_ID_MIN = 1_000_000;
 export const DERIVED_ID_SPAN = 9_000_000;
+const TWO_32_MOD_SPAN = 2 ** 32 % DERIVED_ID_SPAN;
 
 /** The path-derived ID for an entry file (path relative to content/); `attempt` > 0 probes after a collision. */
 export function derivedEntryId(file: string, attempt = 0): number {
   const digest = hash("sha256", attempt === 0 ? normalisePath(file) : `${normalisePath(file)}#${attempt}`, "buffer");
-  const n = digest.readBigUInt64BE(0) % BigInt(DERIVED_ID_SPAN);
-  return DERIVED_ID_MIN + Number(n);
+  // The first 8 bytes as an unsigned 64-bit number, modulo the span, in exact double arithmetic: every
+  // product stays below 2^53.
+  const high = digest.readUInt32BE(0) % DERIVED_ID_SPAN;
+  const low = digest.readUInt32BE(4) % DERIVED_ID_SPAN;
+  return DERIVED_ID_MIN + ((high * TWO_32_MOD_SPAN + low) % DERIVED_ID_SPAN);
 }
 
 /** A stable name-based UUID (version 5 layout) for an entry file without a UUID header. */

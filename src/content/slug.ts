@@ -6,9 +6,10 @@ import { titleText } from "../markdown/plain-text.js";
 /**
  * Titles made only of letters, digits, marks, spaces and these few punctuation marks need no Markdown pass:
  * Markdown and its typographer leave their letters alone and turn the punctuation only into other
- * punctuation, which the slug drops all the same. Every other title goes through `titleText`.
+ * punctuation, which the slug drops all the same. So is an `&` that cannot start an entity (not followed
+ * by a letter, digit or `#`): Markdown shows it as it is. Every other title goes through `titleText`.
  */
-const PLAIN_TITLE = /^[\p{L}\p{N}\p{M} ,;:?!.-]*$/u;
+const PLAIN_TITLE = /^(?:[\p{L}\p{N}\p{M} ,;:?!.-]|&(?![\p{L}\p{N}#]))*$/u;
 
 /** The slug an entry's canonical URL ends with (`/<category>/<id>-<slug>`); may be empty. */
 export function entrySlug(record: Pick<EntryRecord, "slugText" | "title">): string {

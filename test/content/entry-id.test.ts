@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, it, expect } from "vitest";
 import { assignIds, derivedEntryId, derivedUuid, DERIVED_ID_MIN, DERIVED_ID_SPAN } from "../../src/content/entry-id.js";
 
@@ -22,6 +23,22 @@ describe("derived entry IDs", () => {
     expect(String(id)).toMatch(/^\d{7}$/);
     expect(derivedEntryId("blog/hello-world.md")).toBe(id);
     expect(derivedEntryId("blog/hello-world2.md")).not.toBe(id);
+  });
+
+  it("never change from one Quire version to the next (they are in every permalink)", () => {
+    // Values from the first release's derivation: SHA-256 of the path, first 8 bytes mod 9,000,000.
+    expect(derivedEntryId("blog/hello-world.md")).toBe(1911330);
+    expect(derivedEntryId("notes/x.md")).toBe(9942238);
+    expect(derivedEntryId("a/b/c/d.markdown")).toBe(1288285);
+    expect(derivedEntryId("caf\u00e9.md")).toBe(9959879);
+    expect(derivedEntryId("blog/hello-world.md", 3)).toBe(1394160);
+    expect(derivedEntryId("notes/x.md", 3)).toBe(6666720);
+    for (let i = 0; i < 2000; i++) {
+      const path = `c${i % 7}/entry-${i}.md`;
+      const digest = createHash("sha256").update(path).digest();
+      const expected = DERIVED_ID_MIN + Number(digest.readBigUInt64BE(0) % BigInt(DERIVED_ID_SPAN));
+      expect(derivedEntryId(path)).toBe(expected);
+    }
   });
 
   it("treat NFC and NFD spellings of a path as the same path", () => {

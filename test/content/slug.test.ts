@@ -21,6 +21,11 @@ describe("entry slugs", () => {
       "",
       "   padded   ",
       "?!.,;:-",
+      "Fish & chips",
+      "Rock &roll & more &",
+      "&",
+      "R&D",
+      "A long title that runs on and on, well past the eighty characters a slug may have, to the end",
     ];
     for (const title of titles) {
       expect(entrySlug({ title, slugText: null }), title).toBe(viaMarkdown(title));
@@ -31,6 +36,8 @@ describe("entry slugs", () => {
     expect(entrySlug({ title: "*Emphasis* and `code`", slugText: null })).toBe("emphasis-and-code");
     expect(entrySlug({ title: "Don't stop", slugText: null })).toBe("dont-stop");
     expect(entrySlug({ title: "Fish &amp; chips", slugText: null })).toBe("fish-chips");
+    expect(entrySlug({ title: "Fish &#38; chips &copy;", slugText: null })).toBe(viaMarkdown("Fish &#38; chips &copy;"));
+    expect(entrySlug({ title: "AT&T", slugText: null })).toBe(viaMarkdown("AT&T"));
     expect(entrySlug({ title: "<b>Bold</b> (c) 2024", slugText: null })).toBe(viaMarkdown("<b>Bold</b> (c) 2024"));
   });
 
