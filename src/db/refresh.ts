@@ -83,6 +83,11 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
     todo.push(file);
   }
   const derived = new Map<string, { id?: number; uuid?: string }>();
+  // Into an empty index, the entries rows are exactly what this refresh inserts: kept here, ID assignment
+  // need not read them back.
+  const inserted: IdRow[] | undefined = fresh ? [] : undefined;
+  // Likewise its files rows, in path order, for the generation.
+  const fingerprints: [string, string][] | undefined = fresh ? [] : undefined;
 
   db.transaction(() => {
     const bulk = fresh && todo.length >= BULK_MIN_FILES;
@@ -103,8 +108,9 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
       }
       // An unreadable file is fingerprinted with mtime -1 so the next refresh tries it again (chmod keeps mtime).
       st.upsertFile.run(file.rel, file.kind, file.size, file.retry ? -1 : file.mtimeMs, file.hash);
+      fingerprints?.push([file.rel, file.hash]);
       if (row) clearFile(st, file.rel);
-      writePrepared(st, file);
+      writePrepared(st, file, inserted);
       if (file.entry) derived.set(file.rel, { id: file.derivedId, uuid: file.derivedUuid });
       if (row) updated++;
       else added++;
@@ -117,7 +123,7 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
     }
     if (bulk) for (const sql of SECONDARY_INDEXES.values()) db.exec(sql);
     if (added + updated + removed > 0 || getMeta(db, "generation") === undefined)
-      assignAllIds(db, st, derived);
+      assignAllIds(db, st, derived, inserted);
     st.deleteProblems.run("scan");
     for (const p of scan.problems)
       st.addProblem.run(...problemRow(p.file?.replace(/^content\//, "") ?? "", p, "scan"));
@@ -141,7 +147,11 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
   const previous = getMeta(db, "generation");
   // Only added, changed or removed files can move the generation (a touched file has the same bytes).
   const generation =
-    previous !== undefined && added + updated + removed === 0 ? previous : computeGeneration(db);
+    previous !== undefined && added + updated + removed === 0
+      ? previous
+      : fingerprints && inPathOrder(fingerprints)
+        ? generationOf(fingerprints)
+        : computeGeneration(db);
   if (generation !== previous) setMeta(db, "generation", generation);
   const counts = db
     .prepare(
@@ -211,44 +221,56 @@ function clearFile(st: Statements, path: string): void {
 }
 
 /** Inserts a prepared file's rows; an entry gets its candidate ID, which `assignAllIds` corrects if another claims it. */
-function writePrepared(st: Statements, file: PreparedFile): void {
+function writePrepared(st: Statements, file: PreparedFile, inserted?: IdRow[]): void {
   const rel = file.rel;
   for (const [code, message, line, field] of file.problems)
     st.addProblem.run(rel, code, message, line, field, "file");
   if (file.entry) {
     const [explicitId, explicitUuid] = file.entry;
-    st.insertEntry.run(
-      rel,
-      explicitId ?? file.derivedId ?? 0,
-      explicitUuid ?? file.derivedUuid ?? "",
-      explicitId === null ? 1 : 0,
-      ...file.entry,
-    );
+    const id = explicitId ?? file.derivedId ?? 0;
+    const uuid = explicitUuid ?? file.derivedUuid ?? "";
+    const idDerived = explicitId === null ? 1 : 0;
+    st.insertEntry.run(rel, id, uuid, idDerived, ...file.entry);
+    inserted?.push({
+      file: rel,
+      explicit_id: explicitId,
+      explicit_uuid: explicitUuid,
+      id,
+      uuid,
+      id_derived: idDerived,
+    });
   }
   if (file.tags) for (const [key, name, hidden] of file.tags) st.insertTag.run(rel, key, name, hidden);
   if (file.category) st.insertCategoryFile.run(rel, ...file.category);
   if (file.aliases) for (const [path, kind] of file.aliases) st.insertAlias.run(path, rel, kind);
 }
 
+/** The ID columns of an `entries` row. */
+interface IdRow {
+  file: string;
+  explicit_id: number | null;
+  explicit_uuid: string | null;
+  id: number;
+  uuid: string;
+  id_derived: number;
+}
+
 /**
  * Settles every entry's ID and UUID across the site and writes those that differ from what the rows hold.
- * `derived` has the path-derived candidates already computed for the files just prepared.
+ * `derived` has the path-derived candidates already computed for the files just prepared; `entryRows`, when
+ * given, are all the rows of `entries` (as a first index inserted them).
  */
 function assignAllIds(
   db: Db,
   st: Statements,
   derived: ReadonlyMap<string, { id?: number; uuid?: string }>,
+  entryRows?: readonly IdRow[],
 ): void {
-  const rows = db
-    .prepare("SELECT file, explicit_id, explicit_uuid, id, uuid, id_derived FROM entries")
-    .all() as {
-    file: string;
-    explicit_id: number | null;
-    explicit_uuid: string | null;
-    id: number;
-    uuid: string;
-    id_derived: number;
-  }[];
+  const rows =
+    entryRows ??
+    (db
+      .prepare("SELECT file, explicit_id, explicit_uuid, id, uuid, id_derived FROM entries")
+      .all() as IdRow[]);
   const { ids, problems } = assignIds(
     rows.map((r) => {
       const d = derived.get(r.file);
@@ -362,12 +384,24 @@ export function loadProblems(db: Db): QuireError[] {
 
 /** A fingerprint of the indexed bytes: the same for the same files whatever their mtimes, different after any change. */
 export function computeGeneration(db: Db): string {
+  return generationOf(
+    db.prepare("SELECT path, hash FROM files ORDER BY path").raw().iterate() as IterableIterator<
+      [string, string]
+    >,
+  );
+}
+
+/** The generation of these files rows, which must come in SQLite's path order (UTF-8 bytes). */
+function generationOf(rows: Iterable<[path: string, hash: string]>): string {
   const h = createHash("sha256");
-  for (const row of db
-    .prepare("SELECT path, hash FROM files ORDER BY path")
-    .raw()
-    .iterate() as IterableIterator<[string, string]>) {
-    h.update(row[0]).update("\0").update(row[1]).update("\n");
-  }
+  for (const [path, hash] of rows) h.update(path).update("\0").update(hash).update("\n");
   return h.digest("base64url").slice(0, 16);
+}
+
+/**
+ * Whether paths listed in code-unit order (the scan's) are in SQLite's order too: they are unless one has
+ * a character at U+D800 or above, where UTF-16 and UTF-8 order part ways.
+ */
+function inPathOrder(rows: readonly [string, string][]): boolean {
+  return rows.every(([path]) => !/[\ud800-\uffff]/.test(path));
 }

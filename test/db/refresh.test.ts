@@ -7,6 +7,7 @@ import {
   ContentIndex,
   SCHEMA_VERSION,
   setMeta,
+  computeGeneration,
   type Db,
 } from "../../src/db/index.js";
 import { derivedEntryId } from "../../src/content/entry-id.js";
@@ -186,6 +187,22 @@ describe("a first index of a large site", () => {
     expect((dump(bulk.db).indexes as { name: string }[]).map((i) => i.name)).toContain(
       "entries_category_date",
     );
+  });
+});
+
+describe("the generation of a first index", () => {
+  it("is the one computed from the index, also where UTF-16 and UTF-8 put paths in different orders", () => {
+    // U+FF21 sorts after U+1F600 by UTF-16 code units (the scan's order) but before it in UTF-8 (SQLite's).
+    const root = site({
+      "content/\u{1F600}.md": entry("Smile"),
+      "content/\uFF21.md": entry("Wide A"),
+      "content/plain.md": entry("Plain"),
+    });
+    const { run, db } = index(root);
+    expect(run().generation).toBe(computeGeneration(db));
+    const plain = site({ "content/a.md": entry("A"), "content/b/c.md": entry("C") });
+    const second = index(plain);
+    expect(second.run().generation).toBe(computeGeneration(second.db));
   });
 });
 
