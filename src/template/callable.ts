@@ -10,15 +10,27 @@ type Fn = (...args: unknown[]) => unknown;
  */
 export function callableHtml(html: string, call: (kwargs: Record<string, unknown>) => unknown): unknown {
   const fn = ((...args: unknown[]) => call(keywordArgs(args))) as Fn & { val: string };
-  Object.setPrototypeOf(fn, nunjucks.runtime.SafeString.prototype);
+  Object.setPrototypeOf(fn, callableHtmlPrototype());
   Object.defineProperty(fn, "length", { value: html.length, writable: true, configurable: true });
   fn.val = html;
-  (fn as unknown as Record<symbol, boolean>)[CALLABLE] = true;
-  // With SafeString as its prototype the function lost Function.prototype; Nunjucks calls through `.apply`.
-  for (const m of ["apply", "call", "bind"] as const) {
-    Object.defineProperty(fn, m, { value: Function.prototype[m], enumerable: false });
-  }
   return fn;
+}
+
+let htmlPrototype: object | undefined;
+
+/**
+ * The prototype of callable HTML: SafeString's, plus the marker and the `apply`, `call` and `bind` a
+ * function loses with Function.prototype (Nunjucks calls through `.apply`). One object shared by all,
+ * since pages create tens of these each.
+ */
+function callableHtmlPrototype(): object {
+  htmlPrototype ??= Object.create(nunjucks.runtime.SafeString.prototype as object, {
+    [CALLABLE]: { value: true },
+    apply: { value: Function.prototype.apply },
+    call: { value: Function.prototype.call },
+    bind: { value: Function.prototype.bind },
+  }) as object;
+  return htmlPrototype;
 }
 
 /**
