@@ -69,6 +69,11 @@ function rewriteUrl(
   if (url === "" || url.startsWith("#")) return null;
   const absolute = SCHEME.test(url) || url.startsWith("//");
   if (absolute && !/^(https?:)?\/\//i.test(url)) return null; // mailto:, data:, javascript:
+  if (isPlainRootPath(url)) {
+    // Most links on a page: the URL parser would return them unchanged, with nothing to map or resolve.
+    links.add(url);
+    return null;
+  }
   let u: URL;
   try {
     u = new URL(url, page);
@@ -82,6 +87,18 @@ function rewriteUrl(
   if (!mapped && !(relative && options.resolveRelative)) return null;
   const path = mapped ? mapped.path + mapped.search : u.pathname + u.search;
   return (absolute ? u.origin : "") + path + u.hash;
+}
+
+// Characters a URL path keeps as written (RFC 3986 unreserved and sub-delims, ":", "@", "/", and "%" of an escape).
+const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
+const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
+
+/**
+ * True for a root-relative path (`/blog/42-title/`) that parses to itself: no query, fragment, dot segment,
+ * space or character the URL parser would escape or reinterpret.
+ */
+export function isPlainRootPath(url: string): boolean {
+  return PLAIN_PATH.test(url) && !DOT_SEGMENT.test(url);
 }
 
 // A quoted URL attribute. Rendered pages quote their attributes, and text and code never hold a bare `"`

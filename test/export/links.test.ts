@@ -1,6 +1,7 @@
 /** The rewrite applied to rendered pages: what changes for a static host, and what is collected on the way. */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { rewritePage, type RewriteOptions } from "../../src/export/links.js";
+import { isPlainRootPath, rewritePage, type RewriteOptions } from "../../src/export/links.js";
 
 const SIG = "A".repeat(43);
 const IMG = `/_img/photo_0123456789_320x240.jpg?s=eyJwIjoicCJ9&amp;sig=${SIG}`;
@@ -61,5 +62,75 @@ describe("rewritePage", () => {
   it("collects the content files a page links to", () => {
     const out = rewritePage(`<a href="/_file/photos/map%20v2.pdf">map</a>`, "text/html", options());
     expect(out.files).toEqual(["photos/map%20v2.pdf"]);
+  });
+});
+
+describe("plain root-relative paths", () => {
+  // The rewrite skips the URL parser for these, so the parser must return each of them unchanged.
+  const alphabet = [
+    "/",
+    ".",
+    "%",
+    "2",
+    "e",
+    "E",
+    "a",
+    "Z",
+    "0",
+    "-",
+    "_",
+    "~",
+    "?",
+    "#",
+    " ",
+    "\\",
+    "\t",
+    "é",
+    "'",
+    '"',
+    "<",
+    "|",
+    ":",
+    "@",
+    "!",
+    "+",
+    ";",
+    "=",
+  ];
+  const path = fc.array(fc.constantFrom(...alphabet), { maxLength: 16 }).map((chars) => `/${chars.join("")}`);
+
+  it("are exactly the paths the URL parser leaves as they are", () => {
+    fc.assert(
+      fc.property(path, (url) => {
+        if (!isPlainRootPath(url)) return;
+        const parsed = new URL(url, "http://example.test/x/y/");
+        expect(parsed.pathname + parsed.search + parsed.hash).toBe(url);
+        expect(parsed.origin).toBe("http://example.test");
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("include the links pages are made of", () => {
+    for (const url of [
+      "/",
+      "/blog/",
+      "/blog/1234567-a-title",
+      "/tag/caf%C3%A9/",
+      "/static/site.css",
+      "/feed.xml",
+    ])
+      expect(isPlainRootPath(url), url).toBe(true);
+    for (const url of [
+      "//cdn.test/x",
+      "/a/../b",
+      "/a/./b",
+      "/a/%2e%2E/b",
+      "/a?page=2",
+      "/a#top",
+      "/a b",
+      "/é",
+    ])
+      expect(isPlainRootPath(url), url).toBe(false);
   });
 });
