@@ -14,7 +14,7 @@ describe("callable HTML", () => {
     const entry = { body: value("<p>Hi &amp; bye</p>") };
     expect(env.renderString("{{ entry.body }}", { entry })).toBe("<p>Hi &amp; bye</p>");
     expect(env.renderString("{{ entry.body(absolute=true) }}", { entry })).toBe(
-      '&lt;p&gt;Hi &amp;amp; bye&lt;/p&gt; called with {&quot;absolute&quot;:true}',
+      "&lt;p&gt;Hi &amp;amp; bye&lt;/p&gt; called with {&quot;absolute&quot;:true}",
     );
   });
 
