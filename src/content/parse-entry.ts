@@ -60,8 +60,9 @@ export function parseEntry(bytes: Uint8Array, options: ParseEntryOptions): Parse
 /**
  * Like `parseEntry`, for the index: the same headers, problems and errors, but the body is only searched
  * for a cut, not decoded. A Publ-style file is decoded only up to its first blank line (its header block
- * ends there at the latest) and its cut is looked for in the bytes; any file this shortcut does not fit
- * (front matter, CR line endings, no blank line, bad bytes) goes through `parseEntry` itself.
+ * ends there at the latest), a file with front matter up to the line that closes it, and the cut is looked
+ * for in the bytes; any file this shortcut does not fit (CR line endings, no blank line or closing line,
+ * bad bytes) goes through `parseEntry` itself.
  */
 export function parseEntryHeader(bytes: Uint8Array, options: ParseEntryOptions): ParsedEntryHeader {
   const timeZone = checkedTimeZone(options);
@@ -73,7 +74,7 @@ export function parseEntryHeader(bytes: Uint8Array, options: ParseEntryOptions):
     return { record: { ...rest, hasMore: more !== null }, problems };
   }
   const text = prefixDecoder.decode(bytes.subarray(0, prefix.end));
-  const block = parsePublHeaders(text, where);
+  const block = headerBlock(text, where);
   const bodyStart = prefix.bom + Buffer.byteLength(text.slice(0, text.length - block.body.length));
   return interpret(block, options, timeZone, { hasMore: hasCutLine(bytes, bodyStart) });
 }
@@ -150,6 +151,7 @@ function interpret<T extends object>(
 
 const prefixDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 const LF_LF = Buffer.from("\n\n");
+const LF_DASHES = Buffer.from("\n---");
 const DOTS = Buffer.from(".....");
 
 /**
@@ -162,10 +164,25 @@ function headerPrefix(bytes: Uint8Array): { end: number; bom: number } | null {
   if (bytes.length > MAX_ENTRY_BYTES || !isUtf8(bytes)) return null;
   if (bytes.subarray(0, BINARY_SNIFF_BYTES).indexOf(0) >= 0) return null;
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  if (bytes[bom] === 0x2d) return null; // "-": perhaps front matter
+  if (bytes[bom] === 0x2d) return frontMatterPrefix(bytes, bom);
   const blank = Buffer.prototype.indexOf.call(bytes, LF_LF);
   if (blank < 0) return null;
   const end = blank + 2;
+  if (bytes.subarray(0, end).indexOf(0x0d) >= 0) return null;
+  return { end, bom };
+}
+
+/**
+ * For a file that opens with front matter (`---`, not `----`): just after the line that closes it, the
+ * first later line starting with `---`, as `parseFrontMatter` finds it; null when there is none or a CR
+ * comes before.
+ */
+function frontMatterPrefix(bytes: Uint8Array, bom: number): { end: number; bom: number } | null {
+  if (bytes[bom + 1] !== 0x2d || bytes[bom + 2] !== 0x2d || bytes[bom + 3] === 0x2d) return null;
+  const close = Buffer.prototype.indexOf.call(bytes, LF_DASHES, bom);
+  if (close < 0) return null;
+  const lineEnd = bytes.indexOf(0x0a, close + 1);
+  const end = lineEnd < 0 ? bytes.length : lineEnd + 1;
   if (bytes.subarray(0, end).indexOf(0x0d) >= 0) return null;
   return { end, bom };
 }
