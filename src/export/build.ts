@@ -18,7 +18,7 @@ import { BuildResults, type BuildProblem } from "./results.js";
 import { copyContentFiles, copyStatic } from "./assets.js";
 import { writeRedirects } from "./redirects.js";
 import { headersFile, redirectsFile, type HeaderRule, type Redirect } from "./host-files.js";
-import { rewritePage } from "./links.js";
+import { rewritePage, type RenditionRef } from "./links.js";
 import { checkOutDir, prepareOutDir, BUILD_MARKER } from "./out-dir.js";
 import { silentProgress, type ProgressReporter } from "./progress.js";
 import { byCodeUnits } from "../order.js";
@@ -96,17 +96,24 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
       results.failures.push({ file: p.file ?? null, message: `${p.message} (${p.code})` });
     prepareOutDir(outDir);
 
+    const setup = { site: site.paths.root, dataDir: site.paths.dataDir, outDir, now, env: { ...env } };
+    // Each entry that is not a draft is (nearly always) a page: a site with enough of them has its threads
+    // open the index while this one reads the plan. Smaller sites decide once the plan counts their pages.
+    const entries = (
+      site.index.db.prepare("SELECT count(*) AS n FROM entries WHERE status != 'DRAFT'").get() as {
+        n: number;
+      }
+    ).n;
+    const early =
+      pending && (options.jobs !== undefined || entries >= SMALL_SITE) ? pending.start(setup) : null;
+    // Settled at once, so a plan that throws leaves no rejection unheard; awaited below.
+    early?.catch(() => undefined);
     const plan = exportPlan(site);
     const renderer = new PageRenderer(site, outDir);
     let pool: RenderPool;
-    if (pending && (options.jobs !== undefined || plan.seeds.length >= SMALL_SITE)) {
-      pool = await pending.start({
-        site: site.paths.root,
-        dataDir: site.paths.dataDir,
-        outDir,
-        now,
-        env: { ...env },
-      });
+    if (early) pool = await early;
+    else if (pending && plan.seeds.length >= SMALL_SITE) {
+      pool = await pending.start(setup);
     } else {
       await pending?.cancel();
       pool = inlinePool(renderer);
@@ -117,13 +124,18 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
       (path) => renderer.isViewPath(path),
     );
     let referrers = new Map<string, string>();
+    // Renditions are made as the pages that show them come in, beside the pages still rendering, rather
+    // than all after the last page.
+    const images = new ImageQueue(pool, results, progress);
     try {
       const crawled = await crawl({
         pool,
         seeds: plan.seeds,
         onResult: (r) => {
           results.addPage(r);
-          return r.kind === "page" ? paging.onPage(r) : [];
+          if (r.kind !== "page") return [];
+          images.add(r.renditions);
+          return paging.onPage(r);
         },
         onProgress: (done, known) => progress.update("pages", done, known),
       });
@@ -131,20 +143,8 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
       if (crawled.truncated)
         results.warnings.push({ file: null, message: "stopped following links after 1,000,000 URLs" });
       writeErrorPages(site, renderer, results);
-      const refs = [...results.renditions.values()];
-      const batch = Math.max(1, Math.ceil(refs.length / (pool.size * 4)));
-      let done = 0;
-      const batches = [];
-      for (let i = 0; i < refs.length; i += batch) {
-        batches.push(
-          pool.images(refs.slice(i, i + batch)).then((images) => {
-            for (const image of images) results.addImage(image);
-            done += images.length;
-            progress.update("images", done, refs.length);
-          }),
-        );
-      }
-      await Promise.all(batches);
+      images.add([...results.renditions.values()]);
+      await images.finish();
     } finally {
       await pool.close();
     }
@@ -194,6 +194,64 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
     await site.close();
   }
 }
+
+/** Rendition jobs handed to the pool in small batches as they are found, each rendition once. */
+class ImageQueue {
+  private readonly sent = new Set<string>();
+  private waiting: RenditionRef[] = [];
+  private readonly running: Promise<void>[] = [];
+  private done = 0;
+  private reporting = false;
+  private failure: unknown;
+
+  constructor(
+    private readonly pool: RenderPool,
+    private readonly results: BuildResults,
+    private readonly progress: ProgressReporter,
+  ) {}
+
+  /** Queues the renditions not seen before; a full batch goes to the pool at once. */
+  add(refs: readonly RenditionRef[]): void {
+    for (const ref of refs) {
+      if (this.sent.has(ref.name)) continue;
+      this.sent.add(ref.name);
+      this.waiting.push(ref);
+    }
+    if (this.waiting.length >= IMAGE_BATCH) this.flush();
+  }
+
+  /** Sends what is left and waits for every rendition, reporting progress from here on. */
+  async finish(): Promise<void> {
+    this.flush();
+    // While pages render, the bar shows pages; images have it once only they are left.
+    this.reporting = true;
+    this.progress.update("images", this.done, this.sent.size);
+    await Promise.all(this.running);
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private flush(): void {
+    if (this.waiting.length === 0) return;
+    const refs = this.waiting;
+    this.waiting = [];
+    this.running.push(
+      this.pool.images(refs).then(
+        (images) => {
+          for (const image of images) this.results.addImage(image);
+          this.done += images.length;
+          if (this.reporting) this.progress.update("images", this.done, this.sent.size);
+        },
+        // Kept for `finish` to throw: a batch may fail while the crawl is still running, with no one awaiting it.
+        (err: unknown) => {
+          this.failure ??= err;
+        },
+      ),
+    );
+  }
+}
+
+/** Renditions per batch: a few, so that they spread over the threads and start soon after they are found. */
+const IMAGE_BATCH = 4;
 
 /** `404.html` at the top (every host) and in each category folder (hosts that look for the nearest one). */
 function writeErrorPages(site: Site, renderer: PageRenderer, results: BuildResults): void {
