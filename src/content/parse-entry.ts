@@ -155,9 +155,9 @@ const LF_DASHES = Buffer.from("\n---");
 const DOTS = Buffer.from(".....");
 
 /**
- * Where a Publ-style header block must have ended: just after the file's first blank line, when the file
- * is valid UTF-8 with LF line endings up to there and opens with no front matter; else null. `bom` is 3
- * when the file starts with a byte order mark (decoding drops it).
+ * Where the header block must have ended, for a file that is valid UTF-8 with LF line endings up to there:
+ * just after the first blank line of Publ-style headers, or after the line that closes front matter; else
+ * null. `bom` is 3 when the file starts with a byte order mark (decoding drops it).
  */
 function headerPrefix(bytes: Uint8Array): { end: number; bom: number } | null {
   // Anything decodeEntryText would refuse goes the long way, so that it fails with the same message.
