@@ -134,7 +134,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
         onResult: (r) => {
           results.addPage(r);
           if (r.kind !== "page") return [];
-          images.add(r.renditions);
+          images.update();
           return paging.onPage(r);
         },
         onProgress: (done, known) => progress.update("pages", done, known),
@@ -143,7 +143,6 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
       if (crawled.truncated)
         results.warnings.push({ file: null, message: "stopped following links after 1,000,000 URLs" });
       writeErrorPages(site, renderer, results);
-      images.add([...results.renditions.values()]);
       await images.finish();
     } finally {
       await pool.close();
@@ -195,9 +194,8 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
   }
 }
 
-/** Rendition jobs handed to the pool in small batches as they are found, each rendition once. */
+/** Renditions handed to the pool in small batches as the build records them. */
 class ImageQueue {
-  private readonly sent = new Set<string>();
   private waiting: RenditionRef[] = [];
   private readonly running: Promise<void>[] = [];
   private done = 0;
@@ -210,22 +208,19 @@ class ImageQueue {
     private readonly progress: ProgressReporter,
   ) {}
 
-  /** Queues the renditions not seen before; a full batch goes to the pool at once. */
-  add(refs: readonly RenditionRef[]): void {
-    for (const ref of refs) {
-      if (this.sent.has(ref.name)) continue;
-      this.sent.add(ref.name);
-      this.waiting.push(ref);
-    }
+  /** Queues the renditions recorded since the last call; a full batch goes to the pool at once. */
+  update(): void {
+    this.waiting.push(...this.results.takeNewRenditions());
     if (this.waiting.length >= IMAGE_BATCH) this.flush();
   }
 
   /** Sends what is left and waits for every rendition, reporting progress from here on. */
   async finish(): Promise<void> {
+    this.waiting.push(...this.results.takeNewRenditions());
     this.flush();
     // While pages render, the bar shows pages; images have it once only they are left.
     this.reporting = true;
-    this.progress.update("images", this.done, this.sent.size);
+    this.progress.update("images", this.done, this.results.renditions.size);
     await Promise.all(this.running);
     if (this.failure !== undefined) throw this.failure;
   }
@@ -239,7 +234,7 @@ class ImageQueue {
         (images) => {
           for (const image of images) this.results.addImage(image);
           this.done += images.length;
-          if (this.reporting) this.progress.update("images", this.done, this.sent.size);
+          if (this.reporting) this.progress.update("images", this.done, this.results.renditions.size);
         },
         // Kept for `finish` to throw: a batch may fail while the crawl is still running, with no one awaiting it.
         (err: unknown) => {
@@ -267,8 +262,7 @@ function writeErrorPages(site: Site, renderer: PageRenderer, results: BuildResul
       isViewPath: (p) => renderer.isViewPath(p),
       resolveRelative: false,
     });
-    for (const ref of out.renditions)
-      if (!results.renditions.has(ref.name)) results.renditions.set(ref.name, ref);
+    for (const ref of out.renditions) results.addRendition(ref);
     renderer.write(file, out.body);
     results.files.set(file, `${dir}404.html`);
     results.bytes += Buffer.byteLength(out.body);

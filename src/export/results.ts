@@ -26,6 +26,7 @@ export class BuildResults {
   readonly pages: ExportedPage[] = [];
   readonly redirects: Redirect[] = [];
   readonly renditions = new Map<string, RenditionRef>();
+  private unclaimed: RenditionRef[] = [];
   readonly assets = new Set<string>();
   /** Extensionless files that need a Content-Type from the host (`/feed`). */
   readonly untyped = new Map<string, string>();
@@ -57,8 +58,7 @@ export class BuildResults {
         this.pages.push({ url: result.url, path: result.key, files: result.files });
         this.bytes += result.bytes;
         if (result.untyped) this.untyped.set(result.untyped.file, result.untyped.type);
-        for (const ref of result.renditions)
-          if (!this.renditions.has(ref.name)) this.renditions.set(ref.name, ref);
+        for (const ref of result.renditions) this.addRendition(ref);
         for (const asset of result.assets) this.assets.add(asset);
         break;
       case "redirect":
@@ -71,6 +71,20 @@ export class BuildResults {
         this.failures.push({ file: result.file, url: result.url, message: result.message });
         break;
     }
+  }
+
+  /** Records a rendition a page refers to, each name once. */
+  addRendition(ref: RenditionRef): void {
+    if (this.renditions.has(ref.name)) return;
+    this.renditions.set(ref.name, ref);
+    this.unclaimed.push(ref);
+  }
+
+  /** The renditions recorded since the last call, for the build to have them made. */
+  takeNewRenditions(): RenditionRef[] {
+    const refs = this.unclaimed;
+    this.unclaimed = [];
+    return refs;
   }
 
   /** Records one rendition written (or failed). */
