@@ -54,7 +54,7 @@ export function parseEntry(bytes: Uint8Array, options: ParseEntryOptions): Parse
   const text = decodeEntryText(bytes, where);
   const block = headerBlock(text, where);
   const cut = splitAtCut(block.body);
-  return interpret(block, options, timeZone, { body: cut.body, more: cut.more });
+  return interpret(block, options, timeZone, where, { body: cut.body, more: cut.more });
 }
 
 /**
@@ -62,21 +62,21 @@ export function parseEntry(bytes: Uint8Array, options: ParseEntryOptions): Parse
  * for a cut, not decoded. A Publ-style file is decoded only up to its first blank line (its header block
  * ends there at the latest), a file with front matter up to the line that closes it, and the cut is looked
  * for in the bytes; any file this shortcut does not fit (CR line endings, no blank line or closing line,
- * bad bytes) goes through `parseEntry` itself.
+ * bad bytes) is read whole, as `parseEntry` reads it.
  */
 export function parseEntryHeader(bytes: Uint8Array, options: ParseEntryOptions): ParsedEntryHeader {
   const timeZone = checkedTimeZone(options);
   const where = contentFile(options.file);
   const prefix = headerPrefix(bytes);
   if (prefix === null) {
-    const { record, problems } = parseEntry(bytes, options);
-    const { body: _body, more, ...rest } = record;
-    return { record: { ...rest, hasMore: more !== null }, problems };
+    // The whole file, exactly as parseEntry reads it.
+    const block = headerBlock(decodeEntryText(bytes, where), where);
+    return interpret(block, options, timeZone, where, { hasMore: splitAtCut(block.body).more !== null });
   }
   const text = prefixDecoder.decode(bytes.subarray(0, prefix.end));
   const block = headerBlock(text, where);
   const bodyStart = prefix.bom + Buffer.byteLength(text.slice(0, text.length - block.body.length));
-  return interpret(block, options, timeZone, { hasMore: hasCutLine(bytes, bodyStart) });
+  return interpret(block, options, timeZone, where, { hasMore: hasCutLine(bytes, bodyStart) });
 }
 
 /** An entry's header-only parse and the problems that did not stop it from being indexed. */
@@ -111,10 +111,10 @@ function interpret<T extends object>(
   block: AnyHeaderBlock,
   options: ParseEntryOptions,
   timeZone: string,
+  where: string,
   tail: T,
 ): { record: Omit<EntryRecord, "body" | "more"> & T; problems: QuireError[] } {
   const { file } = options;
-  const where = contentFile(file);
   const problems: QuireError[] = [...block.problems];
   const fields = new HeaderReader(block.headers, where, problems);
   const title = fields.text("title") ?? guessTitle(basename(file));
