@@ -70,6 +70,10 @@ export async function main(argv: string[], out: Output = processOutput()): Promi
     out.err(`quire: unknown command "${name}"\n\n${usage()}`);
     return setExit(2);
   }
+  if (asksForHelp(rest)) {
+    out.line(`usage: quire ${name} [options]\n\n  ${command.help}\n`);
+    return setExit(0);
+  }
   try {
     return setExit(await command.run(rest, out));
   } catch (err) {
@@ -78,6 +82,15 @@ export async function main(argv: string[], out: Output = processOutput()): Promi
     else out.err(`quire ${name}: unexpected error\n${formatErrorChain(err, true)}`);
     return setExit(1);
   }
+}
+
+/** `--help` or `-h` among a command's flags (before any `--`): its help instead of running it, so `serve --help` starts no server. */
+function asksForHelp(args: string[]): boolean {
+  for (const arg of args) {
+    if (arg === "--") return false;
+    if (arg === "--help" || arg === "-h") return true;
+  }
+  return false;
 }
 
 function setExit(code: number): number {

@@ -95,3 +95,23 @@ describe("quire fix", () => {
     expect(readFileSync(join(root, "content/d.md")).equals(draft)).toBe(true);
   });
 });
+
+describe("quire <command> --help", () => {
+  it("prints the command's help and exits 0 instead of running it: serve starts no server, index writes nothing", async () => {
+    const data = mkdtempSync(join(tmpdir(), "quire-cli-"));
+    // A server would still be running when the timeout kills it, which rejects.
+    const serve = await run(
+      process.execPath,
+      [QUIRE_BIN, "serve", "--help", "--site", REPO, "--data", data],
+      {
+        env: { ...process.env, QUIRE_FROM_SOURCE: "1" },
+        timeout: 20_000,
+      },
+    );
+    expect(serve.stdout).toMatch(/^usage: quire serve \[options\]\n\n {2}serve the site/);
+    const index = await quire(["index", "-h", "--site", REPO, "--data", data]);
+    expect(index.code).toBe(0);
+    expect(index.stdout).toMatch(/^usage: quire index/);
+    expect(existsSync(join(data, "index.db"))).toBe(false);
+  });
+});
