@@ -7,6 +7,7 @@ import type * as JsYaml from "js-yaml";
 import { QuireError } from "../errors.js";
 import { headerKey, type Header } from "./entry-record.js";
 import { excerpt } from "./parse-text.js";
+import { readSimpleYaml } from "./simple-yaml.js";
 
 // Most entries use Publ headers and these cost ~10 ms to load, so they load with the first YAML front matter.
 let yamlLibs: { matter: typeof GrayMatter; yaml: typeof JsYaml } | undefined;
@@ -49,8 +50,9 @@ export function hasFrontMatter(text: string): boolean {
 /** Parse the front matter of `text` (LF-only); throws QuireError when it is unusable. */
 export function parseFrontMatter(text: string, file: string): FrontMatter {
   const { lines, close } = fences(text, file);
-  // Only the front matter goes to gray-matter: it looks every input up in a cache keyed by the whole text.
-  const data = loadData(lines.slice(0, close + 1).join("\n"), file);
+  // Plain name: value lines are read directly; anything else goes to gray-matter and js-yaml, and only the
+  // front matter does: gray-matter looks every input up in a cache keyed by the whole text.
+  const data = readSimpleYaml(lines, 1, close) ?? loadData(lines.slice(0, close + 1).join("\n"), file);
   const keyLines = topLevelKeyLines(lines.slice(1, close));
   const headers: Header[] = [];
   const budget = { nodes: 0 };
@@ -101,7 +103,8 @@ export function frontMatterBody(text: string, file: string): string {
   return lines.slice(close + 1).join("\n");
 }
 
-function loadData(text: string, file: string): Record<string, unknown> {
+/** The data of a whole front matter block (fences included) as gray-matter and js-yaml read it; throws QuireError. */
+export function loadData(text: string, file: string): Record<string, unknown> {
   let data: unknown;
   const { matter, yaml } = libs();
   try {
