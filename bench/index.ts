@@ -29,6 +29,8 @@ export const description =
 export const timeLimitS = 900;
 
 const BASELINE = join(dirname(fileURLToPath(import.meta.url)), "lib", "header-baseline.mjs");
+/** A second reference: the baseline plus a fingerprint and Quire's SQLite rows, nothing checked or derived. */
+const FLOOR = join(dirname(fileURLToPath(import.meta.url)), "lib", "index-floor.mjs");
 
 /** Targets from issue 2. */
 const TARGETS = { coldMs: 1000, warmMs: 250, peakRssKb: 200 * 1024, coldOverBaseline: 1.5 };
@@ -41,6 +43,7 @@ interface Round {
   warmInternal: number;
   warmHwmKb: number;
   baselineWall: number;
+  floorWall: number;
 }
 
 /** Runs the bench and prints its report. */
@@ -67,6 +70,7 @@ export async function run(args: string[]): Promise<void> {
   await quireIndex(site, join(work.path, "data-warmup"));
   rmSync(join(work.path, "data-warmup"), { recursive: true, force: true });
   await baseline(generated.contentDir);
+  await floor(generated.contentDir, join(work.path, "floor", "index.db"));
 
   const rounds: Round[] = [];
   for (let r = 1; r <= runs; r++) {
@@ -80,6 +84,7 @@ export async function run(args: string[]): Promise<void> {
       process.stdout.write(`note: the warm refresh changed files (${JSON.stringify(warm.summary)})\n`);
     }
     const base = await baseline(generated.contentDir);
+    const least = await floor(generated.contentDir, join(work.path, "floor", "index.db"));
     rounds.push({
       coldWall: cold.wallMs,
       coldInternal: cold.summary.ms,
@@ -88,6 +93,7 @@ export async function run(args: string[]): Promise<void> {
       warmInternal: warm.summary.ms,
       warmHwmKb: warm.memory?.hwmKb ?? Number.NaN,
       baselineWall: base,
+      floorWall: least,
     });
     if (r === 1 && cold.summary.problems.length > 0) {
       process.stdout.write(
@@ -95,7 +101,7 @@ export async function run(args: string[]): Promise<void> {
       );
     }
     process.stdout.write(
-      `round ${r}/${runs}: cold ${ms(cold.wallMs)} (${mb(cold.memory?.hwmKb ?? Number.NaN)}), warm ${ms(warm.wallMs)}, baseline ${ms(base)}\n`,
+      `round ${r}/${runs}: cold ${ms(cold.wallMs)} (${mb(cold.memory?.hwmKb ?? Number.NaN)}), warm ${ms(warm.wallMs)}, baseline ${ms(base)}, floor ${ms(least)}\n`,
     );
     rmSync(data, { recursive: true, force: true });
   }
@@ -154,7 +160,27 @@ export async function run(args: string[]): Promise<void> {
         col((r) => r.warmWall / r.baselineWall),
         times,
       ),
+      row(
+        "floor: baseline + SHA-1 + Quire's rows, wall",
+        col((r) => r.floorWall),
+        ms,
+      ),
+      row(
+        "floor / baseline",
+        col((r) => r.floorWall / r.baselineWall),
+        times,
+      ),
+      row(
+        "cold / floor",
+        col((r) => r.coldWall / r.floorWall),
+        times,
+      ),
     ],
+  );
+  process.stdout.write(
+    "The floor reads and splits headers like the baseline, then also fingerprints each file and writes its rows\n" +
+      "(files, entries, tags; secondary indexes after) into Quire's schema, checking and deriving nothing: the\n" +
+      "least any index that keeps what issue 2 asks for does on this stack.\n",
   );
 
   process.stdout.write(`${loadNote()}\n`);
@@ -201,13 +227,18 @@ export async function run(args: string[]): Promise<void> {
 
 /** One run of the baseline in its own Node process; returns its wall time. */
 async function baseline(contentDir: string): Promise<number> {
+  return reference("the baseline", [BASELINE, contentDir]);
+}
+
+/** One run of the floor in its own Node process, writing a fresh database at `dbPath`; returns its wall time. */
+async function floor(contentDir: string, dbPath: string): Promise<number> {
+  return reference("the floor", [FLOOR, contentDir, dbPath]);
+}
+
+async function reference(name: string, args: string[]): Promise<number> {
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
-  const result = await runTimed(process.execPath, [BASELINE, contentDir], {
-    env,
-    timeoutMs: 60_000,
-    sampleMs: 0,
-  });
-  if (result.code !== 0) throw new Error(`the baseline failed:\n${result.stderr}`);
+  const result = await runTimed(process.execPath, args, { env, timeoutMs: 60_000, sampleMs: 0 });
+  if (result.code !== 0) throw new Error(`${name} failed:\n${result.stderr}`);
   return result.wallMs;
 }
