@@ -105,8 +105,13 @@ export function spawnPool(size: number): PendingPool {
     cancel: stop,
     async start(setup) {
       try {
+        // Sent before `ready` is seen: a thread reads its queued messages once loaded, so it opens the site
+        // while this thread is still busy (reading the plan) and cannot take `ready` from its event loop.
+        const inits = threads.map((t) => send(t, { type: "init", setup }));
+        // Heard now, so a thread that fails to load leaves no rejection unheard; thrown by the await below.
+        for (const init of inits) init.catch(() => undefined);
         await Promise.all(threads.map((t) => t.ready));
-        await Promise.all(threads.map((t) => send(t, { type: "init", setup })));
+        await Promise.all(inits);
       } catch (err) {
         await stop();
         throw new QuireError("E_RENDER", `could not start the rendering threads: ${(err as Error).message}`, {

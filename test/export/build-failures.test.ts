@@ -99,3 +99,20 @@ describe("the output folder", () => {
     expect(existsSync(join(dist, "index.html"))).toBe(true);
   });
 });
+
+describe("rendering threads", () => {
+  it("that cannot open the site fail the start with the reason, and stop", async () => {
+    const { spawnPool } = await import("../../src/export/pool.js");
+    const missing = join(site({}), "no-such-site");
+    const pending = spawnPool(2);
+    await expect(
+      pending.start({
+        site: missing,
+        dataDir: join(missing, ".quire"),
+        outDir: join(missing, "out"),
+        now: NOW,
+        env: {},
+      }),
+    ).rejects.toThrow(/could not start the rendering threads: .*no-such-site/);
+  });
+});
