@@ -212,16 +212,7 @@ function prepareEntry(out: PreparedFile, bytes: Buffer, timeZone: string): void 
   try {
     parsed = parseEntryHeader(bytes, { file: rel, category: folderOf(rel), timeZone });
   } catch (err) {
-    out.problems.push(
-      problemRow(
-        isQuireError(err)
-          ? err
-          : new QuireError("E_ENTRY_READ", `could not be parsed: ${(err as Error).message}`, {
-              file: `content/${rel}`,
-              cause: err,
-            }),
-      ),
-    );
+    out.problems.push(parseFailure(err, "E_ENTRY_READ", rel));
     return;
   }
   const { record, problems } = parsed;
@@ -274,17 +265,19 @@ function prepareCategory(out: PreparedFile, bytes: Buffer): void {
     if (cat.pathAliases.length > 0) out.aliases = cat.pathAliases.map((a) => [normaliseAlias(a), "category"]);
     for (const p of cat.problems) out.problems.push(problemRow(p));
   } catch (err) {
-    out.problems.push(
-      problemRow(
-        isQuireError(err)
-          ? err
-          : new QuireError("E_CATEGORY_FILE", `could not be parsed: ${(err as Error).message}`, {
-              file: `content/${out.rel}`,
-              cause: err,
-            }),
-      ),
-    );
+    out.problems.push(parseFailure(err, "E_CATEGORY_FILE", out.rel));
   }
+}
+
+/** A parser's error as a problem row: its own when it is a QuireError, else `code` with its message. */
+function parseFailure(err: unknown, code: QuireError["code"], rel: string): ProblemRow {
+  if (isQuireError(err)) return problemRow(err);
+  return problemRow(
+    new QuireError(code, `could not be parsed: ${(err as Error).message}`, {
+      file: `content/${rel}`,
+      cause: err,
+    }),
+  );
 }
 
 function problemRow(p: QuireError): ProblemRow {
