@@ -2,7 +2,7 @@
  *  a cache of prepared statements keyed by SQL text (views run on every page, so nothing is prepared twice). */
 import type Database from "better-sqlite3";
 import type { Db } from "../db/open-index.js";
-import { categorySql, categoryParams, toEntry, type IndexedEntry } from "../db/content-index.js";
+import { categorySql, categoryParams, listedSql, toEntry, type IndexedEntry } from "../db/content-index.js";
 import { tagKey } from "../db/refresh.js";
 import { QuireError } from "../errors.js";
 import type { ViewOrder, ViewSpec } from "./view-spec.js";
@@ -47,11 +47,9 @@ export class Where {
   }
 }
 
-// Status has no index (nearly every entry shares one value): the unary `+` keeps SQLite from answering the
-// status OR with one should it be added (a MULTI-INDEX OR over every published entry, then a sort)
-// instead of walking a date-ordered index.
+// The unary `+` keeps SQLite off any index on status, so listings walk a date-ordered index (see listedSql).
 const STATUS_SQL: Record<StatusMode, string> = {
-  listed: "(+e.status = 'PUBLISHED' OR (+e.status = 'SCHEDULED' AND e.date <= @now))",
+  listed: listedSql("e"),
   future: "+e.status IN ('PUBLISHED', 'SCHEDULED')",
   deleted: "+e.status IN ('GONE', 'DELETED')",
 };
