@@ -4,33 +4,34 @@ import nunjucks from "@11ty/nunjucks";
 const CALLABLE = Symbol.for("quire.callable");
 type Fn = (...args: unknown[]) => unknown;
 
+const SafeString = nunjucks.runtime.SafeString as unknown as new (html: string) => {
+  val: string;
+  length: number;
+};
+
 /**
- * HTML that prints as-is (`{{ entry.body }}`) and can be called (`{{ entry.body(absolute=true) }}`).
- * A function whose prototype is SafeString: Nunjucks prints it unescaped, and calling it works.
+ * HTML that prints as-is (`{{ entry.body }}`) and can be called (`{{ entry.body(absolute=true) }}`): a
+ * SafeString, so Nunjucks prints it unescaped, whose calls the patched `callWrap` hands to `call`. A plain
+ * object rather than a function given SafeString's prototype: pages create tens of these each, and changing
+ * a function's prototype is slow in V8.
  */
-export function callableHtml(html: string, call: (kwargs: Record<string, unknown>) => unknown): unknown {
-  const fn = ((...args: unknown[]) => call(keywordArgs(args))) as Fn & { val: string };
-  Object.setPrototypeOf(fn, callableHtmlPrototype());
-  Object.defineProperty(fn, "length", { value: html.length, writable: true, configurable: true });
-  fn.val = html;
-  return fn;
+class CallableHtml extends SafeString {
+  constructor(
+    html: string,
+    readonly invoke: (kwargs: Record<string, unknown>) => unknown,
+  ) {
+    super(html);
+  }
 }
 
-let htmlPrototype: object | undefined;
+export function callableHtml(html: string, call: (kwargs: Record<string, unknown>) => unknown): unknown {
+  return new CallableHtml(html, call);
+}
 
-/**
- * The prototype of callable HTML: SafeString's, plus the marker and the `apply`, `call` and `bind` a
- * function loses with Function.prototype (Nunjucks calls through `.apply`). One object shared by all,
- * since pages create tens of these each.
- */
-function callableHtmlPrototype(): object {
-  htmlPrototype ??= Object.create(nunjucks.runtime.SafeString.prototype as object, {
-    [CALLABLE]: { value: true },
-    apply: { value: Function.prototype.apply },
-    call: { value: Function.prototype.call },
-    bind: { value: Function.prototype.bind },
-  }) as object;
-  return htmlPrototype;
+/** Calls a callable template value from code, as `{{ value(…) }}` would with these arguments. */
+export function callValue(value: unknown, ...args: unknown[]): unknown {
+  if (value instanceof CallableHtml) return value.invoke(keywordArgs(args));
+  return (value as (...a: unknown[]) => unknown)(...args);
 }
 
 /**
@@ -74,19 +75,25 @@ export function keywordArgs(args: readonly unknown[]): Record<string, unknown> {
 let installed = false;
 
 /**
- * Nunjucks wraps every function it looks up on an object in a fresh closure, which would lose the
- * SafeString prototype of a callable value; this lets callable values through unwrapped (they are bound already).
+ * Teaches Nunjucks the callable values: `memberLookup` wraps every function it finds on an object in a fresh
+ * closure, which callable objects (bound already) skip, and `callWrap` calls only functions, so calls to
+ * callable HTML go to its `invoke`. The lookup also reads each member once (Nunjucks reads it twice, running
+ * a getter twice).
  */
 export function installCallableLookup(): void {
   if (installed) return;
   installed = true;
-  const runtime = nunjucks.runtime as unknown as { memberLookup: (obj: unknown, key: string) => unknown };
-  const original = runtime.memberLookup;
-  runtime.memberLookup = (obj, key) => {
-    if (obj !== undefined && obj !== null) {
-      const v = (obj as Record<string, unknown>)[key];
-      if (typeof v === "function" && (v as unknown as Record<symbol, boolean>)[CALLABLE]) return v;
-    }
-    return original(obj, key);
+  const runtime = nunjucks.runtime as unknown as {
+    memberLookup: (obj: unknown, key: string) => unknown;
+    callWrap: (obj: unknown, name: string, context: unknown, args: unknown[]) => unknown;
   };
+  runtime.memberLookup = (obj, key) => {
+    if (obj === undefined || obj === null) return undefined;
+    const v = (obj as Record<string, unknown>)[key];
+    if (typeof v !== "function" || (v as unknown as Record<symbol, boolean>)[CALLABLE]) return v;
+    return (...args: unknown[]) => (v as Fn).apply(obj, args);
+  };
+  const callWrap = runtime.callWrap;
+  runtime.callWrap = (obj, name, context, args) =>
+    obj instanceof CallableHtml ? obj.invoke(keywordArgs(args)) : callWrap(obj, name, context, args);
 }
