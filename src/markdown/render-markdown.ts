@@ -21,7 +21,7 @@ import { createEnv, renderState, type RenderContext, type TocItem } from "./env.
 import { footnoteBlock, noteList, referenceCount } from "./footnotes.js";
 import { buildToc } from "./headings.js";
 import { absolutizeHtml } from "./links.js";
-import { summaryHtml } from "./summary.js";
+import { closedFirstParagraph, summaryHtml, withoutNoteRefs } from "./summary.js";
 
 /** The Markdown of one entry, split at the cut. */
 export interface EntryMarkdown {
@@ -56,14 +56,7 @@ export interface RenderedEntry {
 /** Renders body and more with shared footnotes, ids and link definitions; `md` must come from createMarkdown. */
 export function renderMarkdown(md: MarkdownIt, entry: EntryMarkdown, ctx: RenderContext = {}): RenderedEntry {
   const env = createEnv(ctx, { deferFootnotes: true });
-  const rules = md.core.ruler.getRules("");
-  const split = rules.indexOf(afterBlocks) + 1;
-  if (split === 0) {
-    throw new QuireError("E_RENDER", "renderMarkdown needs a markdown-it instance made by createMarkdown");
-  }
-  const blockRules = rules.slice(0, split);
-  const inlineRules = rules.slice(split);
-
+  const { blockRules, inlineRules } = coreRules(md);
   const body = new md.core.State(entry.body, md, env);
   const more = entry.more === null ? null : new md.core.State(entry.more, md, env);
   run(blockRules, body);
@@ -90,6 +83,48 @@ export function renderMarkdown(md: MarkdownIt, entry: EntryMarkdown, ctx: Render
     footnotes: { count: notes.length, bodyCount: bodyRefs.length, html: notesHtml },
   };
   return ctx.absolute ? absolutizeEntry(result, ctx.baseUrl!) : result;
+}
+
+/**
+ * The entry's `summary` alone, as `renderMarkdown` gives it, for pages that list entries without showing their
+ * text. Every block of body and more is still parsed (a link definition anywhere counts), but only the blocks
+ * up to the first top-level paragraph are parsed inline and rendered: the code blocks, images and paragraphs
+ * after it are not. Null when that part does not settle the summary (the body has no top-level paragraph, or
+ * raw HTML leaves the first paragraph open); the caller then renders the whole entry.
+ */
+export function renderSummary(md: MarkdownIt, entry: EntryMarkdown, ctx: RenderContext = {}): string | null {
+  const header = entry.summary ?? null;
+  if (header !== null && header.trim() !== "") {
+    const html = summaryHtml(md, { summary: header, html: "" }, ctx);
+    return ctx.absolute ? absolutizeHtml(html, ctx.baseUrl!) : html;
+  }
+  const env = createEnv(ctx, { deferFootnotes: true });
+  const { blockRules, inlineRules } = coreRules(md);
+  const body = new md.core.State(entry.body, md, env);
+  run(blockRules, body);
+  if (entry.more !== null) run(blockRules, new md.core.State(entry.more, md, env));
+  const cut = body.tokens.findIndex((t) => t.type === "paragraph_close" && t.level === 0 && !t.hidden);
+  if (cut < 0) return null;
+  // Everything after the cut is block-level and closed, so the stream up to it is a whole document.
+  body.tokens.length = cut + 1;
+  run(inlineRules, body);
+  const paragraph = closedFirstParagraph(md.renderer.render(body.tokens, md.options, env));
+  if (paragraph === null) return null;
+  const html = withoutNoteRefs(paragraph);
+  return ctx.absolute ? absolutizeHtml(html, ctx.baseUrl!) : html;
+}
+
+/** The core rules up to the end of block parsing, and those after it. */
+function coreRules(md: MarkdownIt): {
+  blockRules: ReadonlyArray<(state: StateCore) => void>;
+  inlineRules: ReadonlyArray<(state: StateCore) => void>;
+} {
+  const rules = md.core.ruler.getRules("");
+  const split = rules.indexOf(afterBlocks) + 1;
+  if (split === 0) {
+    throw new QuireError("E_RENDER", "renderMarkdown needs a markdown-it instance made by createMarkdown");
+  }
+  return { blockRules: rules.slice(0, split), inlineRules: rules.slice(split) };
 }
 
 function run(rules: ReadonlyArray<(state: StateCore) => void>, state: StateCore): void {

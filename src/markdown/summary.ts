@@ -28,13 +28,26 @@ export function summaryHtml(md: MarkdownIt, source: SummarySource, ctx: RenderCo
     return md.renderInline(source.summary.trim(), createEnv(ctx, { escapeHtml: true })).trim();
   }
   createEnv(ctx); // same validation of the context as the header path
-  return firstParagraph(source.html).replace(/<sup class="footnote-ref">[\s\S]*?<\/sup>/g, "");
+  return withoutNoteRefs(firstParagraph(source.html));
 }
 
 /** The inner HTML of the first `<p>` in `html` (comments and scripts skipped), trimmed; `""` when there is none. */
 export function firstParagraph(html: string): string {
+  return scanFirstParagraph(html)?.html ?? "";
+}
+
+/**
+ * The first paragraph of `html` when `html` may be only the start of a document: null unless the paragraph
+ * ends (a `</p>`, or a `<p>` that closes it) within `html`, so that a longer document could not end it later.
+ */
+export function closedFirstParagraph(html: string): string | null {
+  const p = scanFirstParagraph(html);
+  return p?.closed ? p.html : null;
+}
+
+function scanFirstParagraph(html: string): { html: string; closed: boolean } | null {
   let start = -1;
-  let end = html.length;
+  let end = -1;
   scanHtml(html, (piece) => {
     if (piece.type !== "tag" || piece.name !== "p") return false;
     if (start < 0) {
@@ -45,5 +58,11 @@ export function firstParagraph(html: string): string {
     end = piece.start;
     return true;
   });
-  return start < 0 ? "" : html.slice(start, end).trim();
+  if (start < 0) return null;
+  return { html: html.slice(start, end < 0 ? html.length : end).trim(), closed: end >= 0 };
+}
+
+/** Footnote references are left out of summaries: the notes they point to are not shown there. */
+export function withoutNoteRefs(html: string): string {
+  return html.replace(/<sup class="footnote-ref">[\s\S]*?<\/sup>/g, "");
 }

@@ -5,6 +5,7 @@ import type MarkdownIt from "markdown-it";
 import { parseEntryBody } from "../content/parse-entry.js";
 import {
   renderMarkdown,
+  renderSummary,
   renderHtml,
   summarize,
   type RenderContext,
@@ -41,6 +42,8 @@ export interface EntryContentDeps {
 export class EntryContent {
   private readonly deps: EntryContentDeps;
   private readonly memo = new Map<string, RenderedEntry>();
+  /** Summaries worked out without rendering the whole entry (see `summary`), kept like `memo`. */
+  private readonly summaries = new Map<string, string>();
   private readonly max: number;
 
   constructor(deps: EntryContentDeps) {
@@ -56,6 +59,7 @@ export class EntryContent {
   /** Forgets every rendered entry (content, templates or images changed). */
   clear(): void {
     this.memo.clear();
+    this.summaries.clear();
   }
 
   /** The rendered body, more, summary and toc of an entry. */
@@ -74,11 +78,34 @@ export class EntryContent {
     return rendered;
   }
 
-  private renderFresh(entry: IndexedEntry, options: EntryContentOptions): RenderedEntry {
-    const { contentDir, md } = this.deps;
+  /**
+   * The summary alone, as `render(…).summary` gives it. A page that lists entries needs only their summaries:
+   * an entry rendered already gives its own, a Markdown one is otherwise worked out from the start of its text
+   * without rendering the rest (code, images, later paragraphs).
+   */
+  summary(entry: IndexedEntry, options: EntryContentOptions): string {
+    const key = `${entry.file}\0${entry.id}\0${options.absolute ? 1 : 0}`;
+    const rendered = this.memo.get(key);
+    if (rendered) return rendered.summary;
+    const known = this.summaries.get(key);
+    if (known !== undefined) return known;
+    if (entry.format === "markdown") {
+      const { record, ctx } = this.source(entry, options);
+      const summary = record.format === "markdown" ? renderSummary(this.deps.md, record, ctx) : null;
+      if (summary !== null) {
+        this.summaries.set(key, summary);
+        if (this.summaries.size > this.max) this.summaries.delete(this.summaries.keys().next().value!);
+        return summary;
+      }
+    }
+    return this.render(entry, options).summary;
+  }
+
+  /** The entry's text (from its file) and headers (from the index), and the context to render them in. */
+  private source(entry: IndexedEntry, options: EntryContentOptions) {
     let bytes: Buffer;
     try {
-      bytes = readFileSync(join(contentDir, entry.file));
+      bytes = readFileSync(join(this.deps.contentDir, entry.file));
     } catch (err) {
       throw new QuireError("E_RENDER", `could not read the entry file: ${(err as Error).message}`, {
         file: `content/${entry.file}`,
@@ -94,6 +121,12 @@ export class EntryContent {
       idPrefix: `e${entry.id}-`,
       ...(this.deps.images?.contextFor(entry, options.absolute) ?? {}),
     };
+    return { record, ctx };
+  }
+
+  private renderFresh(entry: IndexedEntry, options: EntryContentOptions): RenderedEntry {
+    const { md } = this.deps;
+    const { record, ctx } = this.source(entry, options);
     if (record.format === "html") {
       const rewrite = (html: string) => {
         const withImages = this.deps.images?.rewriteHtml?.(html, entry, options.absolute) ?? html;

@@ -147,10 +147,8 @@ export class TemplateEntry {
 
   get summary(): unknown {
     return this.once("summary", () => {
-      const html = this.rt.content(this.record, false).summary;
-      return callableHtml(html, (kw) =>
-        this.rt.safe(this.rt.content(this.record, truthy(kw.absolute)).summary),
-      );
+      const html = this.rt.summary(this.record, false);
+      return callableHtml(html, (kw) => this.rt.safe(this.rt.summary(this.record, truthy(kw.absolute))));
     });
   }
 

@@ -67,6 +67,11 @@ export class TemplateRuntime {
     return this.options.content.render(record, { absolute });
   }
 
+  /** The entry's summary, without rendering the rest of it when it need not be. */
+  summary(record: IndexedEntry, absolute: boolean): string {
+    return this.options.content.summary(record, { absolute });
+  }
+
   /** The next/previous listed entry by date; keyword arguments `category` and `recurse` widen or move the scope. */
   neighbour(
     record: IndexedEntry,
