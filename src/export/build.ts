@@ -16,7 +16,7 @@ import { crawl } from "./crawl.js";
 import { PagingExpander } from "./paging.js";
 import { BuildResults, type BuildProblem } from "./results.js";
 import { copyContentFiles, copyStatic } from "./assets.js";
-import { writeRedirects } from "./redirects.js";
+import { recordRedirectPages, redirectPages, type RedirectOutput } from "./redirects.js";
 import { headersFile, redirectsFile, type HeaderRule, type Redirect } from "./host-files.js";
 import { rewritePage, type RenditionRef } from "./links.js";
 import { checkOutDir, prepareOutDir, BUILD_MARKER } from "./out-dir.js";
@@ -124,11 +124,14 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
       (path) => renderer.isViewPath(path),
     );
     let referrers = new Map<string, string>();
+    let redirects: RedirectOutput;
+    let redirectCount = 0;
+    let closing: Promise<void> | undefined;
     // Renditions are made as the pages that show them come in, beside the pages still rendering, rather
     // than all after the last page.
     const images = new ImageQueue(pool, results, progress);
     try {
-      const crawled = await crawl({
+      const crawling = crawl({
         pool,
         seeds: plan.seeds,
         onResult: (r) => {
@@ -139,30 +142,42 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
         },
         onProgress: (done, known) => progress.update("pages", done, known),
       });
+      // Heard at once, should the error pages below throw before it is awaited.
+      crawling.catch(() => undefined);
+      // Made on this thread while the others render; written once the crawl has settled which files pages took.
+      const errorPages = renderErrorPages(site, renderer);
+      const crawled = await crawling;
       referrers = crawled.referrers;
       if (crawled.truncated)
         results.warnings.push({ file: null, message: "stopped following links after 1,000,000 URLs" });
-      writeErrorPages(site, renderer, results);
+      writeErrorPages(errorPages, renderer, results);
       await images.finish();
-    } finally {
-      await pool.close();
-    }
 
-    progress.update("files", 0, 1);
-    const copied = [
-      copyStatic(site.paths.staticDir, outDir),
-      copyContentFiles(site.paths.contentDir, results.assets, outDir),
-    ];
-    for (const c of copied) {
-      results.copied += c.files;
-      results.bytes += c.bytes;
-      results.warnings.push(...c.problems);
+      progress.update("files", 0, 1);
+      const copied = [
+        copyStatic(site.paths.staticDir, outDir),
+        copyContentFiles(site.paths.contentDir, results.assets, outDir),
+      ];
+      for (const c of copied) {
+        results.copied += c.files;
+        results.bytes += c.bytes;
+        results.warnings.push(...c.problems);
+      }
+      // Those the crawl found come in the order the threads finished; sorted, `_redirects` is the same every run.
+      const found = [...results.redirects].sort((a, b) => byCodeUnits(a.from, b.from));
+      redirects = redirectPages([...plan.redirects, ...found], results);
+      // Thousands of small files (a `/<id>` page per entry): written by the rendering threads, side by side.
+      const failed = await pool.redirectPages(redirects.pages);
+      redirectCount = recordRedirectPages(
+        redirects.pages,
+        new Map(failed.map((f) => [f.file, f.message])),
+        results,
+      );
+      // The threads stop while this one writes the last few files.
+      closing = pool.close();
+    } finally {
+      closing ??= pool.close();
     }
-    // Those the crawl found come in the order the threads finished; sorted, `_redirects` is the same every run.
-    const found = [...results.redirects].sort((a, b) => byCodeUnits(a.from, b.from));
-    const redirects = writeRedirects([...plan.redirects, ...found], results, site.baseUrl, (f, d) =>
-      renderer.write(f, d),
-    );
     renderer.write("_redirects", redirectsFile(redirects.listed));
     renderer.write("_headers", headersFile(headerRules(results)));
     progress.finish();
@@ -173,7 +188,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
     const summary: BuildSummary = {
       outDir,
       pages: results.pages.length,
-      redirects: redirects.pages,
+      redirects: redirectCount,
       images: results.images,
       files: results.copied,
       bytes: results.bytes,
@@ -186,6 +201,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
       brokenLinks,
     };
     writeFileSync(join(outDir, BUILD_MARKER), manifest(summary, results, redirects.listed, now));
+    await closing;
     return summary;
   } finally {
     // Threads that never started rendering (an error before they could, or a small site) stop here.
@@ -248,13 +264,19 @@ class ImageQueue {
 /** Renditions per batch: a few, so that they spread over the threads and start soon after they are found. */
 const IMAGE_BATCH = 4;
 
+/** An error page to write unless a page has taken its file. */
+interface ErrorPage {
+  file: string;
+  url: string;
+  body: string;
+  renditions: RenditionRef[];
+}
+
 /** `404.html` at the top (every host) and in each category folder (hosts that look for the nearest one). */
-function writeErrorPages(site: Site, renderer: PageRenderer, results: BuildResults): void {
-  for (const category of site.index.categories()) {
+function renderErrorPages(site: Site, renderer: PageRenderer): ErrorPage[] {
+  return site.index.categories().map((category) => {
     const page = renderError(site, 404, category, "Not found");
     const dir = categoryPath(category);
-    const file = `${dir.slice(1)}404.html`;
-    if (results.files.has(file)) continue;
     const type = page.headers["Content-Type"] ?? "text/html";
     const out = rewritePage(page.body, type, {
       pageUrl: `${dir}404.html`,
@@ -262,10 +284,22 @@ function writeErrorPages(site: Site, renderer: PageRenderer, results: BuildResul
       isViewPath: (p) => renderer.isViewPath(p),
       resolveRelative: false,
     });
-    for (const ref of out.renditions) results.addRendition(ref);
-    renderer.write(file, out.body);
-    results.files.set(file, `${dir}404.html`);
-    results.bytes += Buffer.byteLength(out.body);
+    return {
+      file: `${dir.slice(1)}404.html`,
+      url: `${dir}404.html`,
+      body: out.body,
+      renditions: out.renditions,
+    };
+  });
+}
+
+function writeErrorPages(pages: readonly ErrorPage[], renderer: PageRenderer, results: BuildResults): void {
+  for (const page of pages) {
+    if (results.files.has(page.file)) continue;
+    for (const ref of page.renditions) results.addRendition(ref);
+    renderer.write(page.file, page.body);
+    results.files.set(page.file, page.url);
+    results.bytes += Buffer.byteLength(page.body);
   }
 }
 

@@ -2,6 +2,7 @@
 import { Worker } from "node:worker_threads";
 import { QuireError } from "../errors.js";
 import type { PageRenderer, PageJob, PageResult, ImageResult } from "./page-renderer.js";
+import { redirectPage } from "./host-files.js";
 import type { RenditionRef } from "./links.js";
 import type { WorkerSetup, WorkerRequest } from "./worker.js";
 
@@ -12,7 +13,33 @@ export interface RenderPool {
   /** Renders a batch, on thread `thread` when given (pages that share entries go to the same thread). */
   pages(jobs: PageJob[], thread?: number): Promise<PageResult[]>;
   images(refs: RenditionRef[]): Promise<ImageResult[]>;
+  /** Writes redirect pages; resolves to those that could not be written. */
+  redirectPages(pages: RedirectFile[]): Promise<FileFailure[]>;
   close(): Promise<void>;
+}
+
+/** A redirect page to write: its file under the output folder and where it sends readers. */
+export interface RedirectFile {
+  file: string;
+  to: string;
+}
+
+export interface FileFailure {
+  file: string;
+  message: string;
+}
+
+/** Writes each redirect page with `renderer`, collecting the failures. */
+export function writeRedirectPages(pages: readonly RedirectFile[], renderer: PageRenderer): FileFailure[] {
+  const failures: FileFailure[] = [];
+  for (const page of pages) {
+    try {
+      renderer.write(page.file, redirectPage(page.to, renderer.site.baseUrl));
+    } catch (err) {
+      failures.push({ file: page.file, message: (err as Error).message });
+    }
+  }
+  return failures;
 }
 
 /** Renders on the calling thread (`--jobs 1`, small sites, tests). */
@@ -21,6 +48,7 @@ export function inlinePool(renderer: PageRenderer): RenderPool {
     size: 1,
     pages: async (jobs) => jobs.map((job) => renderer.render(job)),
     images: (refs) => Promise.all(refs.map((ref) => renderer.rendition(ref))),
+    redirectPages: async (pages) => writeRedirectPages(pages, renderer),
     close: async () => undefined,
   };
 }
@@ -77,6 +105,9 @@ class RenderThread {
   }
 }
 
+/** Redirect pages per batch handed to a thread. */
+const FILE_BATCH = 500;
+
 /** Threads that are loading their code; `start` hands them the site once its index is ready. */
 export interface PendingPool {
   start(setup: WorkerSetup): Promise<RenderPool>;
@@ -122,6 +153,15 @@ export function spawnPool(size: number): PendingPool {
         size,
         pages: (jobs, thread) => send<PageResult>(threads[thread ?? -1] ?? least(), { type: "pages", jobs }),
         images: (refs) => send<ImageResult>(least(), { type: "images", refs }),
+        // Split over the threads, in batches small enough that both finish at about the same time.
+        redirectPages: async (pages) => {
+          const batches: Promise<FileFailure[]>[] = [];
+          for (let i = 0; i < pages.length; i += FILE_BATCH)
+            batches.push(
+              send<FileFailure>(least(), { type: "redirects", pages: pages.slice(i, i + FILE_BATCH) }),
+            );
+          return (await Promise.all(batches)).flat();
+        },
         close: stop,
       };
     },

@@ -5,6 +5,7 @@ import { Site } from "../site.js";
 import { silentLogger } from "../log.js";
 import { PageRenderer, type PageJob, type PageResult } from "./page-renderer.js";
 import type { RenditionRef } from "./links.js";
+import { writeRedirectPages, type RedirectFile } from "./pool.js";
 
 /** What every rendering thread is started with. */
 export interface WorkerSetup {
@@ -20,7 +21,8 @@ export interface WorkerSetup {
 export type WorkerRequest =
   | { id: number; type: "init"; setup: WorkerSetup }
   | { id: number; type: "pages"; jobs: PageJob[] }
-  | { id: number; type: "images"; refs: RenditionRef[] };
+  | { id: number; type: "images"; refs: RenditionRef[] }
+  | { id: number; type: "redirects"; pages: RedirectFile[] };
 
 // The thread loads its code while the main thread indexes, and builds its Site once the index is ready.
 let renderer: PageRenderer | undefined;
@@ -51,6 +53,10 @@ parentPort!.on("message", (msg: WorkerRequest) => {
     const r = renderer!;
     if (msg.type === "pages") {
       parentPort!.postMessage({ id: msg.id, results: msg.jobs.map((job) => renderSafely(r, job)) });
+      return;
+    }
+    if (msg.type === "redirects") {
+      parentPort!.postMessage({ id: msg.id, results: writeRedirectPages(msg.pages, r) });
       return;
     }
     Promise.all(msg.refs.map((ref) => r.rendition(ref))).then(

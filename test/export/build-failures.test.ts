@@ -75,6 +75,34 @@ describe("quire build with failing pages", () => {
   });
 });
 
+describe("redirect pages", () => {
+  it.each([1, 2])(
+    "that cannot be written are named, listed for hosts all the same, and the rest written (%i thread(s))",
+    async (jobs) => {
+      // `/feed` is a file, so no folder `feed/` can hold a page for the alias under it.
+      const root = site({
+        "content/blog/moved.md":
+          "Title: Moved\nDate: 2025-01-04 10:00:00+00:00\nEntry-ID: 5\nPath-Alias: /feed/moved\nPath-Alias: /old/moved\n\nMoved.\n",
+      });
+      const summary = await buildSite({ site: root, jobs, now: NOW });
+      expect(summary.warnings).toContainEqual({
+        file: null,
+        url: "/feed/moved",
+        message: expect.stringMatching(/^could not write the redirect page feed\/moved\/index\.html: /),
+      });
+      const dist = join(root, "dist");
+      expect(readFileSync(join(dist, "old", "moved", "index.html"), "utf8")).toContain(
+        'href="/blog/5-moved"',
+      );
+      expect(readFileSync(join(dist, "5", "index.html"), "utf8")).toContain('href="/blog/5-moved"');
+      expect(readFileSync(join(dist, "feed"), "utf8")).toContain("<feed");
+      expect(readFileSync(join(dist, "_redirects"), "utf8")).toContain("/feed/moved /blog/5-moved 301");
+      // Entries 1, 2, 3 and 5 each have a `/<id>` page, and one alias has its own.
+      expect(summary.redirects).toBe(5);
+    },
+  );
+});
+
 describe("the output folder", () => {
   it("refuses folders of the site itself", async () => {
     const root = site({});
