@@ -22,70 +22,69 @@ export class TemplateDate {
 
   /** Formats with arrow's tokens (YYYY, MMMM, MMM, MM, D, Do, dddd, ddd, HH, hh, h, mm, ss, A, a, ZZ, Z, X); `[text]` is literal. */
   format(pattern = "YYYY-MM-DD HH:mm:ssZZ"): string {
+    let out = "";
+    for (const part of patternParts(pattern)) out += part.literal ?? this.token(part.token);
+    return out;
+  }
+
+  private token(t: string): string {
     const d = this.local;
-    const pad = (n: number, w = 2) => String(n).padStart(w, "0");
-    const h24 = d.getUTCHours();
-    const h12 = h24 % 12 === 0 ? 12 : h24 % 12;
-    const sign = this.offsetMinutes < 0 ? "-" : "+";
-    const abs = Math.abs(this.offsetMinutes);
-    const day = d.getUTCDate();
-    return pattern.replace(TOKENS, (t, literal: string | undefined) => {
-      if (literal !== undefined) return literal;
-      switch (t) {
-        case "YYYY":
-          return String(d.getUTCFullYear());
-        case "YY":
-          return pad(d.getUTCFullYear() % 100);
-        case "MMMM":
-          return MONTHS[d.getUTCMonth()]!;
-        case "MMM":
-          return MONTHS[d.getUTCMonth()]!.slice(0, 3);
-        case "MM":
-          return pad(d.getUTCMonth() + 1);
-        case "M":
-          return String(d.getUTCMonth() + 1);
-        case "DD":
-          return pad(day);
-        case "Do":
-          return `${day}${ordinal(day)}`;
-        case "D":
-          return String(day);
-        case "dddd":
-          return DAYS[d.getUTCDay()]!;
-        case "ddd":
-          return DAYS[d.getUTCDay()]!.slice(0, 3);
-        case "d":
-          return String(d.getUTCDay());
-        case "HH":
-          return pad(h24);
-        case "H":
-          return String(h24);
-        case "hh":
-          return pad(h12);
-        case "h":
-          return String(h12);
-        case "mm":
-          return pad(d.getUTCMinutes());
-        case "m":
-          return String(d.getUTCMinutes());
-        case "ss":
-          return pad(d.getUTCSeconds());
-        case "s":
-          return String(d.getUTCSeconds());
-        case "A":
-          return h24 < 12 ? "AM" : "PM";
-        case "a":
-          return h24 < 12 ? "am" : "pm";
-        case "ZZ":
-          return `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-        case "Z":
-          return `${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`;
-        case "X":
-          return String(Math.floor(this.ms / 1000));
-        default:
-          return t;
+    switch (t) {
+      case "YYYY":
+        return String(d.getUTCFullYear());
+      case "YY":
+        return pad(d.getUTCFullYear() % 100);
+      case "MMMM":
+        return MONTHS[d.getUTCMonth()]!;
+      case "MMM":
+        return MONTHS[d.getUTCMonth()]!.slice(0, 3);
+      case "MM":
+        return pad(d.getUTCMonth() + 1);
+      case "M":
+        return String(d.getUTCMonth() + 1);
+      case "DD":
+        return pad(d.getUTCDate());
+      case "Do":
+        return `${d.getUTCDate()}${ordinal(d.getUTCDate())}`;
+      case "D":
+        return String(d.getUTCDate());
+      case "dddd":
+        return DAYS[d.getUTCDay()]!;
+      case "ddd":
+        return DAYS[d.getUTCDay()]!.slice(0, 3);
+      case "d":
+        return String(d.getUTCDay());
+      case "HH":
+        return pad(d.getUTCHours());
+      case "H":
+        return String(d.getUTCHours());
+      case "hh":
+        return pad(hour12(d.getUTCHours()));
+      case "h":
+        return String(hour12(d.getUTCHours()));
+      case "mm":
+        return pad(d.getUTCMinutes());
+      case "m":
+        return String(d.getUTCMinutes());
+      case "ss":
+        return pad(d.getUTCSeconds());
+      case "s":
+        return String(d.getUTCSeconds());
+      case "A":
+        return d.getUTCHours() < 12 ? "AM" : "PM";
+      case "a":
+        return d.getUTCHours() < 12 ? "am" : "pm";
+      case "ZZ":
+      case "Z": {
+        const sign = this.offsetMinutes < 0 ? "-" : "+";
+        const abs = Math.abs(this.offsetMinutes);
+        return `${sign}${pad(Math.floor(abs / 60))}${t === "ZZ" ? ":" : ""}${pad(abs % 60)}`;
       }
-    });
+      case "X":
+        return String(Math.floor(this.ms / 1000));
+      default:
+        return t;
+    }
   }
 
   /** ISO 8601 with the zone offset, for `<time datetime>` and feeds. */
@@ -118,6 +117,36 @@ export class TemplateDate {
   toString(): string {
     return this.format("MMMM D, YYYY");
   }
+}
+
+type PatternPart = { literal: string; token?: undefined } | { literal?: undefined; token: string };
+
+// Templates format thousands of dates with the same few patterns: each is split into its parts once.
+const PATTERNS = new Map<string, PatternPart[]>();
+const MAX_PATTERNS = 256;
+
+function patternParts(pattern: string): PatternPart[] {
+  let parts = PATTERNS.get(pattern);
+  if (parts) return parts;
+  parts = [];
+  let last = 0;
+  for (const m of pattern.matchAll(TOKENS)) {
+    if (m.index > last) parts.push({ literal: pattern.slice(last, m.index) });
+    parts.push(m[1] !== undefined ? { literal: m[1] } : { token: m[0] });
+    last = m.index + m[0].length;
+  }
+  if (last < pattern.length) parts.push({ literal: pattern.slice(last) });
+  if (PATTERNS.size >= MAX_PATTERNS) PATTERNS.clear();
+  PATTERNS.set(pattern, parts);
+  return parts;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+function hour12(h24: number): number {
+  return h24 % 12 === 0 ? 12 : h24 % 12;
 }
 
 function ordinal(n: number): string {
