@@ -73,6 +73,8 @@ interface EntryRow {
 
 /** Turns an `entries` row into an IndexedEntry. */
 export function toEntry(r: EntryRow): IndexedEntry {
+  const json = r.headers_json;
+  let headers: [string, string][] | undefined;
   return {
     id: r.id,
     file: r.file,
@@ -92,13 +94,20 @@ export function toEntry(r: EntryRow): IndexedEntry {
     pathCanonical: r.path_canonical,
     summary: r.summary,
     hasMore: r.has_more === 1,
-    headers: JSON.parse(r.headers_json) as [string, string][],
+    // Read when first asked for: most pages never look at an entry's raw headers.
+    get headers() {
+      return (headers ??= frozenHeaders(json));
+    },
   };
 }
 
+function frozenHeaders(json: string): [string, string][] {
+  const headers = JSON.parse(json) as [string, string][];
+  for (const h of headers) Object.freeze(h);
+  return Object.freeze(headers) as [string, string][];
+}
+
 function freezeEntry(entry: IndexedEntry): IndexedEntry {
-  for (const h of entry.headers) Object.freeze(h);
-  Object.freeze(entry.headers);
   return Object.freeze(entry);
 }
 
