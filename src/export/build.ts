@@ -9,7 +9,7 @@ import { silentLogger } from "../log.js";
 import { renderError } from "../http/pages.js";
 import { SECURITY_HEADERS } from "../http/app.js";
 import { categoryPath } from "../template/urls.js";
-import { exportPlan, type ScheduledEntry } from "./plan.js";
+import { exportPlan, nextTurn, shortLinkRedirects, type ScheduledEntry } from "./plan.js";
 import { PageRenderer } from "./page-renderer.js";
 import { inlinePool, spawnPool, type PendingPool, type RenderPool } from "./pool.js";
 import { crawl } from "./crawl.js";
@@ -144,8 +144,10 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
       });
       // Heard at once, should the error pages below throw before it is awaited.
       crawling.catch(() => undefined);
-      // Made on this thread while the others render; written once the crawl has settled which files pages took.
-      const errorPages = renderErrorPages(site, renderer);
+      // Worked out on this thread while the others render: the error pages (written once the crawl has settled
+      // which files pages took) and the short links (needed only for the redirects at the end).
+      const errorPages = await renderErrorPages(site, renderer);
+      const shortLinks = await shortLinkRedirects(site, plan.entries);
       const crawled = await crawling;
       referrers = crawled.referrers;
       if (crawled.truncated)
@@ -165,7 +167,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
       }
       // Those the crawl found come in the order the threads finished; sorted, `_redirects` is the same every run.
       const found = [...results.redirects].sort((a, b) => byCodeUnits(a.from, b.from));
-      redirects = redirectPages([...plan.redirects, ...found], results);
+      redirects = redirectPages([...plan.redirects, ...shortLinks, ...found], results);
       // Thousands of small files (a `/<id>` page per entry): written by the rendering threads, side by side.
       const failed = await pool.redirectPages(redirects.pages);
       redirectCount = recordRedirectPages(
@@ -273,8 +275,11 @@ interface ErrorPage {
 }
 
 /** `404.html` at the top (every host) and in each category folder (hosts that look for the nearest one). */
-function renderErrorPages(site: Site, renderer: PageRenderer): ErrorPage[] {
-  return site.index.categories().map((category) => {
+async function renderErrorPages(site: Site, renderer: PageRenderer): Promise<ErrorPage[]> {
+  const pages: ErrorPage[] = [];
+  for (const category of site.index.categories()) {
+    // One at a time, taking the threads' results in between.
+    await nextTurn();
     const page = renderError(site, 404, category, "Not found");
     const dir = categoryPath(category);
     const type = page.headers["Content-Type"] ?? "text/html";
@@ -284,13 +289,14 @@ function renderErrorPages(site: Site, renderer: PageRenderer): ErrorPage[] {
       isViewPath: (p) => renderer.isViewPath(p),
       resolveRelative: false,
     });
-    return {
+    pages.push({
       file: `${dir.slice(1)}404.html`,
       url: `${dir}404.html`,
       body: out.body,
       renditions: out.renditions,
-    };
-  });
+    });
+  }
+  return pages;
 }
 
 function writeErrorPages(pages: readonly ErrorPage[], renderer: PageRenderer, results: BuildResults): void {

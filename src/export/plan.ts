@@ -21,9 +21,20 @@ export interface ScheduledEntry {
 export interface ExportPlan {
   /** Pages to render first; the crawl adds every same-site page they link to. */
   seeds: PageJob[];
-  /** Redirects found without rendering: `/<id>` short links and Path-Alias. */
+  /** Redirects of Path-Alias paths. */
   redirects: Redirect[];
+  /** The entries exported, for `shortLinkRedirects`. */
+  entries: PlannedEntry[];
   scheduled: ScheduledEntry[];
+}
+
+/** An entry the export publishes. */
+export interface PlannedEntry {
+  id: number;
+  slug: string;
+  category: string;
+  pathCanonical: string | null;
+  date: number;
 }
 
 // Templates that are not pages of their own at the top of the site.
@@ -40,35 +51,22 @@ export function exportPlan(site: Site): ExportPlan {
       q < 0 ? url : (mapViewUrl(url.slice(0, q), new URLSearchParams(url.slice(q + 1)))?.path ?? url);
     seeds.push(at === undefined ? { key, url } : { key, url, at });
   };
-  const redirects: Redirect[] = [];
   const aliasRedirects: Redirect[] = [];
 
   const categories = site.index.categories();
   for (const name of topLevelPages(site)) page(`/${name}`);
 
-  const entries = db
+  const rows = db
     .prepare(
       "SELECT id, slug, category, path_canonical AS pathCanonical, status, date FROM entries ORDER BY date, id",
     )
-    .all() as {
-    id: number;
-    slug: string;
-    category: string;
-    pathCanonical: string | null;
-    status: string;
-    date: number;
-  }[];
-  for (const e of entries) {
+    .all() as (PlannedEntry & { status: string })[];
+  const entries: PlannedEntry[] = [];
+  for (const e of rows) {
     if (e.status === "DRAFT" || e.status === "ATTACHMENT" || (e.status === "SCHEDULED" && e.date > ctx.now))
       continue;
-    const canonical = entryPath(e);
-    page(canonical, e.date);
-    const short = `/${e.id}`;
-    if (short !== canonical) {
-      const route = routeRequest(ctx, short, "");
-      if (route.kind === "redirect")
-        redirects.push({ from: short, to: route.location, status: route.status });
-    }
+    entries.push(e);
+    page(entryPath(e), e.date);
   }
 
   const aliases = db.prepare("SELECT path, kind FROM aliases ORDER BY path").all() as {
@@ -91,7 +89,31 @@ export function exportPlan(site: Site): ExportPlan {
       .prepare("SELECT file, date FROM entries WHERE status = 'SCHEDULED' AND date > ? ORDER BY date, file")
       .all(ctx.now) as { file: string; date: number }[]
   ).map((e) => ({ ...e, when: formatDate(e.date, site.config.site.timezone) }));
-  return { seeds, redirects: [...aliasRedirects, ...redirects], scheduled };
+  return { seeds, redirects: aliasRedirects, entries, scheduled };
+}
+
+/**
+ * The `/<id>` short link of each exported entry, as the server answers it. Not needed to render anything, so
+ * a build works these out while its threads render.
+ */
+export async function shortLinkRedirects(site: Site, entries: readonly PlannedEntry[]): Promise<Redirect[]> {
+  const ctx = site.routeContext();
+  const redirects: Redirect[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    // In slices, so that the threads' results are taken (and more work handed out) in between.
+    if (i % 250 === 249) await nextTurn();
+    const e = entries[i]!;
+    const short = `/${e.id}`;
+    if (short === entryPath(e)) continue;
+    const route = routeRequest(ctx, short, "");
+    if (route.kind === "redirect") redirects.push({ from: short, to: route.location, status: route.status });
+  }
+  return redirects;
+}
+
+/** Resolves once the event loop has handled what is waiting (messages from the rendering threads). */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**
