@@ -111,9 +111,10 @@ export class PageRenderer {
       isViewPath: (p) => this.isViewPath(p),
       resolveRelative: gainsSlash(key, target.files),
     });
-    const bytes = Buffer.from(rewritten.body, "utf8");
+    // Written as a string: Node encodes it straight into the file, with no Buffer to collect afterwards.
+    const body = rewritten.body;
     try {
-      for (const file of target.files) this.write(file, bytes);
+      for (const file of target.files) this.write(file, body);
     } catch (err) {
       // Two URLs that want the same name as a file and as a folder (a category called `feed`, say).
       return {
@@ -142,7 +143,7 @@ export class PageRenderer {
       url,
       files: target.files,
       untyped: target.untyped ? { file: target.untyped, type } : null,
-      bytes: bytes.length * target.files.length,
+      bytes: Buffer.byteLength(body) * target.files.length,
       links,
       renditions: rewritten.renditions,
       assets: rewritten.files,
