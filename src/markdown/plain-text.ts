@@ -28,8 +28,18 @@ function textRenderer(): MarkdownIt {
 
 /** A title as inline HTML: `*x*` → `<em>x</em>`, quotes curled, any raw HTML shown as text rather than run. */
 export function renderTitle(title: string): string {
-  return titleRenderer().renderInline(title.trim());
+  let html = TITLES.get(title);
+  if (html === undefined) {
+    html = titleRenderer().renderInline(title.trim());
+    if (TITLES.size >= MAX_TITLES) TITLES.clear();
+    TITLES.set(title, html);
+  }
+  return html;
 }
+
+// A page shows the titles of the entries it lists and links to, so each title is rendered on many pages.
+const TITLES = new Map<string, string>();
+const MAX_TITLES = 20_000;
 
 /** A title's visible text, as readers see it: Markdown markup dropped, but raw HTML kept as the text it is shown as. */
 export function titleText(title: string): string {

@@ -82,7 +82,7 @@ export class TemplateEntry {
   }
 
   get date(): TemplateDate {
-    return new TemplateDate(this.record.date, this.rt.timeZone);
+    return this.once("date", () => new TemplateDate(this.record.date, this.rt.timeZone)) as TemplateDate;
   }
 
   get last_modified(): TemplateDate {

@@ -11,7 +11,20 @@ export function entryPath(entry: Pick<IndexedEntry, "id" | "slug" | "category" |
   if (entry.pathCanonical)
     return entry.pathCanonical.startsWith("/") ? entry.pathCanonical : `/${entry.pathCanonical}`;
   const tail = entry.slug ? `${entry.id}-${encodeURIComponent(entry.slug)}` : String(entry.id);
-  return entry.category === "" ? `/${tail}` : `/${encodeSegments(entry.category)}/${tail}`;
+  return entry.category === "" ? `/${tail}` : `/${categorySegments(entry.category)}/${tail}`;
+}
+
+// Every link to an entry encodes its category's path; a site has few categories.
+const CATEGORY_SEGMENTS = new Map<string, string>();
+
+function categorySegments(category: string): string {
+  let encoded = CATEGORY_SEGMENTS.get(category);
+  if (encoded === undefined) {
+    encoded = encodeSegments(category);
+    if (CATEGORY_SEGMENTS.size >= 1000) CATEGORY_SEGMENTS.clear();
+    CATEGORY_SEGMENTS.set(category, encoded);
+  }
+  return encoded;
 }
 
 /** A named template of a category: `/blog/feed`, `/sitemap.xml`. */
