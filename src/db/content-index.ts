@@ -40,6 +40,21 @@ export interface IndexedCategory {
   headers: [string, string][];
 }
 
+/**
+ * Every entry, whatever its status, as listings filter them: in (date, id) order, with its category, status,
+ * Entry-Type and the rows of each tag key (hidden tags included, as filters count them).
+ */
+export interface Catalogue {
+  readonly size: number;
+  readonly dates: Float64Array;
+  readonly ids: Float64Array;
+  readonly categories: readonly string[];
+  readonly statuses: readonly EntryStatus[];
+  readonly types: readonly (string | null)[];
+  /** Tag key → the rows (positions in this order) of the entries that carry it, each once. */
+  readonly tagRows: ReadonlyMap<string, Int32Array>;
+}
+
 export interface TagInfo {
   key: string;
   name: string;
@@ -291,8 +306,58 @@ export class ContentIndex {
     return this.listingMemo.get(key, now, compute);
   }
 
+  private catalogueValue: Catalogue | undefined;
+
+  /** Every entry as listings filter them (see Catalogue): read in two queries, kept until `invalidate`. */
+  catalogue(): Catalogue {
+    return (this.catalogueValue ??= this.loadCatalogue());
+  }
+
+  private loadCatalogue(): Catalogue {
+    const rows = this.db
+      .prepare("SELECT date, id, category, status, entry_type AS type, file FROM entries ORDER BY date, id")
+      .all() as {
+      date: number;
+      id: number;
+      category: string;
+      status: EntryStatus;
+      type: string | null;
+      file: string;
+    }[];
+    const size = rows.length;
+    const dates = new Float64Array(size);
+    const ids = new Float64Array(size);
+    const rowOf = new Map<string, number>();
+    rows.forEach((r, i) => {
+      dates[i] = r.date;
+      ids[i] = r.id;
+      rowOf.set(r.file, i);
+    });
+    const tagged = new Map<string, Set<number>>();
+    for (const t of this.db.prepare("SELECT file, tag_key AS key FROM entry_tags").all() as {
+      file: string;
+      key: string;
+    }[]) {
+      const row = rowOf.get(t.file);
+      if (row === undefined) continue;
+      let set = tagged.get(t.key);
+      if (!set) tagged.set(t.key, (set = new Set()));
+      set.add(row);
+    }
+    return {
+      size,
+      dates,
+      ids,
+      categories: rows.map((r) => r.category),
+      statuses: rows.map((r) => r.status),
+      types: rows.map((r) => r.type),
+      tagRows: new Map([...tagged].map(([key, set]) => [key, Int32Array.from(set)])),
+    };
+  }
+
   /** Forgets memoised answers; call after a refresh changed the index. */
   invalidate(): void {
+    this.catalogueValue = undefined;
     this.entryCache.clear();
     this.categoryList = undefined;
     this.generationValue = undefined;

@@ -1,6 +1,7 @@
 /** Count paging anchored on entry IDs (Publ's `?id=`): a page is "this entry and the count-1 after it in
  *  display order", so a page URL shows the same entries however many newer posts arrive. */
-import type { ContentIndex, IndexedEntry } from "../db/content-index.js";
+import type { Catalogue, ContentIndex, IndexedEntry } from "../db/content-index.js";
+import { tagKey } from "../db/refresh.js";
 import type { ViewSpec } from "./view-spec.js";
 import {
   addKeyRelation,
@@ -52,25 +53,63 @@ export interface Listing {
 export function listingOf(ctx: Pick<ViewContext, "index" | "now">, spec: ViewSpec): Listing | null {
   if (spec.order === "title") return null;
   if (spec.first !== null || spec.last !== null || spec.before !== null || spec.after !== null) return null;
-  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
-  const { now: _now, ...params } = w.params;
-  const key = `listing\0${spec.order}\0${w.sql}\0${JSON.stringify(params)}`;
-  return ctx.index.listing(key, ctx.now, () => {
-    const rows = selectRows<{ date: number; id: number }>(
-      ctx.index.db,
-      "e.date AS date, e.id AS id",
-      w,
-      orderBySql(spec.order),
-      null,
-    );
-    const dates = new Float64Array(rows.length);
-    const ids = new Float64Array(rows.length);
-    rows.forEach((r, i) => {
-      dates[i] = r.date;
-      ids[i] = r.id;
-    });
-    return { dates, ids, descending: isDescending(spec.order), size: rows.length };
+  // As the SQL filter matches tags: by key, each once, empty keys ignored.
+  const tags = [...new Set(spec.tag.map(tagKey))].filter((k) => k !== "");
+  const filters = JSON.stringify([
+    spec.entryType,
+    spec.entryTypeNot,
+    tags.length > 0 ? spec.tagFilter : "",
+    tags,
+  ]);
+  const key = `listing\0${spec.order}\0${spec.future ? "future" : "listed"}\0${spec.recurse}\0${spec.category}\0${filters}`;
+  return ctx.index.listing(key, ctx.now, () => filterCatalogue(ctx.index.catalogue(), spec, tags, ctx.now));
+}
+
+/**
+ * The rows of the catalogue a spec's filters select, in display order: the same as its SQL filter (see
+ * filterWhere) selects, worked out in memory, since a site's listings (every category, tag and page of them)
+ * each filter the same few thousand rows.
+ */
+function filterCatalogue(c: Catalogue, spec: ViewSpec, tags: readonly string[], now: number): Listing {
+  const { category, recurse, entryType, future } = spec;
+  const typesNot = spec.entryTypeNot !== null && spec.entryTypeNot.length > 0 ? spec.entryTypeNot : null;
+  const prefix = `${category}/`;
+  // How many of the spec's tag keys each row carries.
+  let tagCounts: Uint16Array | null = null;
+  if (tags.length > 0) {
+    tagCounts = new Uint16Array(c.size);
+    for (const tag of tags) for (const row of c.tagRows.get(tag) ?? []) tagCounts[row]!++;
+  }
+  const keep = (i: number): boolean => {
+    const status = c.statuses[i];
+    if (status !== "PUBLISHED" && (status !== "SCHEDULED" || (!future && c.dates[i]! > now))) return false;
+    const cat = c.categories[i]!;
+    if (recurse ? category !== "" && cat !== category && !cat.startsWith(prefix) : cat !== category)
+      return false;
+    const type = c.types[i]!;
+    if (entryType !== null && (type === null || !entryType.includes(type))) return false;
+    if (typesNot !== null && type !== null && typesNot.includes(type)) return false;
+    if (tagCounts !== null) {
+      const n = tagCounts[i]!;
+      if (spec.tagFilter === "ANY" ? n === 0 : spec.tagFilter === "ALL" ? n < tags.length : n > 0)
+        return false;
+    }
+    return true;
+  };
+  const descending = isDescending(spec.order);
+  const picked: number[] = [];
+  if (descending) {
+    for (let i = c.size - 1; i >= 0; i--) if (keep(i)) picked.push(i);
+  } else {
+    for (let i = 0; i < c.size; i++) if (keep(i)) picked.push(i);
+  }
+  const dates = new Float64Array(picked.length);
+  const ids = new Float64Array(picked.length);
+  picked.forEach((row, i) => {
+    dates[i] = c.dates[row]!;
+    ids[i] = c.ids[row]!;
   });
+  return { dates, ids, descending, size: picked.length };
 }
 
 /** The first position in display order at (`inclusive`) or after `key`; `size` when none is. */

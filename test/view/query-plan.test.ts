@@ -33,20 +33,28 @@ function plansOf(use: (index: ContentIndex) => void): { sql: string; plan: strin
   });
 }
 
+/** The two reads of every entry and tag that in-memory listings are filtered from (see ContentIndex.catalogue). */
+const isCatalogue = (sql: string): boolean => / FROM entries ORDER BY date, id$| FROM entry_tags$/.test(sql);
+
+/** The plans of the queries a view runs besides reading the catalogue. */
+function queriesOf(use: (index: ContentIndex) => void): { sql: string; plan: string[] }[] {
+  return plansOf(use).filter((p) => !isCatalogue(p.sql));
+}
+
 /** Touches every lazily computed part of a view result. */
 function touch(view: ViewResult): void {
   void [view.previous, view.next, view.newer, view.older, view.deleted, view.range];
 }
 
 describe("view queries use the indexes", () => {
-  it("walks entries_category_date for a category's count pages, neighbours and tombstones", () => {
-    const plans = plansOf((index) => {
+  it("walks entries_category_date for what a category's pages ask beyond its listing (tombstones, entries)", () => {
+    const plans = queriesOf((index) => {
       const spec = makeSpec({ category: "blog", count: 10 });
       touch(runView(index, spec, NOW));
       touch(runView(index, { ...spec, id: 150 }, NOW));
       touch(runView(index, { ...spec, order: "oldest", id: 150 }, NOW));
     });
-    expect(plans.length).toBeGreaterThan(3);
+    expect(plans.length).toBeGreaterThan(0);
     for (const { sql, plan } of plans) {
       expect(
         plan.some((line) => line.startsWith("SEARCH e USING INDEX entries_category_date (category=?")),
@@ -57,7 +65,7 @@ describe("view queries use the indexes", () => {
   });
 
   it("walks entries_category_date for date pages and for the jumps over empty periods", () => {
-    const plans = plansOf((index) => {
+    const plans = queriesOf((index) => {
       touch(runView(index, makeSpec({ category: "blog", date: "2021-03" }), NOW));
       touch(runView(index, makeSpec({ category: "blog", paging: "month" }), NOW));
     });
@@ -67,20 +75,24 @@ describe("view queries use the indexes", () => {
     }
   });
 
-  it("answers entry.next and entry.previous from one walk of the category's date index", () => {
+  it("answers entry.next and entry.previous from one read of every entry, in date order from the index", () => {
     const plans = plansOf((index) => {
       const entry = index.entryById(150)!;
       neighbours(index, entry, { direction: "next", now: NOW });
       neighbours(index, entry, { direction: "previous", now: NOW });
       neighbours(index, index.entryById(151)!, { direction: "next", now: NOW });
+      neighbours(index, index.entryById(152)!, { direction: "previous", now: NOW, category: "photos" });
     });
-    // The category's listing is read once, in date order straight from the index; later lookups reuse it.
-    expect(plans).toHaveLength(1);
-    expect(plans[0]!.plan).toEqual(["SEARCH e USING INDEX entries_category_date (category=?)"]);
+    // The entries and their tags are read once, in date order straight from the index; every listing after
+    // that (each category's, in any direction) is filtered from them in memory.
+    expect(plans.map((p) => p.plan)).toEqual([
+      ["SCAN entries USING INDEX entries_date"],
+      ["SCAN entry_tags USING COVERING INDEX entry_tags_key"],
+    ]);
   });
 
-  it("reads the whole-site listing in date order from entries_date, never through the status index", () => {
-    const plans = plansOf((index) => {
+  it("reads the whole site's pages in date order from entries_date, never through the status index", () => {
+    const plans = queriesOf((index) => {
       const spec = makeSpec({ category: "", recurse: true, count: 10 });
       const first = runView(index, spec, NOW);
       touch(first);
@@ -94,7 +106,7 @@ describe("view queries use the indexes", () => {
   });
 
   it("reads a category with its subcategories as one range of entries_category_date, not a walk of every entry", () => {
-    const plans = plansOf((index) => {
+    const plans = queriesOf((index) => {
       const spec = makeSpec({ category: "blog", recurse: true, count: 10 });
       touch(runView(index, spec, NOW));
       allPages(index, spec, NOW);
@@ -107,6 +119,27 @@ describe("view queries use the indexes", () => {
       );
       expect(plan.join("\n"), sql).not.toMatch(/SCAN e\b|entries_status/);
     }
+  });
+
+  it("reads the entries for listings once, however many views are listed, until the index changes", () => {
+    const { index, add } = buildIndex(rows);
+    const db = index.db;
+    const prepare = db.prepare.bind(db);
+    const reads: string[] = [];
+    db.prepare = ((sql: string) => {
+      if (isCatalogue(sql)) reads.push(sql);
+      return prepare(sql);
+    }) as typeof db.prepare;
+    for (const category of ["", "blog", "photos", "blog/travel"])
+      for (const recurse of [false, true]) allPages(index, makeSpec({ category, recurse, count: 5 }), NOW);
+    runView(index, makeSpec({ tag: ["a"], count: 5 }), NOW);
+    expect(reads).toHaveLength(2);
+    add([{ id: 1000, date: at("2021-06-01T00:00:00Z"), category: "blog" }]);
+    expect(runView(index, makeSpec({ category: "blog", count: 1 }), NOW).entries.map((e) => e.id)).toEqual([
+      1000,
+    ]);
+    expect(reads).toHaveLength(4);
+    db.prepare = prepare;
   });
 
   it("prepares each distinct query once", () => {
