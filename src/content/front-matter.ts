@@ -49,10 +49,10 @@ export function hasFrontMatter(text: string): boolean {
 
 /** Parse the front matter of `text` (LF-only); throws QuireError when it is unusable. */
 export function parseFrontMatter(text: string, file: string): FrontMatter {
-  const { lines, close } = fences(text, file);
+  const { lines, close, bodyStart } = fences(text, file);
   // Plain name: value lines are read directly; anything else goes to gray-matter and js-yaml, and only the
   // front matter does: gray-matter looks every input up in a cache keyed by the whole text.
-  const data = readSimpleYaml(lines, 1, close) ?? loadData(lines.slice(0, close + 1).join("\n"), file);
+  const data = readSimpleYaml(lines, 1, close) ?? loadData(lines.join("\n"), file);
   const keyLines = topLevelKeyLines(lines.slice(1, close));
   const headers: Header[] = [];
   const budget = { nodes: 0 };
@@ -64,22 +64,39 @@ export function parseFrontMatter(text: string, file: string): FrontMatter {
     const values = Array.isArray(value) ? value : [value];
     for (const v of values) headers.push({ name, key, value: toText(v, budget, file, line), line });
   }
-  return { headers, body: lines.slice(close + 1).join("\n"), bodyLine: close + 2 };
+  return { headers, body: text.slice(bodyStart), bodyLine: close + 2 };
 }
 
-/** The lines of `text` and the index of the line that closes its front matter; throws when it is not closed. */
-function fences(text: string, file: string): { lines: string[]; close: number } {
-  const lines = text.split("\n");
-  const language = (lines[0] ?? "").slice(3).trim();
-  if (language !== "" && !/^ya?ml$/i.test(language)) {
-    throw new QuireError(
-      "E_ENTRY_FRONT_MATTER_ENGINE",
-      `Front matter language "${excerpt(language, 20)}" is not allowed (expected --- or ---yaml): front matter is YAML data and never runs code`,
-      { file, line: 1 },
-    );
+/**
+ * The lines of the front matter block of `text`, fences included (`lines[close]` is the closing `---`), and
+ * the offset where the body below it starts; throws when the block is not closed. Only the block is split
+ * into lines: the body is usually far longer.
+ */
+function fences(text: string, file: string): { lines: string[]; close: number; bodyStart: number } {
+  const lines: string[] = [];
+  let close = -1;
+  let pos = 0;
+  while (pos <= text.length) {
+    const nl = text.indexOf("\n", pos);
+    const end = nl < 0 ? text.length : nl;
+    const line = text.slice(pos, end);
+    pos = end + 1;
+    lines.push(line);
+    if (lines.length === 1) {
+      const language = line.slice(3).trim();
+      if (language !== "" && !/^ya?ml$/i.test(language)) {
+        throw new QuireError(
+          "E_ENTRY_FRONT_MATTER_ENGINE",
+          `Front matter language "${excerpt(language, 20)}" is not allowed (expected --- or ---yaml): front matter is YAML data and never runs code`,
+          { file, line: 1 },
+        );
+      }
+    } else if (line.startsWith("---")) {
+      // gray-matter closes at the first line starting with "---"; insist that this line is exactly "---".
+      close = lines.length - 1;
+      break;
+    }
   }
-  // gray-matter closes at the first line starting with "---"; insist that this line is exactly "---".
-  const close = lines.findIndex((line, i) => i > 0 && line.startsWith("---"));
   if (close < 0) {
     throw new QuireError(
       "E_ENTRY_FRONT_MATTER",
@@ -87,20 +104,19 @@ function fences(text: string, file: string): { lines: string[]; close: number } 
       { file, line: 1 },
     );
   }
-  if ((lines[close] ?? "").trimEnd() !== "---") {
+  if (lines[close]!.trimEnd() !== "---") {
     throw new QuireError(
       "E_ENTRY_FRONT_MATTER",
-      `Front matter must end with a line of exactly --- (found "${excerpt(lines[close] ?? "")}")`,
+      `Front matter must end with a line of exactly --- (found "${excerpt(lines[close]!)}")`,
       { file, line: close + 1 },
     );
   }
-  return { lines, close };
+  return { lines, close, bodyStart: Math.min(pos, text.length) };
 }
 
 /** The body below a front matter block, without reading the YAML (which indexing has already checked). */
 export function frontMatterBody(text: string, file: string): string {
-  const { lines, close } = fences(text, file);
-  return lines.slice(close + 1).join("\n");
+  return text.slice(fences(text, file).bodyStart);
 }
 
 /** The data of a whole front matter block (fences included) as gray-matter and js-yaml read it; throws QuireError. */

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { inspect, isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
 import { readSimpleYaml } from "../../src/content/simple-yaml.js";
-import { loadData, parseFrontMatter } from "../../src/content/front-matter.js";
+import { frontMatterBody, loadData, parseFrontMatter } from "../../src/content/front-matter.js";
 
 // Keys: plain, odd, duplicated (the pool is small), quoted, special to YAML or to JavaScript.
 const keys = [
@@ -120,5 +120,44 @@ describe("parseFrontMatter", () => {
       { name: "tags", key: "tag", value: "B", line: 5 },
       { name: "id", key: "entry-id", value: "42", line: 6 },
     ]);
+  });
+});
+
+describe("the body below front matter", () => {
+  // What the body always was: every line after the closing fence, joined again.
+  const splitAndJoin = (text: string): string => {
+    const lines = text.split("\n");
+    const close = lines.findIndex((line, i) => i > 0 && line.startsWith("---"));
+    return lines.slice(close + 1).join("\n");
+  };
+  const piece = fc.constantFrom("---", "--- ", "----", "---yaml", "title: x", "", " ", "body", "\n", "a\nb", "- x", "--");
+
+  it("is the text after the closing line, however the file ends", () => {
+    let read = 0;
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const text = ["---", ...pieces].join("\n");
+        let body: string;
+        try {
+          body = frontMatterBody(text, "a.md");
+        } catch {
+          // Unclosed, or closed by something other than exactly ---: no body, for either reader.
+          expect(() => parseFrontMatter(text, "a.md")).toThrow();
+          return;
+        }
+        read++;
+        expect(body).toBe(splitAndJoin(text));
+        let parsed: { body: string; bodyLine: number };
+        try {
+          parsed = parseFrontMatter(text, "a.md");
+        } catch {
+          return; // YAML that does not read (a list at the top); the fences were fine
+        }
+        expect(parsed.body).toBe(body);
+        expect(text.split("\n").slice(parsed.bodyLine - 1).join("\n")).toBe(body);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(read).toBeGreaterThan(600);
   });
 });
