@@ -16,7 +16,7 @@ import { crawl } from "./crawl.js";
 import { PagingExpander } from "./paging.js";
 import { BuildResults, type BuildProblem } from "./results.js";
 import { copyContentFiles, copyStatic } from "./assets.js";
-import { recordRedirectPages, redirectPages, type RedirectOutput } from "./redirects.js";
+import { recordRedirectPages, redirectPages } from "./redirects.js";
 import { headersFile, redirectsFile, type HeaderRule, type Redirect } from "./host-files.js";
 import { rewritePage, type RenditionRef } from "./links.js";
 import { checkOutDir, prepareOutDir, BUILD_MARKER } from "./out-dir.js";
@@ -124,9 +124,9 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
       (path) => renderer.isViewPath(path),
     );
     let referrers = new Map<string, string>();
-    let redirects: RedirectOutput;
+    let lastFiles: { redirects: string; headers: string; manifest: string };
     let redirectCount = 0;
-    let closing: Promise<void> | undefined;
+    let released = false;
     // Renditions are made as the pages that show them come in, beside the pages still rendering, rather
     // than all after the last page.
     const images = new ImageQueue(pool, results, progress);
@@ -167,21 +167,30 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
       }
       // Those the crawl found come in the order the threads finished; sorted, `_redirects` is the same every run.
       const found = [...results.redirects].sort((a, b) => byCodeUnits(a.from, b.from));
-      redirects = redirectPages([...plan.redirects, ...shortLinks, ...found], results);
-      // Thousands of small files (a `/<id>` page per entry): written by the rendering threads, side by side.
-      const failed = await pool.redirectPages(redirects.pages);
+      const redirects = redirectPages([...plan.redirects, ...shortLinks, ...found], results);
+      // Thousands of small files (a `/<id>` page per entry): written by the rendering threads, side by side,
+      // while this one makes the host files and the manifest, which need only what the crawl found.
+      const writing = pool.redirectPages(redirects.pages);
+      writing.catch(() => undefined);
+      lastFiles = {
+        redirects: redirectsFile(redirects.listed),
+        headers: headersFile(headerRules(results)),
+        manifest: manifest(site.baseUrl, results, redirects.listed, now),
+      };
+      const failed = await writing;
       redirectCount = recordRedirectPages(
         redirects.pages,
         new Map(failed.map((f) => [f.file, f.message])),
         results,
       );
-      // The threads stop while this one writes the last few files.
-      closing = pool.close();
+      // Nothing is left for the threads: they stop while this one writes the last few files, and no one waits.
+      pool.release();
+      released = true;
     } finally {
-      closing ??= pool.close();
+      if (!released) await pool.close();
     }
-    renderer.write("_redirects", redirectsFile(redirects.listed));
-    renderer.write("_headers", headersFile(headerRules(results)));
+    renderer.write("_redirects", lastFiles.redirects);
+    renderer.write("_headers", lastFiles.headers);
     progress.finish();
 
     const brokenLinks = results.missing
@@ -202,8 +211,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
       scheduled: plan.scheduled,
       brokenLinks,
     };
-    writeFileSync(join(outDir, BUILD_MARKER), manifest(summary, results, redirects.listed, now));
-    await closing;
+    writeFileSync(join(outDir, BUILD_MARKER), lastFiles.manifest);
     return summary;
   } finally {
     // Threads that never started rendering (an error before they could, or a small site) stop here.
@@ -226,10 +234,10 @@ class ImageQueue {
     private readonly progress: ProgressReporter,
   ) {}
 
-  /** Queues the renditions recorded since the last call; a full batch goes to the pool at once. */
+  /** Hands the renditions recorded since the last call to the pool at once. */
   update(): void {
     this.waiting.push(...this.results.takeNewRenditions());
-    if (this.waiting.length >= IMAGE_BATCH) this.flush();
+    this.flush();
   }
 
   /** Sends what is left and waits for every rendition, reporting progress from here on. */
@@ -244,9 +252,12 @@ class ImageQueue {
   }
 
   private flush(): void {
-    if (this.waiting.length === 0) return;
-    const refs = this.waiting;
+    const waiting = this.waiting;
     this.waiting = [];
+    for (let i = 0; i < waiting.length; i += IMAGE_BATCH) this.send(waiting.slice(i, i + IMAGE_BATCH));
+  }
+
+  private send(refs: RenditionRef[]): void {
     this.running.push(
       this.pool.images(refs).then(
         (images) => {
@@ -263,7 +274,7 @@ class ImageQueue {
   }
 }
 
-/** Renditions per batch: a few, so that they spread over the threads and start soon after they are found. */
+/** Renditions per batch: a few, so that they spread over the threads. */
 const IMAGE_BATCH = 4;
 
 /** An error page to write unless a page has taken its file. */
@@ -321,12 +332,12 @@ function headerRules(results: BuildResults): HeaderRule[] {
 }
 
 /** The marker file: which URL each file came from, so tools (and the next build) can read the export. */
-function manifest(summary: BuildSummary, results: BuildResults, redirects: Redirect[], now: number): string {
+function manifest(baseUrl: string, results: BuildResults, redirects: Redirect[], now: number): string {
   return `${JSON.stringify(
     {
       quire: QUIRE_VERSION,
       builtAt: new Date(now).toISOString(),
-      baseUrl: summary.baseUrl,
+      baseUrl,
       // In URL order: the threads finish pages in a different order on every run, the manifest should not.
       pages: [...results.pages].sort((a, b) => byCodeUnits(a.url, b.url)),
       redirects,

@@ -15,7 +15,10 @@ export interface RenderPool {
   images(refs: RenditionRef[]): Promise<ImageResult[]>;
   /** Writes redirect pages; resolves to those that could not be written. */
   redirectPages(pages: RedirectFile[]): Promise<FileFailure[]>;
+  /** Stops the threads and waits until they have exited. */
   close(): Promise<void>;
+  /** Stops the threads without waiting (once they have nothing left to do): the process need not wait either. */
+  release(): void;
 }
 
 /** A redirect page to write: its file under the output folder and where it sends readers. */
@@ -50,6 +53,7 @@ export function inlinePool(renderer: PageRenderer): RenderPool {
     images: (refs) => Promise.all(refs.map((ref) => renderer.rendition(ref))),
     redirectPages: async (pages) => writeRedirectPages(pages, renderer),
     close: async () => undefined,
+    release: () => undefined,
   };
 }
 
@@ -111,7 +115,7 @@ const FILE_BATCH = 500;
 /** Threads that are loading their code; `start` hands them the site once its index is ready. */
 export interface PendingPool {
   start(setup: WorkerSetup): Promise<RenderPool>;
-  /** Stops the threads without using them (a small site renders on this thread after all). */
+  /** Stops the threads unless `start` made a pool of them (a small site renders on this thread after all). */
   cancel(): Promise<void>;
 }
 
@@ -121,6 +125,7 @@ export function spawnPool(size: number): PendingPool {
   const stop = async () => {
     await Promise.all(threads.map((t) => t.worker.terminate()));
   };
+  let started = false;
   let seq = 0;
   const send = <T>(thread: RenderThread, request: Request): Promise<T[]> => {
     if (thread.failure) return Promise.reject(thread.failure);
@@ -133,7 +138,10 @@ export function spawnPool(size: number): PendingPool {
   // The least busy thread gets the batch; a thread works through its batches in order.
   const least = () => threads.reduce((a, b) => (b.waiting.size < a.waiting.size ? b : a));
   return {
-    cancel: stop,
+    // Once started, the pool stops its threads (close or release).
+    cancel: async () => {
+      if (!started) await stop();
+    },
     async start(setup) {
       try {
         // Sent before `ready` is seen: a thread reads its queued messages once loaded, so it opens the site
@@ -149,6 +157,7 @@ export function spawnPool(size: number): PendingPool {
           cause: err,
         });
       }
+      started = true;
       return {
         size,
         pages: (jobs, thread) => send<PageResult>(threads[thread ?? -1] ?? least(), { type: "pages", jobs }),
@@ -163,6 +172,12 @@ export function spawnPool(size: number): PendingPool {
           return (await Promise.all(batches)).flat();
         },
         close: stop,
+        release: () => {
+          for (const t of threads) {
+            t.worker.unref();
+            t.worker.terminate().catch(() => undefined);
+          }
+        },
       };
     },
   };

@@ -43,7 +43,13 @@ function init(setup: WorkerSetup): void {
   site.index.preloadEntries();
 }
 
-parentPort!.on("message", (msg: WorkerRequest) => {
+// Node hands a thread every message waiting on its port in one go, and the main thread always keeps the next
+// batch waiting: handled straight away, batches would follow one another without the event loop ever turning,
+// and renditions (whose steps wait on file reads and sharp's own threads) would only be made after the last
+// page. Each request is handled on a turn of its own instead.
+parentPort!.on("message", (msg: WorkerRequest) => setImmediate(handle, msg));
+
+function handle(msg: WorkerRequest): void {
   try {
     if (msg.type === "init") {
       init(msg.setup);
@@ -66,7 +72,7 @@ parentPort!.on("message", (msg: WorkerRequest) => {
   } catch (err) {
     parentPort!.postMessage({ id: msg.id, error: (err as Error).message });
   }
-});
+}
 
 function renderSafely(r: PageRenderer, job: PageJob): PageResult {
   try {
