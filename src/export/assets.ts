@@ -2,7 +2,7 @@
  *  that pages link to. */
 import { copyFileSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { contentAsset } from "../http/app.js";
+import { contentAsset } from "../http/site-files.js";
 import type { BuildProblem } from "./results.js";
 
 export interface CopySummary {

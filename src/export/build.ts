@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 import { Site, QUIRE_VERSION } from "../site.js";
 import { silentLogger } from "../log.js";
 import { renderError } from "../http/pages.js";
-import { SECURITY_HEADERS } from "../http/app.js";
+import { SECURITY_HEADERS } from "../http/site-files.js";
 import { categoryPath } from "../template/urls.js";
 import { exportPlan, nextTurn, shortLinkRedirects, type ScheduledEntry } from "./plan.js";
 import { PageRenderer } from "./page-renderer.js";

@@ -1,25 +1,12 @@
 /** The express app factory: security headers, static files, renditions, content assets and content routes. Never listens by itself. */
 import express, { type Request, type Response, type NextFunction } from "express";
-import { resolve, sep } from "node:path";
-import { statSync } from "node:fs";
 import type { Site } from "../site.js";
 import { routeRequest } from "./route.js";
 import { renderRoute, renderError, type Page } from "./pages.js";
 import { X_CACHE_HEADER as CACHE_HEADER } from "../cache/index.js";
 import { isQuireError } from "../errors.js";
 import { liveReloadRoutes } from "./live-reload.js";
-
-/**
- * Headers on every response: no MIME sniffing, a conservative referrer policy, a CSP the default theme satisfies.
- * Inline styles are allowed because authors' Markdown tables and image arguments write `style` attributes; scripts are not.
- */
-export const SECURITY_HEADERS: Record<string, string> = {
-  "X-Content-Type-Options": "nosniff",
-  "Referrer-Policy": "strict-origin-when-cross-origin",
-  "Content-Security-Policy":
-    "default-src 'self'; img-src 'self' data: https:; media-src 'self' https:; style-src 'self' 'unsafe-inline'; script-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'",
-  "X-Frame-Options": "SAMEORIGIN",
-};
+import { contentAsset, SECURITY_HEADERS } from "./site-files.js";
 
 /** Builds the express app for a site. */
 export function createApp(site: Site): express.Express {
@@ -117,24 +104,4 @@ function notReady(res: Response): void {
     .status(503)
     .type("text/html")
     .send("<!doctype html><title>Starting</title><p>The site is starting up; try again in a moment.</p>");
-}
-
-/** A file under content/ that is not an entry or category file, or null; no path can leave content/. */
-export function contentAsset(contentDir: string, encoded: string): string | null {
-  let rel: string;
-  try {
-    rel = decodeURIComponent(encoded);
-  } catch {
-    return null;
-  }
-  if (rel.includes("\0") || rel.split(/[\\/]/).some((s) => s === ".." || s.startsWith("."))) return null;
-  if (/\.(md|markdown|html?|cat|meta)$/i.test(rel)) return null;
-  const root = resolve(contentDir);
-  const abs = resolve(root, rel);
-  if (!abs.startsWith(root + sep)) return null;
-  try {
-    return statSync(abs).isFile() ? abs : null;
-  } catch {
-    return null;
-  }
 }

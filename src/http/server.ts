@@ -1,7 +1,8 @@
 /** The HTTP server: binds the port first, serves page-cache hits ahead of express, drains in-flight requests on SIGTERM. */
 import { createServer, type Server, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Site } from "../site.js";
-import { createApp, SECURITY_HEADERS } from "./app.js";
+import { createApp } from "./app.js";
+import { SECURITY_HEADERS } from "./site-files.js";
 
 export interface RunningServer {
   server: Server;
