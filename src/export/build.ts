@@ -6,11 +6,9 @@ import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { Site, QUIRE_VERSION } from "../site.js";
 import { silentLogger } from "../log.js";
-import { renderError } from "../http/pages.js";
 import { SECURITY_HEADERS } from "../http/site-files.js";
-import { categoryPath } from "../template/urls.js";
-import { exportPlan, nextTurn, shortLinkRedirects, type ScheduledEntry } from "./plan.js";
-import { PageRenderer } from "./page-renderer.js";
+import { exportPlan, type ScheduledEntry } from "./plan.js";
+import { PageRenderer, type ErrorPage } from "./page-renderer.js";
 import { inlinePool, spawnPool, type PendingPool, type RenderPool } from "./pool.js";
 import { crawl } from "./crawl.js";
 import { PagingExpander } from "./paging.js";
@@ -18,7 +16,7 @@ import { BuildResults, type BuildProblem } from "./results.js";
 import { copyContentFiles, copyStatic } from "./assets.js";
 import { recordRedirectPages, redirectPages } from "./redirects.js";
 import { headersFile, redirectsFile, type HeaderRule, type Redirect } from "./host-files.js";
-import { rewritePage, type RenditionRef } from "./links.js";
+import type { RenditionRef } from "./links.js";
 import { checkOutDir, prepareOutDir, BUILD_MARKER } from "./out-dir.js";
 import { silentProgress, type ProgressReporter } from "./progress.js";
 import { byCodeUnits } from "../order.js";
@@ -142,12 +140,16 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
         },
         onProgress: (done, known) => progress.update("pages", done, known),
       });
-      // Heard at once, should the error pages below throw before it is awaited.
+      // Heard at once, should what is awaited below fail first.
       crawling.catch(() => undefined);
-      // Worked out on this thread while the others render: the error pages (written once the crawl has settled
-      // which files pages took) and the short links (needed only for the redirects at the end).
-      const errorPages = await renderErrorPages(site, renderer);
-      const shortLinks = await shortLinkRedirects(site, plan.entries);
+      // Needed only at the end, so made by the rendering threads beside the pages: the short links, and the
+      // error pages (written once the crawl has settled which files pages took).
+      const shortLinking = pool.shortLinks(plan.entries);
+      shortLinking.catch(() => undefined);
+      const erring = pool.errorPages();
+      erring.catch(() => undefined);
+      const shortLinks = await shortLinking;
+      const errorPages = await erring;
       const crawled = await crawling;
       referrers = crawled.referrers;
       if (crawled.truncated)
@@ -276,39 +278,6 @@ class ImageQueue {
 
 /** Renditions per batch: a few, so that they spread over the threads. */
 const IMAGE_BATCH = 4;
-
-/** An error page to write unless a page has taken its file. */
-interface ErrorPage {
-  file: string;
-  url: string;
-  body: string;
-  renditions: RenditionRef[];
-}
-
-/** `404.html` at the top (every host) and in each category folder (hosts that look for the nearest one). */
-async function renderErrorPages(site: Site, renderer: PageRenderer): Promise<ErrorPage[]> {
-  const pages: ErrorPage[] = [];
-  for (const category of site.index.categories()) {
-    // One at a time, taking the threads' results in between.
-    await nextTurn();
-    const page = renderError(site, 404, category, "Not found");
-    const dir = categoryPath(category);
-    const type = page.headers["Content-Type"] ?? "text/html";
-    const out = rewritePage(page.body, type, {
-      pageUrl: `${dir}404.html`,
-      baseUrl: site.baseUrl,
-      isViewPath: (p) => renderer.isViewPath(p),
-      resolveRelative: false,
-    });
-    pages.push({
-      file: `${dir.slice(1)}404.html`,
-      url: `${dir}404.html`,
-      body: out.body,
-      renditions: out.renditions,
-    });
-  }
-  return pages;
-}
 
 function writeErrorPages(pages: readonly ErrorPage[], renderer: PageRenderer, results: BuildResults): void {
   for (const page of pages) {

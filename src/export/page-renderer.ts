@@ -4,11 +4,20 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Site } from "../site.js";
 import { routeRequest } from "../http/route.js";
-import { renderRoute } from "../http/pages.js";
+import { renderError, renderRoute } from "../http/pages.js";
+import { categoryPath } from "../template/urls.js";
 import { isQuireError, formatErrorChain } from "../errors.js";
 import { rewritePage, type RenditionRef } from "./links.js";
 import { gainsSlash, mapViewUrl, pageFiles } from "./url-map.js";
 import { periodOfKey } from "../view/index.js";
+
+/** An error page to write unless a page has taken its file. */
+export interface ErrorPage {
+  file: string;
+  url: string;
+  body: string;
+  renditions: RenditionRef[];
+}
 
 /** One URL to export: its key (the static path it maps to) and the URL to render. */
 export interface PageJob {
@@ -148,6 +157,27 @@ export class PageRenderer {
       renditions: rewritten.renditions,
       assets: rewritten.files,
     };
+  }
+
+  /** `404.html` at the top (every host) and in each category folder (hosts that look for the nearest one). */
+  errorPages(): ErrorPage[] {
+    return this.site.index.categories().map((category) => {
+      const page = renderError(this.site, 404, category, "Not found");
+      const dir = categoryPath(category);
+      const type = page.headers["Content-Type"] ?? "text/html";
+      const out = rewritePage(page.body, type, {
+        pageUrl: `${dir}404.html`,
+        baseUrl: this.site.baseUrl,
+        isViewPath: (p) => this.isViewPath(p),
+        resolveRelative: false,
+      });
+      return {
+        file: `${dir.slice(1)}404.html`,
+        url: `${dir}404.html`,
+        body: out.body,
+        renditions: out.renditions,
+      };
+    });
   }
 
   /** Generates (or takes from the rendition store) one rendition and writes it to `_img/<name>`. */

@@ -94,26 +94,18 @@ export function exportPlan(site: Site): ExportPlan {
 
 /**
  * The `/<id>` short link of each exported entry, as the server answers it. Not needed to render anything, so
- * a build works these out while its threads render.
+ * a build works these out while pages render.
  */
-export async function shortLinkRedirects(site: Site, entries: readonly PlannedEntry[]): Promise<Redirect[]> {
+export function shortLinkRedirects(site: Site, entries: readonly PlannedEntry[]): Redirect[] {
   const ctx = site.routeContext();
   const redirects: Redirect[] = [];
-  for (let i = 0; i < entries.length; i++) {
-    // In slices, so that the threads' results are taken (and more work handed out) in between.
-    if (i % 250 === 249) await nextTurn();
-    const e = entries[i]!;
+  for (const e of entries) {
     const short = `/${e.id}`;
     if (short === entryPath(e)) continue;
     const route = routeRequest(ctx, short, "");
     if (route.kind === "redirect") redirects.push({ from: short, to: route.location, status: route.status });
   }
   return redirects;
-}
-
-/** Resolves once the event loop has handled what is waiting (messages from the rendering threads). */
-export function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**

@@ -1,8 +1,9 @@
 /** Where pages are rendered: on worker threads (one Site each, every core busy), or on this thread. */
 import { Worker } from "node:worker_threads";
 import { QuireError } from "../errors.js";
-import type { PageRenderer, PageJob, PageResult, ImageResult } from "./page-renderer.js";
-import { redirectPage } from "./host-files.js";
+import type { PageRenderer, PageJob, PageResult, ImageResult, ErrorPage } from "./page-renderer.js";
+import { redirectPage, type Redirect } from "./host-files.js";
+import { shortLinkRedirects, type PlannedEntry } from "./plan.js";
 import type { RenditionRef } from "./links.js";
 import type { WorkerSetup, WorkerRequest } from "./worker.js";
 
@@ -13,6 +14,10 @@ export interface RenderPool {
   /** Renders a batch, on thread `thread` when given (pages that share entries go to the same thread). */
   pages(jobs: PageJob[], thread?: number): Promise<PageResult[]>;
   images(refs: RenditionRef[]): Promise<ImageResult[]>;
+  /** The 404 pages of the site and its categories, rendered by a thread beside its pages. */
+  errorPages(): Promise<ErrorPage[]>;
+  /** The redirects of the entries' `/<id>` short links, worked out by a thread beside the pages it renders. */
+  shortLinks(entries: PlannedEntry[]): Promise<Redirect[]>;
   /** Writes redirect pages; resolves to those that could not be written. */
   redirectPages(pages: RedirectFile[]): Promise<FileFailure[]>;
   /** Stops the threads and waits until they have exited. */
@@ -51,6 +56,8 @@ export function inlinePool(renderer: PageRenderer): RenderPool {
     size: 1,
     pages: async (jobs) => jobs.map((job) => renderer.render(job)),
     images: (refs) => Promise.all(refs.map((ref) => renderer.rendition(ref))),
+    errorPages: async () => renderer.errorPages(),
+    shortLinks: async (entries) => shortLinkRedirects(renderer.site, entries),
     redirectPages: async (pages) => writeRedirectPages(pages, renderer),
     close: async () => undefined,
     release: () => undefined,
@@ -162,6 +169,9 @@ export function spawnPool(size: number): PendingPool {
         size,
         pages: (jobs, thread) => send<PageResult>(threads[thread ?? -1] ?? least(), { type: "pages", jobs }),
         images: (refs) => send<ImageResult>(least(), { type: "images", refs }),
+        errorPages: () => send<ErrorPage>(least(), { type: "errorPages" }),
+        shortLinks: (entries) =>
+          send<Redirect>(least(), { type: "shortLinks", entries }).then((redirects) => redirects),
         // Split over the threads, in batches small enough that both finish at about the same time.
         redirectPages: async (pages) => {
           const batches: Promise<FileFailure[]>[] = [];

@@ -6,6 +6,7 @@ import { silentLogger } from "../log.js";
 import { PageRenderer, type PageJob, type PageResult } from "./page-renderer.js";
 import type { RenditionRef } from "./links.js";
 import { writeRedirectPages, type RedirectFile } from "./pool.js";
+import { shortLinkRedirects, type PlannedEntry } from "./plan.js";
 
 /** What every rendering thread is started with. */
 export interface WorkerSetup {
@@ -22,7 +23,9 @@ export type WorkerRequest =
   | { id: number; type: "init"; setup: WorkerSetup }
   | { id: number; type: "pages"; jobs: PageJob[] }
   | { id: number; type: "images"; refs: RenditionRef[] }
-  | { id: number; type: "redirects"; pages: RedirectFile[] };
+  | { id: number; type: "redirects"; pages: RedirectFile[] }
+  | { id: number; type: "shortLinks"; entries: PlannedEntry[] }
+  | { id: number; type: "errorPages" };
 
 // The thread loads its code while the main thread indexes, and builds its Site once the index is ready.
 let renderer: PageRenderer | undefined;
@@ -59,6 +62,14 @@ function handle(msg: WorkerRequest): void {
     const r = renderer!;
     if (msg.type === "pages") {
       parentPort!.postMessage({ id: msg.id, results: msg.jobs.map((job) => renderSafely(r, job)) });
+      return;
+    }
+    if (msg.type === "errorPages") {
+      parentPort!.postMessage({ id: msg.id, results: r.errorPages() });
+      return;
+    }
+    if (msg.type === "shortLinks") {
+      parentPort!.postMessage({ id: msg.id, results: shortLinkRedirects(r.site, msg.entries) });
       return;
     }
     if (msg.type === "redirects") {
