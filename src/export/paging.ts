@@ -3,7 +3,7 @@
 import type { Site } from "../site.js";
 import { routeRequest } from "../http/route.js";
 import { tagKey } from "../db/refresh.js";
-import { allPages, makeSpec, viewLink, type ViewSpec } from "../view/index.js";
+import { makeSpec, pageAnchors, viewLink, type ViewSpec } from "../view/index.js";
 import type { PageJob, PageResult } from "./page-renderer.js";
 
 /** A guess at the listing behind a first page: the spec, its entries in display order, and the page size. */
@@ -75,16 +75,12 @@ export class PagingExpander {
     if (route.kind !== "category") return [];
     const tag = first.params.getAll("tag");
     const now = this.site.now();
-    const timeZone = this.site.config.site.timezone;
     const out: Guess[] = [];
     for (const order of orders) {
       for (const recurse of [true, false]) {
         const base = makeSpec({ category: route.category, tag, recurse, order, count: 1 });
         // With a page size of 1, every page after the first is anchored at the next entry.
-        const ids = [
-          0,
-          ...allPages(this.site.index, base, now, { timeZone }).flatMap((p) => (p.id === null ? [] : [p.id])),
-        ];
+        const ids = [0, ...pageAnchors(this.site.index, base, now)];
         const count = ids.indexOf(first.second);
         if (count > 0 && count <= MAX_PAGE_SIZE) out.push({ base, categoryUrl: first.path, ids, count });
       }

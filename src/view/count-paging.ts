@@ -216,16 +216,20 @@ export function previousCountSpec(
 /** Every count page of a view in display order: the first page, then one anchored spec per page. */
 export function countPages(ctx: ViewContext, spec: ViewSpec): ViewSpec[] {
   const first: ViewSpec = { ...spec, id: null, date: null };
-  if (spec.count === null) return [first];
+  return [first, ...countPageAnchors(ctx, spec).map((id) => ({ ...first, id }))];
+}
+
+/** The anchor (first entry's ID) of every count page of a view after the first, in display order. */
+export function countPageAnchors(ctx: ViewContext, spec: ViewSpec): number[] {
+  if (spec.count === null) return [];
+  const anchors: number[] = [];
   const listing = listingOf(ctx, spec);
   if (listing) {
-    const pages = [first];
-    for (let i = spec.count; i < listing.size; i += spec.count) pages.push({ ...first, id: listing.ids[i]! });
-    return pages;
+    for (let i = spec.count; i < listing.size; i += spec.count) anchors.push(listing.ids[i]!);
+    return anchors;
   }
   const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
   const ids = selectRows<{ id: number }>(ctx.index.db, "e.id", w, orderBySql(spec.order), null);
-  const pages = [first];
-  for (let i = spec.count; i < ids.length; i += spec.count) pages.push({ ...first, id: ids[i]!.id });
-  return pages;
+  for (let i = spec.count; i < ids.length; i += spec.count) anchors.push(ids[i]!.id);
+  return anchors;
 }

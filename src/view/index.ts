@@ -15,7 +15,7 @@ export {
   type Paging,
 } from "./view-spec.js";
 export { specFromQuery, specFromKeywords, MAX_TAGS, type QueryLike } from "./spec-parse.js";
-export { runView, allPages, type ViewResult, type ViewOptions } from "./run-view.js";
+export { runView, allPages, pageAnchors, type ViewResult, type ViewOptions } from "./run-view.js";
 export { neighbours, type NeighbourOptions } from "./neighbours.js";
 export { viewLink } from "./view-link.js";
 export { parseDateKey, periodOfKey, periodContaining, periodLabel, type Period } from "./date-period.js";

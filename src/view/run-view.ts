@@ -21,6 +21,7 @@ import {
 import {
   anchorKey,
   countPage,
+  countPageAnchors,
   countPages,
   entryAfterPage,
   nextCountSpec,
@@ -94,6 +95,14 @@ export function allPages(
   const ctx = { index, now, timeZone: options.timeZone ?? "UTC" };
   const paging = datePagingOf(spec);
   return paging ? datePages(ctx, spec, paging) : countPages(ctx, spec);
+}
+
+/**
+ * The anchor of every page of a count-paged view after the first, in display order: the `id` of each spec
+ * `allPages` gives after the first, without making the specs (a view of one entry a page has a page per entry).
+ */
+export function pageAnchors(index: ContentIndex, spec: ViewSpec, now: number): number[] {
+  return countPageAnchors({ index, now, timeZone: "UTC" }, spec);
 }
 
 class ViewPage implements ViewResult {

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import {
   runView,
   allPages,
+  pageAnchors,
   makeSpec,
   type ViewSpec,
   type ViewOrder,
@@ -79,6 +80,8 @@ describe("walking a view page by page", () => {
             expect(runView(index, pages[i]!.spec, NOW).previous).toEqual(pages[i - 1]!.spec);
           }
           expect(allPages(index, first, NOW)).toEqual(pages.map((p) => p.spec));
+          // Title order has no in-memory listing: both paths are walked.
+          expect(pageAnchors(index, first, NOW)).toEqual(pages.slice(1).map((p) => p.spec.id));
           index.db.close();
         },
       ),
