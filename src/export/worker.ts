@@ -3,6 +3,7 @@
 import { parentPort } from "node:worker_threads";
 import { Site } from "../site.js";
 import { silentLogger } from "../log.js";
+import { loadHighlighter, loadMarkdownIt } from "../markdown/index.js";
 import { PageRenderer, type PageJob, type PageResult } from "./page-renderer.js";
 import type { RenditionRef } from "./links.js";
 import { writeRedirectPages, type RedirectFile } from "./pool.js";
@@ -92,5 +93,9 @@ function renderSafely(r: PageRenderer, job: PageJob): PageResult {
     return { kind: "failed", key: job.key, url: job.url, file: null, message: (err as Error).message };
   }
 }
+
+// Loaded now, while the main thread builds the index, rather than by the first entry this thread renders.
+loadMarkdownIt();
+loadHighlighter();
 
 parentPort!.postMessage({ ready: true });

@@ -15,6 +15,7 @@ import type MarkdownIt from "markdown-it";
 import { unescapeAll } from "./markdown-it.js";
 import type { MarkdownEnv } from "./env.js";
 import { escapeText } from "./html-scan.js";
+import { HtmlEmitter } from "./html-emitter.js";
 
 /** Installs the fence renderer. */
 export function codeBlockPlugin(md: MarkdownIt): void {
@@ -57,10 +58,19 @@ let full: HLJSApi | undefined;
  * when a block names a language outside it.
  */
 function highlighterFor(language: string): HLJSApi | null {
-  common ??= requireHljs("highlight.js/lib/common") as HLJSApi;
+  if (!common) {
+    common = requireHljs("highlight.js/lib/common") as HLJSApi;
+    // The same instance holds every language loaded later: it writes HTML with Quire's emitter from now on.
+    common.configure({ __emitter: HtmlEmitter });
+  }
   if (common.getLanguage(language)) return common;
   full ??= requireHljs("highlight.js") as HLJSApi;
   return full.getLanguage(language) ? full : null;
+}
+
+/** Loads highlight.js with its common languages now, rather than at the first code block. */
+export function loadHighlighter(): void {
+  highlighterFor("plaintext");
 }
 
 /** `<pre><code class="language-x hljs">` with highlight.js's class spans, or escaped plainly for an unknown or absent language. */

@@ -9,4 +9,5 @@ export { rewriteHtmlLinks, rewriteSrcset, type UrlRewriter } from "./html-links.
 export { summarize, firstParagraph, type SummarySource } from "./summary.js";
 export { plainText, htmlToText, renderTitle, titleText } from "./plain-text.js";
 export { slugify, SLUG_MAX_LENGTH } from "./slugify.js";
-export { renderCode } from "./code-block.js";
+export { renderCode, loadHighlighter } from "./code-block.js";
+export { markdownIt as loadMarkdownIt } from "./markdown-it.js";
