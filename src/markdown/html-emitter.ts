@@ -7,7 +7,13 @@
  */
 import type { Emitter } from "highlight.js";
 
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" };
+const ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#x27;",
+};
 
 /** Escapes text as highlight.js does (`'` included). */
 function escape(text: string): string {
@@ -57,7 +63,9 @@ export class HtmlEmitter implements Emitter {
   /** Code in another language inside this one (a `<script>` in HTML): its HTML, its open scopes closed. */
   __addSublanguage(emitter: Emitter, name: string): void {
     const inner = (emitter as HtmlEmitter).closedHtml();
-    this.html += name ? `<span class="${scopeClass(`language:${name}`, this.prefix)}">${inner}</span>` : inner;
+    this.html += name
+      ? `<span class="${scopeClass(`language:${name}`, this.prefix)}">${inner}</span>`
+      : inner;
   }
 
   finalize(): boolean {
