@@ -15,7 +15,6 @@ import type MarkdownIt from "markdown-it";
 import { unescapeAll } from "./markdown-it.js";
 import type { MarkdownEnv } from "./env.js";
 import { escapeText } from "./html-scan.js";
-import { HtmlEmitter } from "./html-emitter.js";
 
 /** Installs the fence renderer. */
 export function codeBlockPlugin(md: MarkdownIt): void {
@@ -58,11 +57,7 @@ let full: HLJSApi | undefined;
  * when a block names a language outside it.
  */
 function highlighterFor(language: string): HLJSApi | null {
-  if (!common) {
-    common = requireHljs("highlight.js/lib/common") as HLJSApi;
-    // The same instance holds every language loaded later: it writes HTML with Quire's emitter from now on.
-    common.configure({ __emitter: HtmlEmitter });
-  }
+  common ??= requireHljs("highlight.js/lib/common") as HLJSApi;
   if (common.getLanguage(language)) return common;
   full ??= requireHljs("highlight.js") as HLJSApi;
   return full.getLanguage(language) ? full : null;
