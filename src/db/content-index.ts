@@ -314,43 +314,43 @@ export class ContentIndex {
   }
 
   private loadCatalogue(): Catalogue {
+    // Arrays rather than objects: every entry, read by every thread that lists entries.
     const rows = this.db
-      .prepare("SELECT date, id, category, status, entry_type AS type, file FROM entries ORDER BY date, id")
-      .all() as {
-      date: number;
-      id: number;
-      category: string;
-      status: EntryStatus;
-      type: string | null;
-      file: string;
-    }[];
+      .prepare("SELECT date, id, category, status, entry_type, file FROM entries ORDER BY date, id")
+      .raw()
+      .all() as [number, number, string, EntryStatus, string | null, string][];
     const size = rows.length;
     const dates = new Float64Array(size);
     const ids = new Float64Array(size);
+    const categories = new Array<string>(size);
+    const statuses = new Array<EntryStatus>(size);
+    const types = new Array<string | null>(size);
     const rowOf = new Map<string, number>();
-    rows.forEach((r, i) => {
-      dates[i] = r.date;
-      ids[i] = r.id;
-      rowOf.set(r.file, i);
-    });
+    for (let i = 0; i < size; i++) {
+      const r = rows[i]!;
+      dates[i] = r[0];
+      ids[i] = r[1];
+      categories[i] = r[2];
+      statuses[i] = r[3];
+      types[i] = r[4];
+      rowOf.set(r[5], i);
+    }
     const tagged = new Map<string, Set<number>>();
-    for (const t of this.db.prepare("SELECT file, tag_key AS key FROM entry_tags").all() as {
-      file: string;
-      key: string;
-    }[]) {
-      const row = rowOf.get(t.file);
+    const tagRows = this.db.prepare("SELECT file, tag_key FROM entry_tags").raw().all() as [string, string][];
+    for (const [file, key] of tagRows) {
+      const row = rowOf.get(file);
       if (row === undefined) continue;
-      let set = tagged.get(t.key);
-      if (!set) tagged.set(t.key, (set = new Set()));
+      let set = tagged.get(key);
+      if (!set) tagged.set(key, (set = new Set()));
       set.add(row);
     }
     return {
       size,
       dates,
       ids,
-      categories: rows.map((r) => r.category),
-      statuses: rows.map((r) => r.status),
-      types: rows.map((r) => r.type),
+      categories,
+      statuses,
+      types,
       tagRows: new Map([...tagged].map(([key, set]) => [key, Int32Array.from(set)])),
     };
   }

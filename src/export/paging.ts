@@ -11,6 +11,8 @@ interface Guess {
   base: ViewSpec;
   categoryUrl: string;
   ids: number[];
+  /** The date of each entry of `ids`. */
+  dates: number[];
   count: number;
 }
 
@@ -80,9 +82,11 @@ export class PagingExpander {
       for (const recurse of [true, false]) {
         const base = makeSpec({ category: route.category, tag, recurse, order, count: 1 });
         // With a page size of 1, every page after the first is anchored at the next entry.
-        const ids = [0, ...pageAnchors(this.site.index, base, now)];
+        const anchors = pageAnchors(this.site.index, base, now);
+        const ids = [0, ...anchors.ids];
         const count = ids.indexOf(first.second);
-        if (count > 0 && count <= MAX_PAGE_SIZE) out.push({ base, categoryUrl: first.path, ids, count });
+        if (count > 0 && count <= MAX_PAGE_SIZE)
+          out.push({ base, categoryUrl: first.path, ids, dates: [0, ...anchors.dates], count });
       }
     }
     return out;
@@ -93,8 +97,7 @@ export class PagingExpander {
     for (let i = 3 * g.count; i < g.ids.length; i += g.count) {
       const id = g.ids[i]!;
       const url = viewLink({ ...g.base, id, count: g.count }, g.categoryUrl);
-      const at = this.site.index.entryById(id)?.date;
-      jobs.push(at === undefined ? { key: this.keyOf(url), url } : { key: this.keyOf(url), url, at });
+      jobs.push({ key: this.keyOf(url), url, at: g.dates[i]! });
     }
     return jobs;
   }

@@ -216,20 +216,32 @@ export function previousCountSpec(
 /** Every count page of a view in display order: the first page, then one anchored spec per page. */
 export function countPages(ctx: ViewContext, spec: ViewSpec): ViewSpec[] {
   const first: ViewSpec = { ...spec, id: null, date: null };
-  return [first, ...countPageAnchors(ctx, spec).map((id) => ({ ...first, id }))];
+  return [first, ...countPageAnchors(ctx, spec).ids.map((id) => ({ ...first, id }))];
 }
 
-/** The anchor (first entry's ID) of every count page of a view after the first, in display order. */
-export function countPageAnchors(ctx: ViewContext, spec: ViewSpec): number[] {
-  if (spec.count === null) return [];
-  const anchors: number[] = [];
+/** The anchor (first entry) of every count page of a view after the first, in display order: IDs and dates. */
+export function countPageAnchors(ctx: ViewContext, spec: ViewSpec): { ids: number[]; dates: number[] } {
+  const anchors = { ids: [] as number[], dates: [] as number[] };
+  if (spec.count === null) return anchors;
   const listing = listingOf(ctx, spec);
   if (listing) {
-    for (let i = spec.count; i < listing.size; i += spec.count) anchors.push(listing.ids[i]!);
+    for (let i = spec.count; i < listing.size; i += spec.count) {
+      anchors.ids.push(listing.ids[i]!);
+      anchors.dates.push(listing.dates[i]!);
+    }
     return anchors;
   }
   const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
-  const ids = selectRows<{ id: number }>(ctx.index.db, "e.id", w, orderBySql(spec.order), null);
-  for (let i = spec.count; i < ids.length; i += spec.count) anchors.push(ids[i]!.id);
+  const rows = selectRows<{ id: number; date: number }>(
+    ctx.index.db,
+    "e.id, e.date",
+    w,
+    orderBySql(spec.order),
+    null,
+  );
+  for (let i = spec.count; i < rows.length; i += spec.count) {
+    anchors.ids.push(rows[i]!.id);
+    anchors.dates.push(rows[i]!.date);
+  }
   return anchors;
 }

@@ -99,9 +99,14 @@ export function allPages(
 
 /**
  * The anchor of every page of a count-paged view after the first, in display order: the `id` of each spec
- * `allPages` gives after the first, without making the specs (a view of one entry a page has a page per entry).
+ * `allPages` gives after the first (and the date of that entry), without making the specs (a view of one
+ * entry a page has a page per entry).
  */
-export function pageAnchors(index: ContentIndex, spec: ViewSpec, now: number): number[] {
+export function pageAnchors(
+  index: ContentIndex,
+  spec: ViewSpec,
+  now: number,
+): { ids: number[]; dates: number[] } {
   return countPageAnchors({ index, now, timeZone: "UTC" }, spec);
 }
 

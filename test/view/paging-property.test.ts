@@ -81,7 +81,9 @@ describe("walking a view page by page", () => {
           }
           expect(allPages(index, first, NOW)).toEqual(pages.map((p) => p.spec));
           // Title order has no in-memory listing: both paths are walked.
-          expect(pageAnchors(index, first, NOW)).toEqual(pages.slice(1).map((p) => p.spec.id));
+          const anchors = pageAnchors(index, first, NOW);
+          expect(anchors.ids).toEqual(pages.slice(1).map((p) => p.spec.id));
+          expect(anchors.dates).toEqual(anchors.ids.map((id) => index.entryById(id)!.date));
           index.db.close();
         },
       ),
