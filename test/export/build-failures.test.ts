@@ -7,6 +7,8 @@ import { buildCommand } from "../../src/cli/build-command.js";
 import { buildSite } from "../../src/export/index.js";
 import type { Output } from "../../src/cli/output.js";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
+import { QUIRE_BIN } from "../helpers/process.js";
+import { spawnSync } from "node:child_process";
 
 const NOW = Date.UTC(2026, 0, 1);
 const sites: string[] = [];
@@ -125,6 +127,29 @@ describe("the output folder", () => {
     await buildSite({ site: root, out: dist, jobs: 1 });
     expect(existsSync(join(dist, "stale.html"))).toBe(false);
     expect(existsSync(join(dist, "index.html"))).toBe(true);
+  });
+});
+
+describe("quire build as a command", () => {
+  // The command runs the build in a second node (started with V8 flags it takes only at start).
+  const run = (root: string) =>
+    spawnSync(process.execPath, [QUIRE_BIN, "build", "--site", root, "--jobs", "2", "--json"], {
+      env: { ...process.env, QUIRE_FROM_SOURCE: "1" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+
+  it("passes on the build's output and exit code", () => {
+    const ok = run(site({}));
+    expect(ok.status, ok.stderr).toBe(0);
+    const summary = JSON.parse(ok.stdout) as { pages: number; jobs: number; failures: unknown[] };
+    expect(summary).toMatchObject({ jobs: 2, failures: [] });
+    expect(summary.pages).toBeGreaterThan(5);
+
+    const failing = run(site({ "templates/blog/entry.html": '{% include "no-such-partial.html" %}\n' }));
+    expect(failing.status).toBe(1);
+    const failures = (JSON.parse(failing.stdout) as { failures: { file: string }[] }).failures;
+    expect(failures.map((f) => f.file)).toContain("content/blog/first.md");
   });
 });
 
