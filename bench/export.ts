@@ -124,7 +124,7 @@ export async function run(args: string[]): Promise<void> {
       hugoMs: h?.wallMs ?? Number.NaN,
     });
     process.stdout.write(
-      `round ${r}/${runs}: quire build ${ms(q.wallMs)} cold (index + render, ${mb(q.memory?.hwmKb ?? Number.NaN)} peak, threads included), ${ms(w.wallMs)} warm` +
+      `round ${r}/${runs}: quire build ${ms(q.wallMs)} cold (index + render, ${mb(q.memory?.hwmKb ?? Number.NaN)} peak, threads and processes included), ${ms(w.wallMs)} warm` +
         (h ? `, hugo ${ms(h.wallMs)}\n` : "\n"),
     );
   }
@@ -147,7 +147,7 @@ export async function run(args: string[]): Promise<void> {
       ms,
     ),
     row(
-      "quire build, peak RSS (VmHWM)",
+      "quire build, peak RSS (VmHWM, threads and processes)",
       col((r) => r.quireHwmKb),
       mb,
     ),

@@ -1,4 +1,5 @@
-/** Memory of a child process from /proc/<pid>/status: VmHWM (peak resident set) and VmRSS (current). */
+/** Memory of a child process (and the processes it starts) from /proc/<pid>/status: VmHWM (peak resident
+ *  set) and VmRSS (current). */
 import { readFileSync } from "node:fs";
 
 /** One reading, in kibibytes as the kernel reports them. */
@@ -23,13 +24,39 @@ export function readMemory(pid: number): MemorySample | null {
 }
 
 /**
- * Samples a child's memory every `intervalMs` until stopped. VmHWM is a high-water mark kept by the
- * kernel, so a peak that falls between two samples is still seen by the next one; only a peak in the
- * last interval before the process exits can be missed.
+ * The processes `pid` started from its main thread, and theirs (`quire build` runs the build in a second
+ * node, for example), from /proc/<pid>/task/<pid>/children.
+ */
+function descendants(pid: number): number[] {
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const p = queue.shift()!;
+    let text = "";
+    try {
+      text = readFileSync(`/proc/${p}/task/${p}/children`, "utf8");
+    } catch {
+      continue;
+    }
+    for (const c of text.split(" ")) {
+      if (c.trim() === "") continue;
+      out.push(Number(c));
+      queue.push(Number(c));
+    }
+  }
+  return out;
+}
+
+/**
+ * Samples the memory of a child and of the processes it starts, every `intervalMs` until stopped. VmHWM is a
+ * high-water mark kept by the kernel for each process, so a peak that falls between two samples is still
+ * seen by the next one; only a peak in the last interval before a process exits can be missed. The peak
+ * reported is the sum of each process's own peak; RSS is the highest sum seen at one time.
  */
 export class MemorySampler {
   private timer: NodeJS.Timeout | undefined;
-  private peak: MemorySample | null = null;
+  private readonly hwmByPid = new Map<number, number>();
+  private rssPeak = 0;
 
   constructor(
     private readonly pid: number,
@@ -41,19 +68,24 @@ export class MemorySampler {
 
   /** Takes one reading now (also called on every tick). */
   sample(): void {
-    const m = readMemory(this.pid);
-    if (!m) return;
-    this.peak = {
-      hwmKb: Math.max(m.hwmKb, this.peak?.hwmKb ?? 0),
-      rssKb: Math.max(m.rssKb, this.peak?.rssKb ?? 0),
-    };
+    let rss = 0;
+    for (const pid of [this.pid, ...descendants(this.pid)]) {
+      const m = readMemory(pid);
+      if (!m) continue;
+      this.hwmByPid.set(pid, Math.max(m.hwmKb, this.hwmByPid.get(pid) ?? 0));
+      rss += m.rssKb;
+    }
+    this.rssPeak = Math.max(this.rssPeak, rss);
   }
 
-  /** Stops sampling and returns the highest VmHWM and VmRSS seen (null if none was readable). */
+  /** Stops sampling and returns the peak VmHWM and VmRSS seen (null if none was readable). */
   stop(): MemorySample | null {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    return this.peak;
+    if (this.hwmByPid.size === 0) return null;
+    let hwmKb = 0;
+    for (const kb of this.hwmByPid.values()) hwmKb += kb;
+    return { hwmKb, rssKb: this.rssPeak };
   }
 }
 
