@@ -46,12 +46,16 @@ export class PagingExpander {
   /** The jobs a rendered page makes known (none for most pages). */
   onPage(result: Extract<PageResult, { kind: "page" }>): PageJob[] {
     const own = parse(result.url);
-    if (own.params.has("date") || !this.isViewPath(own.path)) return [];
+    if (own.params.has("date")) return [];
     const next = result.links
       .map((link) => parse(link.url))
       .filter((l) => l.path === own.path && !l.params.has("date") && sameTags(l.params, own.params))
       .map((l) => ({ url: l.url, id: anchorOf(l.params) }))
       .filter((l): l is { url: string; id: number } => l.id !== null && l.id !== anchorOf(own.params));
+    // Most pages (every entry) link to no other page of themselves and wait for no page 2: settled without
+    // routing their path.
+    if (own.params.has("id") ? !this.pending.has(result.key) : next.length === 0) return [];
+    if (!this.isViewPath(own.path)) return [];
     if (!own.params.has("id")) {
       for (const link of next)
         this.pending.set(this.keyOf(link.url), { path: own.path, params: own.params, second: link.id });

@@ -8,6 +8,19 @@ export function categoryPath(category: string): string {
 
 /** The canonical path of an entry: `Path-Canonical` if set, else `/<category>/<id>-<slug>`. */
 export function entryPath(entry: Pick<IndexedEntry, "id" | "slug" | "category" | "pathCanonical">): string {
+  let path = PATHS.get(entry);
+  if (path === undefined) {
+    path = pathOf(entry);
+    // Entries read from the index are frozen: the path of one such object never changes.
+    if (Object.isFrozen(entry)) PATHS.set(entry, path);
+  }
+  return path;
+}
+
+// Pages link to the same entries again and again (listings, neighbours, feeds).
+const PATHS = new WeakMap<object, string>();
+
+function pathOf(entry: Pick<IndexedEntry, "id" | "slug" | "category" | "pathCanonical">): string {
   if (entry.pathCanonical)
     return entry.pathCanonical.startsWith("/") ? entry.pathCanonical : `/${entry.pathCanonical}`;
   const tail = entry.slug ? `${entry.id}-${encodeURIComponent(entry.slug)}` : String(entry.id);
