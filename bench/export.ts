@@ -204,7 +204,9 @@ interface ExportSummary {
 
 // The same minimal layout on both sides: a list page (title, date and summary of ten entries, newer/older
 // links) for the home page, every category and every tag, and an entry page (title, date, whole text,
-// previous/next in its category). Hugo writes its home feed, sitemap and 404 page; Quire its own.
+// previous/next in its category). Hugo writes its home feed, sitemap and 404 page; Quire its own. Neither
+// has an archive: Quire's default theme would add one (every entry by year and month, with a page per
+// month), so the layout replaces it with an empty template.
 
 const QUIRE_INDEX = `<!doctype html>
 <html><head><meta charset="utf-8"><title>{{ category.name }} · {{ site.title }}</title></head>
@@ -226,6 +228,9 @@ const QUIRE_ENTRY = `<!doctype html>
 </article>
 <nav>{% if entry.previous %}<a href="{{ entry.previous.link }}">{{ entry.previous.title }}</a>{% endif %} {% if entry.next %}<a href="{{ entry.next.link }}">{{ entry.next.title }}</a>{% endif %}</nav>
 </body></html>
+`;
+
+const QUIRE_NO_ARCHIVE = `{#- No archive, as in the Hugo layout: this empty page stands in for the default theme's. -#}
 `;
 
 const HUGO_LIST = `<!doctype html>
@@ -254,6 +259,7 @@ const HUGO_SINGLE = `<!doctype html>
 function writeQuireLayout(site: string): void {
   writeFileSync(join(site, "templates", "index.html"), QUIRE_INDEX);
   writeFileSync(join(site, "templates", "entry.html"), QUIRE_ENTRY);
+  writeFileSync(join(site, "templates", "archive.html"), QUIRE_NO_ARCHIVE);
 }
 
 /** Hugo's side: a project whose content folder is the generated site's, with the same two layouts. */
