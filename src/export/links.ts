@@ -44,23 +44,28 @@ export function rewritePage(body: string, mimeType: string, options: RewriteOpti
   let out = body;
   if (mimeType.startsWith("text/html")) {
     const origin = originOf(options.baseUrl);
-    const page = new URL(options.pageUrl, origin);
-    out = rewriteUrlAttributes(body, (url) => rewriteUrl(url, page, origin, options, links));
+    // Parsed only for the few links that are not plain root-relative paths.
+    let page: URL | undefined;
+    const pageUrl = () => (page ??= new URL(options.pageUrl, origin));
+    out = rewriteUrlAttributes(body, (url) => rewriteUrl(url, pageUrl, origin, options, links));
   }
+  // Most pages show no rendition and link no content file: a plain search settles that before the patterns.
   const renditions = new Map<string, RenditionRef>();
-  out = out.replace(RENDITION_URL, (_m, name: string, s: string, sig: string) => {
-    if (!renditions.has(name)) renditions.set(name, { name, s, sig });
-    return `/_img/${name}`;
-  });
+  if (out.includes("/_img/")) {
+    out = out.replace(RENDITION_URL, (_m, name: string, s: string, sig: string) => {
+      if (!renditions.has(name)) renditions.set(name, { name, s, sig });
+      return `/_img/${name}`;
+    });
+  }
   const files = new Set<string>();
-  for (const m of out.matchAll(FILE_URL)) files.add(m[1]!);
+  if (out.includes("/_file/")) for (const m of out.matchAll(FILE_URL)) files.add(m[1]!);
   return { body: out, links: [...links], renditions: [...renditions.values()], files: [...files] };
 }
 
 /** The rewritten form of one URL attribute, or null to keep it as written. */
 function rewriteUrl(
   raw: string,
-  page: URL,
+  page: () => URL,
   origin: string,
   options: RewriteOptions,
   links: Set<string>,
@@ -76,7 +81,7 @@ function rewriteUrl(
   }
   let u: URL;
   try {
-    u = new URL(url, page);
+    u = new URL(url, page());
   } catch {
     return null;
   }
@@ -131,10 +136,18 @@ export function unsignRenditions(body: string): string {
   return body.replace(RENDITION_URL, (_m, name: string) => `/_img/${name}`);
 }
 
+const ORIGINS = new Map<string, string>();
+
 function originOf(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).origin;
-  } catch {
-    return "http://localhost";
+  let origin = ORIGINS.get(baseUrl);
+  if (origin === undefined) {
+    try {
+      origin = new URL(baseUrl).origin;
+    } catch {
+      origin = "http://localhost";
+    }
+    if (ORIGINS.size >= 16) ORIGINS.clear();
+    ORIGINS.set(baseUrl, origin);
   }
+  return origin;
 }
