@@ -28,12 +28,6 @@ export function callableHtml(html: string, call: (kwargs: Record<string, unknown
   return new CallableHtml(html, call);
 }
 
-/** Calls a callable template value from code, as `{{ value(…) }}` would with these arguments. */
-export function callValue(value: unknown, ...args: unknown[]): unknown {
-  if (value instanceof CallableHtml) return value.invoke(keywordArgs(args));
-  return (value as (...a: unknown[]) => unknown)(...args);
-}
-
 /**
  * An object (`entry.next.link`) that can also be called (`entry.next(category="blog")`); null when the
  * default is null, so `{% if entry.next %}` keeps working.

@@ -1,7 +1,7 @@
 // Callable template values: `{{ entry.body }}` prints HTML unescaped, `{{ entry.body(absolute=true) }}` calls.
 import nunjucks from "@11ty/nunjucks";
 import { describe, expect, it } from "vitest";
-import { callableHtml, callValue, installCallableLookup } from "../../src/template/callable.js";
+import { callableHtml, installCallableLookup } from "../../src/template/callable.js";
 
 installCallableLookup();
 const env = new nunjucks.Environment(null, { autoescape: true });
@@ -26,7 +26,8 @@ describe("callable HTML", () => {
     );
     expect(String(a)).toBe("<b>a</b>");
     expect(a).toBeInstanceOf(nunjucks.runtime.SafeString);
-    expect(callValue(b)).toBe("<i>longer</i> called with {}");
-    expect(callValue(a, { absolute: true, __keywords: true })).toBe('<b>a</b> called with {"absolute":true}');
+    expect(env.renderString("{{ b() | safe }} / {{ a(absolute=true) | safe }}", { a, b })).toBe(
+      '<i>longer</i> called with {} / <b>a</b> called with {"absolute":true}',
+    );
   });
 });
