@@ -8,6 +8,7 @@ import { renderError, renderRoute } from "../http/pages.js";
 import { categoryPath } from "../template/urls.js";
 import { isQuireError, formatErrorChain } from "../errors.js";
 import { rewritePage, type RenditionRef } from "./links.js";
+import { redirectPage } from "./host-files.js";
 import { gainsSlash, mapViewUrl, pageFiles } from "./url-map.js";
 import { periodOfKey } from "../view/index.js";
 
@@ -17,6 +18,17 @@ export interface ErrorPage {
   url: string;
   body: string;
   renditions: RenditionRef[];
+}
+
+/** A redirect page to write: its file under the output folder and where it sends readers. */
+export interface RedirectFile {
+  file: string;
+  to: string;
+}
+
+export interface FileFailure {
+  file: string;
+  message: string;
 }
 
 /** One URL to export: its key (the static path it maps to) and the URL to render. */
@@ -178,6 +190,19 @@ export class PageRenderer {
         renditions: out.renditions,
       };
     });
+  }
+
+  /** Writes redirect pages, collecting those that could not be written. */
+  redirectPages(pages: readonly RedirectFile[]): FileFailure[] {
+    const failures: FileFailure[] = [];
+    for (const page of pages) {
+      try {
+        this.write(page.file, redirectPage(page.to, this.site.baseUrl));
+      } catch (err) {
+        failures.push({ file: page.file, message: (err as Error).message });
+      }
+    }
+    return failures;
   }
 
   /** Generates (or takes from the rendition store) one rendition and writes it to `_img/<name>`. */

@@ -1,8 +1,16 @@
 /** Where pages are rendered: on worker threads (one Site each, every core busy), or on this thread. */
 import { Worker } from "node:worker_threads";
 import { QuireError } from "../errors.js";
-import type { PageRenderer, PageJob, PageResult, ImageResult, ErrorPage } from "./page-renderer.js";
-import { redirectPage, type Redirect } from "./host-files.js";
+import type {
+  PageRenderer,
+  PageJob,
+  PageResult,
+  ImageResult,
+  ErrorPage,
+  RedirectFile,
+  FileFailure,
+} from "./page-renderer.js";
+import type { Redirect } from "./host-files.js";
 import { shortLinkRedirects, type PlannedEntry } from "./plan.js";
 import type { RenditionRef } from "./links.js";
 import type { WorkerSetup, WorkerRequest } from "./worker.js";
@@ -26,30 +34,6 @@ export interface RenderPool {
   release(): void;
 }
 
-/** A redirect page to write: its file under the output folder and where it sends readers. */
-export interface RedirectFile {
-  file: string;
-  to: string;
-}
-
-export interface FileFailure {
-  file: string;
-  message: string;
-}
-
-/** Writes each redirect page with `renderer`, collecting the failures. */
-export function writeRedirectPages(pages: readonly RedirectFile[], renderer: PageRenderer): FileFailure[] {
-  const failures: FileFailure[] = [];
-  for (const page of pages) {
-    try {
-      renderer.write(page.file, redirectPage(page.to, renderer.site.baseUrl));
-    } catch (err) {
-      failures.push({ file: page.file, message: (err as Error).message });
-    }
-  }
-  return failures;
-}
-
 /** Renders on the calling thread (`--jobs 1`, small sites, tests). */
 export function inlinePool(renderer: PageRenderer): RenderPool {
   return {
@@ -58,7 +42,7 @@ export function inlinePool(renderer: PageRenderer): RenderPool {
     images: (refs) => Promise.all(refs.map((ref) => renderer.rendition(ref))),
     errorPages: async () => renderer.errorPages(),
     shortLinks: async (entries) => shortLinkRedirects(renderer.site, entries),
-    redirectPages: async (pages) => writeRedirectPages(pages, renderer),
+    redirectPages: async (pages) => renderer.redirectPages(pages),
     close: async () => undefined,
     release: () => undefined,
   };
@@ -170,8 +154,7 @@ export function spawnPool(size: number): PendingPool {
         pages: (jobs, thread) => send<PageResult>(threads[thread ?? -1] ?? least(), { type: "pages", jobs }),
         images: (refs) => send<ImageResult>(least(), { type: "images", refs }),
         errorPages: () => send<ErrorPage>(least(), { type: "errorPages" }),
-        shortLinks: (entries) =>
-          send<Redirect>(least(), { type: "shortLinks", entries }).then((redirects) => redirects),
+        shortLinks: (entries) => send<Redirect>(least(), { type: "shortLinks", entries }),
         // Split over the threads, in batches small enough that both finish at about the same time.
         redirectPages: async (pages) => {
           const batches: Promise<FileFailure[]>[] = [];

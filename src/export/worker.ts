@@ -4,9 +4,8 @@ import { parentPort } from "node:worker_threads";
 import { Site } from "../site.js";
 import { silentLogger } from "../log.js";
 import { loadHighlighter, loadMarkdownIt } from "../markdown/index.js";
-import { PageRenderer, type PageJob, type PageResult } from "./page-renderer.js";
+import { PageRenderer, type PageJob, type PageResult, type RedirectFile } from "./page-renderer.js";
 import type { RenditionRef } from "./links.js";
-import { writeRedirectPages, type RedirectFile } from "./pool.js";
 import { shortLinkRedirects, type PlannedEntry } from "./plan.js";
 
 /** What every rendering thread is started with. */
@@ -74,7 +73,7 @@ function handle(msg: WorkerRequest): void {
       return;
     }
     if (msg.type === "redirects") {
-      parentPort!.postMessage({ id: msg.id, results: writeRedirectPages(msg.pages, r) });
+      parentPort!.postMessage({ id: msg.id, results: r.redirectPages(msg.pages) });
       return;
     }
     Promise.all(msg.refs.map((ref) => r.rendition(ref))).then(

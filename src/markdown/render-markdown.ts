@@ -21,7 +21,7 @@ import { createEnv, renderState, type RenderContext, type TocItem } from "./env.
 import { footnoteBlock, noteList, referenceCount } from "./footnotes.js";
 import { buildToc } from "./headings.js";
 import { absolutizeHtml } from "./links.js";
-import { closedFirstParagraph, summaryHtml, withoutNoteRefs } from "./summary.js";
+import { closedFirstParagraph, summarize, summaryHtml, withoutNoteRefs } from "./summary.js";
 
 /** The Markdown of one entry, split at the cut. */
 export interface EntryMarkdown {
@@ -94,10 +94,7 @@ export function renderMarkdown(md: MarkdownIt, entry: EntryMarkdown, ctx: Render
  */
 export function renderSummary(md: MarkdownIt, entry: EntryMarkdown, ctx: RenderContext = {}): string | null {
   const header = entry.summary ?? null;
-  if (header !== null && header.trim() !== "") {
-    const html = summaryHtml(md, { summary: header, html: "" }, ctx);
-    return ctx.absolute ? absolutizeHtml(html, ctx.baseUrl!) : html;
-  }
+  if (header !== null && header.trim() !== "") return summarize(md, { summary: header, html: "" }, ctx);
   const env = createEnv(ctx, { deferFootnotes: true });
   const { blockRules, inlineRules } = coreRules(md);
   const body = new md.core.State(entry.body, md, env);

@@ -220,7 +220,10 @@ export function countPages(ctx: ViewContext, spec: ViewSpec): ViewSpec[] {
 }
 
 /** The anchor (first entry) of every count page of a view after the first, in display order: IDs and dates. */
-export function countPageAnchors(ctx: ViewContext, spec: ViewSpec): { ids: number[]; dates: number[] } {
+export function countPageAnchors(
+  ctx: Pick<ViewContext, "index" | "now">,
+  spec: ViewSpec,
+): { ids: number[]; dates: number[] } {
   const anchors = { ids: [] as number[], dates: [] as number[] };
   if (spec.count === null) return anchors;
   const listing = listingOf(ctx, spec);

@@ -107,7 +107,7 @@ export function pageAnchors(
   spec: ViewSpec,
   now: number,
 ): { ids: number[]; dates: number[] } {
-  return countPageAnchors({ index, now, timeZone: "UTC" }, spec);
+  return countPageAnchors({ index, now }, spec);
 }
 
 class ViewPage implements ViewResult {
