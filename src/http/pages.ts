@@ -31,6 +31,7 @@ const REASONS: Record<number, string> = {
   403: "This entry is not published",
   404: "Not found",
   410: "This entry has been removed",
+  414: "The address is too long",
   418: "I'm a teapot",
   451: "Unavailable for legal reasons",
   500: "Something went wrong",

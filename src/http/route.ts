@@ -31,11 +31,20 @@ const STATUS_ERRORS: Partial<Record<IndexedEntry["status"], number>> = {
   TEAPOT: 418,
 };
 
+/**
+ * The most path segments a routable URL has. Categories, an entry and a template name take a handful; a path
+ * with more is refused before any lookup, so routing work stays bounded whatever the URL.
+ */
+export const MAX_PATH_SEGMENTS = 64;
+
 /** Routes a decoded request path; `search` is the raw query string with its `?` (kept on redirects). */
 export function routeRequest(ctx: RouteContext, rawPath: string, search: string): Route {
+  if (segmentCount(rawPath) > MAX_PATH_SEGMENTS) return tooManySegments();
   const path = decodePath(rawPath);
   if (path === null || path.includes("\0")) return notFound("", "the path is not valid UTF-8");
   const segments = path.split("/").filter(Boolean);
+  // Encoded slashes (`%2F`) count once decoded too.
+  if (segments.length > MAX_PATH_SEGMENTS) return tooManySegments();
   if (segments.some((s) => s === "." || s === "..")) return notFound("", "the path has dot segments");
   const trailingSlash = path.endsWith("/");
   const categories = ctx.categories;
@@ -142,11 +151,46 @@ function decodePath(raw: string): string | null {
   }
 }
 
-function nearestCategory(categories: ReadonlySet<string>, segments: string[]): string {
-  for (let i = segments.length; i > 0; i--) {
-    const c = segments.slice(0, i).join("/");
-    if (categories.has(c)) return c;
+/** The `/`-separated segments of a raw path, counted in one pass without splitting it. */
+function segmentCount(rawPath: string): number {
+  let count = 0;
+  let inSegment = false;
+  for (let i = 0; i < rawPath.length; i++) {
+    if (rawPath.charCodeAt(i) === 47) inSegment = false;
+    else if (!inSegment) {
+      inSegment = true;
+      count++;
+    }
   }
+  return count;
+}
+
+function tooManySegments(): Route {
+  return { kind: "error", status: 414, category: "", reason: "the path has too many segments" };
+}
+
+// The depth of the deepest category, per category set (the set is replaced whenever the categories change).
+const depths = new WeakMap<ReadonlySet<string>, number>();
+
+function categoryDepth(categories: ReadonlySet<string>): number {
+  let depth = depths.get(categories);
+  if (depth === undefined) {
+    depth = 0;
+    for (const c of categories) if (c !== "") depth = Math.max(depth, c.split("/").length);
+    depths.set(categories, depth);
+  }
+  return depth;
+}
+
+/** The deepest category that is a prefix of the path: only prefixes no deeper than the deepest category are tried. */
+function nearestCategory(categories: ReadonlySet<string>, segments: string[]): string {
+  const prefixes: string[] = [];
+  let prefix = "";
+  for (const segment of segments.slice(0, categoryDepth(categories))) {
+    prefix = prefix === "" ? segment : `${prefix}/${segment}`;
+    prefixes.push(prefix);
+  }
+  for (let i = prefixes.length - 1; i >= 0; i--) if (categories.has(prefixes[i]!)) return prefixes[i]!;
   return "";
 }
 

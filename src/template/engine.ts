@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { QuireError } from "../errors.js";
 import { TemplateLoader, type FoundTemplate } from "./loader.js";
 import { installCallableLookup } from "./callable.js";
+import { limitIncludeDepth, type DepthGuard } from "./include-depth.js";
 import { htmlToText } from "../markdown/index.js";
 
 /** Quire's own default theme, the last place a template is looked for. */
@@ -22,6 +23,7 @@ export class TemplateEngine {
   readonly loader: TemplateLoader;
   readonly env: nunjucks.Environment;
   private fingerprintValue: string | undefined;
+  private readonly depth: DepthGuard;
 
   constructor(options: TemplateEngineOptions) {
     installCallableLookup();
@@ -35,6 +37,7 @@ export class TemplateEngine {
       trimBlocks: true,
       lstripBlocks: true,
     });
+    this.depth = limitIncludeDepth(this.env as unknown as Parameters<typeof limitIncludeDepth>[0]);
     // Publ templates spell these in Python; Nunjucks would read them as undefined variables.
     this.env.addGlobal("True", true);
     this.env.addGlobal("False", false);
@@ -61,9 +64,12 @@ export class TemplateEngine {
 
   /** Renders a found template synchronously with this context. */
   render(template: FoundTemplate, context: Record<string, unknown>): string {
+    this.depth.take();
     try {
       return this.env.render(template.name, context);
     } catch (err) {
+      const tooDeep = this.depth.take();
+      if (tooDeep) throw tooDeep;
       const message = (err as Error).message
         .replace(/^\(unknown path\)\s*/, "")
         .split("\n")
