@@ -37,6 +37,9 @@ export interface ParsedEntry {
 /** The status an entry gets when its `Status` is not one Quire knows: never published by accident. */
 export const UNKNOWN_STATUS_FALLBACK: EntryStatus = "DRAFT";
 
+/** Statuses that would list or serve an entry: an unreadable Date withholds it instead. */
+const WITHHELD_ON_BAD_DATE: ReadonlySet<EntryStatus> = new Set(["SCHEDULED", "PUBLISHED", "HIDDEN", "UNLISTED"]);
+
 const UUID = /^(?:urn:uuid:)?\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
 
 /** The path authors see in messages: entry paths are relative to `content/`, messages to the site. */
@@ -146,6 +149,11 @@ function interpret<T extends object>(
     bodyLine: block.bodyLine,
     ...tail,
   };
+  // A Date that cannot be read is reported, never guessed: dating the entry by its file's mtime would put it
+  // at the top of the site (on every deploy), so it is withheld like a draft until the author fixes it.
+  if (record.date === null && fields.unreadable("date") && WITHHELD_ON_BAD_DATE.has(record.status)) {
+    record.status = UNKNOWN_STATUS_FALLBACK;
+  }
   return { record, problems };
 }
 
@@ -234,6 +242,8 @@ export function parseEntryBody(bytes: Uint8Array, file: string): Pick<EntryRecor
 class HeaderReader {
   /** Every header whose value is not empty, by key, in file order. */
   private readonly byKey = new Map<string, Header[]>();
+  /** Keys whose date header was present but could not be read. */
+  private readonly unreadableKeys = new Set<string>();
 
   constructor(
     headers: Header[],
@@ -276,12 +286,23 @@ class HeaderReader {
     });
   }
 
+  /** Whether the `key` date header was present but not a date. */
+  unreadable(key: string): boolean {
+    return this.unreadableKeys.has(key);
+  }
+
   date(key: string, timeZone: string): number | null {
     const h = this.first(key);
     if (!h) return null;
     const ms = tryParseDate(h.value, timeZone);
     if (ms === null) {
-      this.problem("E_ENTRY_DATE", h, `${h.name} "${excerpt(h.value)}" is not a date (expected e.g. ${DATE_EXAMPLE})`);
+      const withheld = key === "date" ? "; the entry is withheld until it is fixed" : "";
+      this.problem(
+        "E_ENTRY_DATE",
+        h,
+        `${h.name} "${excerpt(h.value)}" is not a date (expected e.g. ${DATE_EXAMPLE})${withheld}`,
+      );
+      this.unreadableKeys.add(key);
     }
     return ms;
   }

@@ -247,8 +247,9 @@ describe("defaults and checks", () => {
     const { record, problems } = parseEntry(fixture("bad-date.md"), { file: "blog/bad-date.md" });
     expect(record.date).toBeNull();
     expect(problems.map((p) => p.describe())).toEqual([
-      'content/blog/bad-date.md:2: Date "next tuesday" is not a date (expected e.g. 2025-04-01 10:00:00-07:00) (E_ENTRY_DATE)',
+      'content/blog/bad-date.md:2: Date "next tuesday" is not a date (expected e.g. 2025-04-01 10:00:00-07:00); the entry is withheld until it is fixed (E_ENTRY_DATE)',
     ]);
+    expect(record.status).toBe("DRAFT");
     const lm = parse("Last-Modified: someday\n\n");
     expect(lm.problems[0]).toMatchObject({ code: "E_ENTRY_DATE", field: "Last-Modified" });
   });
