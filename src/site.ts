@@ -40,6 +40,7 @@ import {
 } from "./cache/index.js";
 import { createImages, type SiteImages } from "./image/site-images.js";
 import { formatErrorChain } from "./errors.js";
+import { ANONYMOUS_ACCESS, type ReaderAccess } from "./auth/access-rule.js";
 
 export interface SiteOptions {
   /** The site folder (default: the current directory). */
@@ -358,11 +359,13 @@ export class Site implements PageSite {
     for (const l of this.listeners) l();
   }
 
-  routeContext(): RouteContext {
+  /** What routing needs, for one reader. */
+  routeContext(reader: ReaderAccess): RouteContext {
     const templates = this.engine;
     return {
       index: this.contentIndex,
       now: this.now(),
+      reader,
       categories: this.categorySet,
       hasTemplate: (category, name) => templates.find(name, category) !== null,
       indexTemplate: (category) => this.contentIndex.categoryMeta(category)?.indexTemplate ?? "index",
@@ -381,8 +384,8 @@ export class Site implements PageSite {
     return this.dev && template.mimeType.startsWith("text/html") ? injectLiveReload(html) : html;
   }
 
-  /** A runtime for one render. */
-  runtime(): TemplateRuntime {
+  /** A runtime for one render, for one reader. */
+  runtime(reader: ReaderAccess): TemplateRuntime {
     return new TemplateRuntime({
       index: this.contentIndex,
       now: this.now(),
@@ -392,6 +395,7 @@ export class Site implements PageSite {
       md: this.content.markdown,
       content: this.content,
       categories: this.categorySet,
+      reader,
     });
   }
 
@@ -400,7 +404,7 @@ export class Site implements PageSite {
   }
 
   entryContext(entry: IndexedEntry, query: URLSearchParams): Record<string, unknown> {
-    const rt = this.runtime();
+    const rt = this.runtime(ANONYMOUS_ACCESS);
     const category = rt.category(entry.category);
     return {
       ...this.baseContext(rt, "entry"),
@@ -412,7 +416,7 @@ export class Site implements PageSite {
   }
 
   categoryContext(category: string, query: URLSearchParams): Record<string, unknown> {
-    const rt = this.runtime();
+    const rt = this.runtime(ANONYMOUS_ACCESS);
     return {
       ...this.baseContext(rt, "index"),
       category: rt.category(category),
@@ -422,7 +426,7 @@ export class Site implements PageSite {
   }
 
   errorContext(status: number, category: string, message: string): Record<string, unknown> {
-    const rt = this.runtime();
+    const rt = this.runtime(ANONYMOUS_ACCESS);
     return {
       ...this.baseContext(rt, "error"),
       category: rt.category(category),

@@ -76,6 +76,12 @@ function report(s: BuildSummary, out: Output): void {
   for (const e of s.scheduled) {
     out.line(`left out: content/${e.file} is scheduled; rebuild after ${e.when} to publish it`);
   }
+  if (s.privateEntries > 0) {
+    const n = s.privateEntries;
+    out.line(
+      `left out: ${n} private entr${n === 1 ? "y" : "ies"} (Auth: header); a static host cannot tell who reads them`,
+    );
+  }
   for (const f of s.failures) out.err(`error: ${describeProblem(f)}`);
   if (/\/\/(localhost|127\.0\.0\.1)[:/]/.test(s.baseUrl)) {
     out.err(

@@ -145,7 +145,8 @@ function interpret<T extends object>(
     hiddenTags: fields.tags("hidden-tag"),
     summary: fields.text("summary"),
     attach: fields.list("attach"),
-    auth: fields.text("auth"),
+    // Every Auth header counts: a rule split over two headers must not lose its second half.
+    auth: fields.list("auth").join(" ").trim() || null,
     bodyLine: block.bodyLine,
     ...tail,
   };

@@ -3,6 +3,8 @@ import type { Db } from "./open-index.js";
 import { getMeta } from "./open-index.js";
 import type { EntryStatus } from "../content/entry-record.js";
 import { tagKey, normaliseAlias } from "./refresh.js";
+import { ANONYMOUS_ACCESS, type ReaderAccess } from "../auth/access-rule.js";
+import { readableSql, readerParam, registerReadableFunction } from "./readable-sql.js";
 
 /** An entry as the index knows it: enough to route, list and link; the body is read from the file when rendered. */
 export interface IndexedEntry {
@@ -24,6 +26,8 @@ export interface IndexedEntry {
   redirectTo: string | null;
   pathCanonical: string | null;
   summary: string | null;
+  /** The `Auth:` rule, or null when anyone may read the entry (see auth/access-rule). */
+  auth: string | null;
   hasMore: boolean;
   /** Every header as written, in order. */
   headers: [string, string][];
@@ -51,6 +55,8 @@ export interface Catalogue {
   readonly categories: readonly string[];
   readonly statuses: readonly EntryStatus[];
   readonly types: readonly (string | null)[];
+  /** The `Auth:` rule of each entry (null for most): listings keep only what their reader may read. */
+  readonly auths: readonly (string | null)[];
   /** Tag key → the rows (positions in this order) of the entries that carry it, each once. */
   readonly tagRows: ReadonlyMap<string, Int32Array>;
 }
@@ -62,7 +68,7 @@ export interface TagInfo {
 }
 
 const ENTRY_COLUMNS = `id, file, uuid, title, sort_title, slug, date, date_explicit, last_modified, category, status, format,
-  entry_type, entry_template, redirect_to, path_canonical, summary, has_more, headers_json`;
+  entry_type, entry_template, redirect_to, path_canonical, summary, auth, has_more, headers_json`;
 
 interface EntryRow {
   id: number;
@@ -82,6 +88,7 @@ interface EntryRow {
   redirect_to: string | null;
   path_canonical: string | null;
   summary: string | null;
+  auth: string | null;
   has_more: number;
   headers_json: string;
 }
@@ -108,6 +115,7 @@ export function toEntry(r: EntryRow): IndexedEntry {
     redirectTo: r.redirect_to,
     pathCanonical: r.path_canonical,
     summary: r.summary,
+    auth: r.auth,
     hasMore: r.has_more === 1,
     // Read when first asked for: most pages never look at an entry's raw headers.
     get headers() {
@@ -187,6 +195,7 @@ export class ContentIndex {
 
   constructor(db: Db) {
     this.db = db;
+    registerReadableFunction(db);
     this.byId = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE id = ?`);
     this.byFile = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE file = ?`);
     this.aliasStmt = db.prepare("SELECT file, kind FROM aliases WHERE path = ? ORDER BY file LIMIT 1");
@@ -316,15 +325,16 @@ export class ContentIndex {
   private loadCatalogue(): Catalogue {
     // Arrays rather than objects: every entry, read by every thread that lists entries.
     const rows = this.db
-      .prepare("SELECT date, id, category, status, entry_type, file FROM entries ORDER BY date, id")
+      .prepare("SELECT date, id, category, status, entry_type, file, auth FROM entries ORDER BY date, id")
       .raw()
-      .all() as [number, number, string, EntryStatus, string | null, string][];
+      .all() as [number, number, string, EntryStatus, string | null, string, string | null][];
     const size = rows.length;
     const dates = new Float64Array(size);
     const ids = new Float64Array(size);
     const categories = new Array<string>(size);
     const statuses = new Array<EntryStatus>(size);
     const types = new Array<string | null>(size);
+    const auths = new Array<string | null>(size);
     const rowOf = new Map<string, number>();
     for (let i = 0; i < size; i++) {
       const r = rows[i]!;
@@ -333,6 +343,7 @@ export class ContentIndex {
       categories[i] = r[2];
       statuses[i] = r[3];
       types[i] = r[4];
+      auths[i] = r[6];
       rowOf.set(r[5], i);
     }
     const tagged = new Map<string, Set<number>>();
@@ -351,6 +362,7 @@ export class ContentIndex {
       categories,
       statuses,
       types,
+      auths,
       tagRows: new Map([...tagged].map(([key, set]) => [key, Int32Array.from(set)])),
     };
   }
@@ -402,21 +414,26 @@ export class ContentIndex {
     return (this.nextScheduled.get(now) as { next: number | null }).next;
   }
 
-  /** Tags of entries listed in a category (and its subcategories when recurse), with counts. */
-  tagCounts(category: string, recurse: boolean, now: number): TagInfo[] {
-    return this.memo(`tagcounts\0${category}\0${recurse}`, now, () =>
-      this.loadTagCounts(category, recurse, now),
+  /** Tags of entries listed in a category (and its subcategories when recurse) for a reader, with counts. */
+  tagCounts(
+    category: string,
+    recurse: boolean,
+    now: number,
+    reader: ReaderAccess = ANONYMOUS_ACCESS,
+  ): TagInfo[] {
+    return this.memo(`tagcounts\0${category}\0${recurse}\0${reader.accessKey}`, now, () =>
+      this.loadTagCounts(category, recurse, now, reader),
     );
   }
 
-  private loadTagCounts(category: string, recurse: boolean, now: number): TagInfo[] {
+  private loadTagCounts(category: string, recurse: boolean, now: number, reader: ReaderAccess): TagInfo[] {
     const rows = this.db
       .prepare(
         `SELECT t.tag_key AS key, min(t.tag_name) AS name, count(*) AS count FROM entry_tags t JOIN entries e ON e.file = t.file
-         WHERE t.hidden = 0 AND ${listedSql("e")} AND ${categorySql("e", recurse, category)}
+         WHERE t.hidden = 0 AND ${listedSql("e")} AND ${readableSql("e")} AND ${categorySql("e", recurse, category)}
          GROUP BY t.tag_key ORDER BY count DESC, key`,
       )
-      .all({ now, ...categoryParams(category) }) as TagInfo[];
+      .all({ now, reader: readerParam(reader), ...categoryParams(category) }) as TagInfo[];
     return rows;
   }
 

@@ -41,6 +41,7 @@ export type EntryValues = [
   redirect_to: string | null,
   path_canonical: string | null,
   summary: string | null,
+  auth: string | null,
   has_more: number,
   headers_json: string,
 ];
@@ -67,6 +68,7 @@ export const ENTRY_INSERT_COLUMNS = [
   "redirect_to",
   "path_canonical",
   "summary",
+  "auth",
   "has_more",
   "headers_json",
 ] as const;
@@ -234,6 +236,7 @@ function prepareEntry(out: PreparedFile, bytes: Buffer, timeZone: string): void 
     record.redirectTo,
     record.pathCanonical,
     record.summary,
+    record.auth,
     record.hasMore ? 1 : 0,
     JSON.stringify(record.headers.map((h) => [h.name, h.value])),
   ];

@@ -1,7 +1,7 @@
 /** The SQLite schema of the index; a change here bumps SCHEMA_VERSION and the index is rebuilt from content/. */
 
 /** Bump on any change to the tables below or to what the indexer stores in them. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA_SQL = `
 CREATE TABLE meta (
@@ -40,6 +40,8 @@ CREATE TABLE entries (
   redirect_to TEXT,
   path_canonical TEXT,
   summary TEXT,
+  -- The Auth header (its rules, space-separated), or NULL when anyone may read the entry.
+  auth TEXT,
   has_more INTEGER NOT NULL,
   headers_json TEXT NOT NULL
 );

@@ -55,6 +55,8 @@ export interface BuildSummary {
   failures: BuildProblem[];
   warnings: BuildProblem[];
   scheduled: ScheduledEntry[];
+  /** Entries not exported because their `Auth:` refuses a signed-out reader. */
+  privateEntries: number;
   brokenLinks: { url: string; from: string }[];
 }
 
@@ -211,6 +213,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
       failures: results.failures,
       warnings: results.warnings,
       scheduled: plan.scheduled,
+      privateEntries: plan.privateEntries,
       brokenLinks,
     };
     writeFileSync(join(outDir, BUILD_MARKER), lastFiles.manifest);

@@ -1,6 +1,7 @@
 /** Pagination without a page-by-page crawl: once a listing's first two pages are rendered, their "next"
  *  links tell which listing and page size the template uses, and every later page is queued at once. */
 import type { Site } from "../site.js";
+import { ANONYMOUS_ACCESS } from "../auth/access-rule.js";
 import { routeRequest } from "../http/route.js";
 import { tagKey } from "../db/refresh.js";
 import { makeSpec, pageAnchors, viewLink, type ViewSpec } from "../view/index.js";
@@ -77,7 +78,7 @@ export class PagingExpander {
 
   /** Every listing of the first page's category and tags, in these orders, in which page 2 starts at `second`. */
   private guesses(first: Pending, orders: readonly ViewSpec["order"][]): Guess[] {
-    const route = routeRequest(this.site.routeContext(), first.path, "");
+    const route = routeRequest(this.site.routeContext(ANONYMOUS_ACCESS), first.path, "");
     if (route.kind !== "category") return [];
     const tag = first.params.getAll("tag");
     const now = this.site.now();

@@ -1,6 +1,7 @@
 /** What an export starts from, read from the index: the seed URLs (categories, entries, tags, top-level
  *  templates, mounts), the redirects the server would answer, and the scheduled entries left out. */
 import { existsSync, readdirSync } from "node:fs";
+import { ANONYMOUS_ACCESS, mayRead } from "../auth/access-rule.js";
 import { extname } from "node:path";
 import type { Site } from "../site.js";
 import { routeRequest } from "../http/route.js";
@@ -26,6 +27,8 @@ export interface ExportPlan {
   /** The entries exported, for `shortLinkRedirects`. */
   entries: PlannedEntry[];
   scheduled: ScheduledEntry[];
+  /** Entries left out because their `Auth:` refuses a signed-out reader (a static host cannot check who reads). */
+  privateEntries: number;
 }
 
 /** An entry the export publishes. */
@@ -42,7 +45,7 @@ const NOT_PAGES = new Set(["index", "entry", "error"]);
 
 /** Reads the plan of an export from a site whose index is up to date. */
 export function exportPlan(site: Site): ExportPlan {
-  const ctx = site.routeContext();
+  const ctx = site.routeContext(ANONYMOUS_ACCESS);
   const db = site.index.db;
   const seeds: PageJob[] = [];
   const page = (url: string, at?: number) => {
@@ -58,13 +61,18 @@ export function exportPlan(site: Site): ExportPlan {
 
   const rows = db
     .prepare(
-      "SELECT id, slug, category, path_canonical AS pathCanonical, status, date FROM entries ORDER BY date, id",
+      "SELECT id, slug, category, path_canonical AS pathCanonical, status, date, auth FROM entries ORDER BY date, id",
     )
-    .all() as (PlannedEntry & { status: string })[];
+    .all() as (PlannedEntry & { status: string; auth: string | null })[];
   const entries: PlannedEntry[] = [];
+  let privateEntries = 0;
   for (const e of rows) {
     if (e.status === "DRAFT" || e.status === "ATTACHMENT" || (e.status === "SCHEDULED" && e.date > ctx.now))
       continue;
+    if (!mayRead(ANONYMOUS_ACCESS, e.auth)) {
+      privateEntries++;
+      continue;
+    }
     entries.push(e);
     page(entryPath(e), e.date);
   }
@@ -89,7 +97,7 @@ export function exportPlan(site: Site): ExportPlan {
       .prepare("SELECT file, date FROM entries WHERE status = 'SCHEDULED' AND date > ? ORDER BY date, file")
       .all(ctx.now) as { file: string; date: number }[]
   ).map((e) => ({ ...e, when: formatDate(e.date, site.config.site.timezone) }));
-  return { seeds, redirects: aliasRedirects, entries, scheduled };
+  return { seeds, redirects: aliasRedirects, entries, scheduled, privateEntries };
 }
 
 /**
@@ -97,7 +105,7 @@ export function exportPlan(site: Site): ExportPlan {
  * a build works these out while pages render.
  */
 export function shortLinkRedirects(site: Site, entries: readonly PlannedEntry[]): Redirect[] {
-  const ctx = site.routeContext();
+  const ctx = site.routeContext(ANONYMOUS_ACCESS);
   const redirects: Redirect[] = [];
   for (const e of entries) {
     const short = `/${e.id}`;

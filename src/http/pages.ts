@@ -28,6 +28,7 @@ export interface PageSite {
 
 const REASONS: Record<number, string> = {
   400: "Bad request",
+  401: "This entry is private: sign in to read it",
   403: "This entry is not published",
   404: "Not found",
   410: "This entry has been removed",

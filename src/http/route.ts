@@ -1,6 +1,7 @@
 /** The URL router for content: maps a request path to an entry, a category page, a redirect or an error; no I/O beyond index lookups. */
 import type { ContentIndex, IndexedEntry } from "../db/index.js";
 import { entryPath, categoryPath } from "../template/urls.js";
+import { mayRead, type ReaderAccess } from "../auth/access-rule.js";
 
 export type Route =
   | { kind: "entry"; entry: IndexedEntry; template: string | null }
@@ -11,6 +12,8 @@ export type Route =
 export interface RouteContext {
   index: ContentIndex;
   now: number;
+  /** Who asks: an entry whose `Auth:` refuses them answers 401 (signed out) or 403 (signed in). */
+  reader: ReaderAccess;
   /** Every category path (from `index.categories()`, memoised by the caller). */
   categories: ReadonlySet<string>;
   /** The template of a category's index pages (`Index-Template` of its `.cat` file, default `index`). */
@@ -97,6 +100,11 @@ function entryRoute(
   const status = STATUS_ERRORS[entry.status];
   if (status) return { kind: "error", status, category: entry.category, reason: entry.status, entry };
   if (!isVisible(entry, ctx.now)) return notFound(entry.category, "the entry is not published yet");
+  // Before any redirect: the canonical URL carries the slug (the title) and Redirect-To is the author's to keep.
+  if (!mayRead(ctx.reader, entry.auth)) {
+    const status = ctx.reader.signedIn ? 403 : 401;
+    return { kind: "error", status, category: entry.category, reason: "the entry is private", entry };
+  }
   if (entry.redirectTo) {
     const location = safeLocation(entry.redirectTo);
     if (location) return { kind: "redirect", location, status: 301 };

@@ -1,4 +1,5 @@
 /** Reads an entry's file and renders its body, more, summary and table of contents, memoised per file version and options. */
+import { isRestricted } from "../auth/access-rule.js";
 import { readFileSync, existsSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
 import type MarkdownIt from "markdown-it";
@@ -159,13 +160,13 @@ export class EntryContent {
     const index = this.deps.index();
     if (/^\d+$/.test(path)) {
       const target = index.entryById(Number(path));
-      return target ? entryPath(target) + suffix : null;
+      return target ? linkPath(target) + suffix : null;
     }
     if (path.startsWith("/")) return null;
     for (const candidate of this.candidates(entry, path)) {
       if (/\.(md|markdown|html?)$/i.test(candidate)) {
         const target = index.entryByFile(candidate);
-        if (target) return entryPath(target) + suffix;
+        if (target) return linkPath(target) + suffix;
       }
       if (isContentFile(join(this.deps.contentDir, candidate))) {
         return `/_file/${candidate.split("/").map(encodeURIComponent).join("/")}${suffix}`;
@@ -193,4 +194,12 @@ function isContentFile(abs: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The path a link in an entry points at. Rendered text is shared by every reader, so a link to a private entry
+ * is its bare ID (as Publ does): the full path carries its title, and `/<id>` answers each reader as they may.
+ */
+function linkPath(target: IndexedEntry): string {
+  return isRestricted(target.auth) ? `/${target.id}` : entryPath(target);
 }

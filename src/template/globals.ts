@@ -96,8 +96,9 @@ export class TemplateView {
 /** A view for a spec, callable to refine it with keyword arguments. */
 export function viewValue(rt: TemplateRuntime, spec: ViewSpec): unknown {
   const index = rt.index();
-  const result = index.memo(`view\0${JSON.stringify(spec)}`, rt.now, () =>
-    runView(index, spec, rt.now, { timeZone: rt.timeZone }),
+  const reader = rt.reader;
+  const result = index.memo(`view\0${JSON.stringify(spec)}\0${reader.accessKey}`, rt.now, () =>
+    runView(index, spec, rt.now, { timeZone: rt.timeZone, reader }),
   );
   return callableObject(new TemplateView(rt, result), (kw) => viewValue(rt, specFromKeywords(kw, spec)));
 }
@@ -133,7 +134,7 @@ export function templateGlobals(site: GlobalsSite, _md: MarkdownIt): Record<stri
       const rt = runtimeOf(this);
       return viewValue(rt, specFromKeywords(keywordArgs(args), { category: "" }));
     },
-    /** `get_entry(123)` or `get_entry("blog/post.md")`: an entry object, or null. */
+    /** `get_entry(123)` or `get_entry("blog/post.md")`: an entry object, or null (also when the reader may not read it). */
     get_entry(this: unknown, ref: unknown) {
       const rt = runtimeOf(this);
       const index = rt.index();
@@ -143,7 +144,7 @@ export function templateGlobals(site: GlobalsSite, _md: MarkdownIt): Record<stri
           : typeof ref === "string"
             ? index.entryByFile(ref.replace(/^\/+/, "").replace(/^content\//, ""))
             : null;
-      return record ? rt.entry(record) : null;
+      return record && rt.mayRead(record) ? rt.entry(record) : null;
     },
     /** `static("style.css")` → `/static/style.css`; `absolute=true` for a full URL. */
     static(this: unknown, path: unknown, ...rest: unknown[]) {

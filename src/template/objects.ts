@@ -265,7 +265,7 @@ export class TemplateCategory {
   get tags(): TemplateTag[] {
     return this.rt
       .index()
-      .tagCounts(this.path, true, this.rt.now)
+      .tagCounts(this.path, true, this.rt.now, this.rt.reader)
       .map((t) => new TemplateTag(t.name, this.path, t.count));
   }
 

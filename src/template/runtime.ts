@@ -6,6 +6,7 @@ import type { RenderedEntry } from "../markdown/index.js";
 import type { EntryContent } from "./entry-content.js";
 import { TemplateCategory, TemplateEntry } from "./objects.js";
 import { neighbours } from "../view/index.js";
+import { mayRead, type ReaderAccess } from "../auth/access-rule.js";
 
 export interface TemplateRuntimeOptions {
   index: ContentIndex;
@@ -16,6 +17,8 @@ export interface TemplateRuntimeOptions {
   md: MarkdownIt;
   content: EntryContent;
   categories: ReadonlySet<string>;
+  /** Who the page is rendered for: views, neighbours and `get_entry` show only what they may read. */
+  reader: ReaderAccess;
 }
 
 /** One render's shared state: categories and entries are created once per render and reused. */
@@ -25,6 +28,7 @@ export class TemplateRuntime {
   readonly baseUrl: string;
   readonly siteTitle: string;
   readonly md: MarkdownIt;
+  readonly reader: ReaderAccess;
   private readonly options: TemplateRuntimeOptions;
   private readonly categoryObjects = new Map<string, TemplateCategory>();
 
@@ -35,6 +39,12 @@ export class TemplateRuntime {
     this.baseUrl = options.baseUrl;
     this.siteTitle = options.siteTitle;
     this.md = options.md;
+    this.reader = options.reader;
+  }
+
+  /** Whether the page's reader may read this entry. */
+  mayRead(record: IndexedEntry): boolean {
+    return mayRead(this.reader, record.auth);
   }
 
   index(): ContentIndex {
@@ -81,9 +91,10 @@ export class TemplateRuntime {
     const category = typeof kw.category === "string" ? kw.category : record.category;
     const recurse = kw.recurse === true || kw.recurse === "true";
     const index = this.options.index;
-    const key = `nb\0${record.id}\0${direction}\0${category}\0${recurse}`;
+    const reader = this.reader;
+    const key = `nb\0${record.id}\0${direction}\0${category}\0${recurse}\0${reader.accessKey}`;
     const found = index.memo(key, this.now, () =>
-      neighbours(index, record, { category, recurse, now: this.now, direction }),
+      neighbours(index, record, { category, recurse, now: this.now, direction, reader }),
     );
     return found ? this.entry(found) : null;
   }

@@ -3,6 +3,7 @@
 import type { Catalogue, ContentIndex, IndexedEntry } from "../db/content-index.js";
 import { tagKey } from "../db/refresh.js";
 import type { ViewSpec } from "./view-spec.js";
+import { ANONYMOUS_ACCESS, mayRead, type ReaderAccess } from "../auth/access-rule.js";
 import {
   addKeyRelation,
   filterWhere,
@@ -20,6 +21,13 @@ export interface ViewContext {
   index: ContentIndex;
   now: number;
   timeZone: string;
+  /** Who the listing is for: entries their `Auth:` refuses are left out. Anonymous when not given. */
+  reader?: ReaderAccess;
+}
+
+/** The reader a context lists for. */
+export function readerOf(ctx: Pick<ViewContext, "reader">): ReaderAccess {
+  return ctx.reader ?? ANONYMOUS_ACCESS;
 }
 
 /** The statuses a spec lists. */
@@ -50,7 +58,10 @@ export interface Listing {
 }
 
 /** The in-memory listing for a spec, or null when its shape is one only SQL answers (title order, entry bounds). */
-export function listingOf(ctx: Pick<ViewContext, "index" | "now">, spec: ViewSpec): Listing | null {
+export function listingOf(
+  ctx: Pick<ViewContext, "index" | "now" | "reader">,
+  spec: ViewSpec,
+): Listing | null {
   if (spec.order === "title") return null;
   if (spec.first !== null || spec.last !== null || spec.before !== null || spec.after !== null) return null;
   // As the SQL filter matches tags: by key, each once, empty keys ignored.
@@ -61,8 +72,11 @@ export function listingOf(ctx: Pick<ViewContext, "index" | "now">, spec: ViewSpe
     tags.length > 0 ? spec.tagFilter : "",
     tags,
   ]);
-  const key = `listing\0${spec.order}\0${spec.future ? "future" : "listed"}\0${spec.recurse}\0${spec.category}\0${filters}`;
-  return ctx.index.listing(key, ctx.now, () => filterCatalogue(ctx.index.catalogue(), spec, tags, ctx.now));
+  const reader = readerOf(ctx);
+  const key = `listing\0${spec.order}\0${spec.future ? "future" : "listed"}\0${spec.recurse}\0${spec.category}\0${filters}\0${reader.accessKey}`;
+  return ctx.index.listing(key, ctx.now, () =>
+    filterCatalogue(ctx.index.catalogue(), spec, tags, ctx.now, reader),
+  );
 }
 
 /**
@@ -70,7 +84,13 @@ export function listingOf(ctx: Pick<ViewContext, "index" | "now">, spec: ViewSpe
  * filterWhere) selects, worked out in memory, since a site's listings (every category, tag and page of them)
  * each filter the same few thousand rows.
  */
-function filterCatalogue(c: Catalogue, spec: ViewSpec, tags: readonly string[], now: number): Listing {
+function filterCatalogue(
+  c: Catalogue,
+  spec: ViewSpec,
+  tags: readonly string[],
+  now: number,
+  reader: ReaderAccess,
+): Listing {
   const { category, recurse, entryType, future } = spec;
   const typesNot = spec.entryTypeNot !== null && spec.entryTypeNot.length > 0 ? spec.entryTypeNot : null;
   const prefix = `${category}/`;
@@ -83,6 +103,8 @@ function filterCatalogue(c: Catalogue, spec: ViewSpec, tags: readonly string[], 
   const keep = (i: number): boolean => {
     const status = c.statuses[i];
     if (status !== "PUBLISHED" && (status !== "SCHEDULED" || (!future && c.dates[i]! > now))) return false;
+    const auth = c.auths[i];
+    if (auth !== null && !mayRead(reader, auth)) return false;
     const cat = c.categories[i]!;
     if (recurse ? category !== "" && cat !== category && !cat.startsWith(prefix) : cat !== category)
       return false;
@@ -150,7 +172,7 @@ export function countPage(ctx: ViewContext, spec: ViewSpec, anchor: SortKey | nu
     const start = anchor ? positionOf(listing, anchor, true) : 0;
     return entriesAt(ctx, listing, start, spec.count === null ? listing.size : start + spec.count);
   }
-  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
+  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec), readerOf(ctx));
   if (anchor) addKeyRelation(w, spec.order, "atOrAfter", anchor);
   return selectEntries(ctx.index.db, w, orderBySql(spec.order), spec.count);
 }
@@ -168,7 +190,7 @@ export function entryAfterPage(
     const at = positionOf(listing, keyOfEntry(entries[entries.length - 1]!, spec.order), false);
     return entriesAt(ctx, listing, at, at + 1)[0] ?? null;
   }
-  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
+  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec), readerOf(ctx));
   addKeyRelation(w, spec.order, "after", keyOfEntry(entries[entries.length - 1]!, spec.order));
   return selectEntries(ctx.index.db, w, orderBySql(spec.order), 1)[0] ?? null;
 }
@@ -199,7 +221,7 @@ export function previousCountSpec(
     if (before <= count) return { ...spec, id: null };
     return { ...spec, id: listing.ids[before - count]! };
   }
-  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
+  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec), readerOf(ctx));
   addKeyRelation(w, spec.order, "before", from);
   const rows = selectRows<{ id: number }>(
     ctx.index.db,
@@ -221,7 +243,7 @@ export function countPages(ctx: ViewContext, spec: ViewSpec): ViewSpec[] {
 
 /** The anchor (first entry) of every count page of a view after the first, in display order: IDs and dates. */
 export function countPageAnchors(
-  ctx: Pick<ViewContext, "index" | "now">,
+  ctx: Pick<ViewContext, "index" | "now" | "reader">,
   spec: ViewSpec,
 ): { ids: number[]; dates: number[] } {
   const anchors = { ids: [] as number[], dates: [] as number[] };
@@ -234,7 +256,7 @@ export function countPageAnchors(
     }
     return anchors;
   }
-  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
+  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec), readerOf(ctx));
   const rows = selectRows<{ id: number; date: number }>(
     ctx.index.db,
     "e.id, e.date",

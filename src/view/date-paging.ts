@@ -4,7 +4,15 @@ import type { IndexedEntry } from "../db/content-index.js";
 import type { DatePaging, ViewOrder, ViewSpec } from "./view-spec.js";
 import { periodContaining, periodOfKey, type Period } from "./date-period.js";
 import { filterWhere, orderBySql, selectEntries, selectRows } from "./view-sql.js";
-import { anchorKey, entriesAt, listingOf, positionOf, statusMode, type ViewContext } from "./count-paging.js";
+import {
+  anchorKey,
+  entriesAt,
+  listingOf,
+  positionOf,
+  readerOf,
+  statusMode,
+  type ViewContext,
+} from "./count-paging.js";
 
 /** Newer and older date pages, each null when no entry lies that way. */
 export interface DateNeighbours {
@@ -41,7 +49,7 @@ export function datePage(ctx: ViewContext, spec: ViewSpec, period: Period): Inde
       ? entriesAt(ctx, listing, endAt, startAt)
       : entriesAt(ctx, listing, startAt, endAt);
   }
-  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
+  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec), readerOf(ctx));
   w.add(`e.date >= ${w.bind(period.start)} AND e.date < ${w.bind(period.end)}`);
   return selectEntries(ctx.index.db, w, orderBySql(spec.order), null);
 }
@@ -64,7 +72,7 @@ export function dateNeighbours(
 
 /** Every date page of a view in display order; empty periods have no page. */
 export function datePages(ctx: ViewContext, spec: ViewSpec, paging: DatePaging): ViewSpec[] {
-  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
+  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec), readerOf(ctx));
   const order = periodsDescending(spec.order) ? "newest" : "oldest";
   const dates = selectRows<{ date: number }>(ctx.index.db, "e.date", w, orderBySql(order), null);
   const pages: ViewSpec[] = [];
@@ -96,7 +104,7 @@ function firstPageSpec(spec: ViewSpec, paging: DatePaging, head: Period | null):
 
 /** The period of the entry a date-paged view starts with (newest first unless ordered oldest first). */
 function headPeriod(ctx: ViewContext, spec: ViewSpec, paging: DatePaging): Period | null {
-  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec));
+  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec), readerOf(ctx));
   const order = periodsDescending(spec.order) ? "newest" : "oldest";
   const row = selectRows<{ date: number }>(ctx.index.db, "e.date", w, orderBySql(order), 1)[0];
   return row ? periodContaining(row.date, paging, ctx.timeZone) : null;
@@ -109,6 +117,6 @@ function nearestDate(
   edge: number,
   order: "newest" | "oldest",
 ): number | null {
-  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec)).add(clause, { edge });
+  const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec), readerOf(ctx)).add(clause, { edge });
   return selectRows<{ date: number }>(ctx.index.db, "e.date", w, orderBySql(order), 1)[0]?.date ?? null;
 }

@@ -3,6 +3,7 @@
 import type { ContentIndex, IndexedEntry } from "../db/content-index.js";
 import { makeSpec } from "./view-spec.js";
 import { entriesAt, listingOf, positionOf } from "./count-paging.js";
+import type { ReaderAccess } from "../auth/access-rule.js";
 
 export interface NeighbourOptions {
   /** Publ: `next` is the newer entry, `previous` the older one (whatever order a listing shows). */
@@ -14,6 +15,8 @@ export interface NeighbourOptions {
   recurse?: boolean;
   /** Also consider SCHEDULED entries not yet visible. */
   future?: boolean;
+  /** Whose neighbours: entries this reader may not read are skipped. Default: an anonymous reader. */
+  reader?: ReaderAccess;
 }
 
 /** The next newer (`next`) or older (`previous`) listed entry around `entry`, or null at either end. */
@@ -28,7 +31,7 @@ export function neighbours(
     future: options.future ?? false,
     order: "newest",
   });
-  const ctx = { index, now: options.now };
+  const ctx = { index, now: options.now, reader: options.reader };
   const listing = listingOf(ctx, spec)!;
   const key = { k: entry.date, id: entry.id };
   // Newest first: the older neighbour is the first row after the entry, the newer one the last row before it.

@@ -26,8 +26,10 @@ import {
   entryAfterPage,
   nextCountSpec,
   previousCountSpec,
+  readerOf,
   type ViewContext,
 } from "./count-paging.js";
+import type { ReaderAccess } from "../auth/access-rule.js";
 import {
   datePage,
   dateNeighbours,
@@ -42,6 +44,8 @@ export interface ViewOptions {
   timeZone?: string;
   /** How many tombstones `deleted` lists at most. Default 50. */
   deletedLimit?: number;
+  /** Who reads the view: entries their access refuses are not listed. Default: an anonymous reader. */
+  reader?: ReaderAccess;
 }
 
 /** One page of a view, as templates see it (Publ's View object, with specs in place of linked views). */
@@ -82,7 +86,11 @@ export function runView(
   now: number,
   options: ViewOptions = {},
 ): ViewResult {
-  return new ViewPage({ index, now, timeZone: options.timeZone ?? "UTC" }, spec, options.deletedLimit ?? 50);
+  return new ViewPage(
+    { index, now, timeZone: options.timeZone ?? "UTC", reader: options.reader },
+    spec,
+    options.deletedLimit ?? 50,
+  );
 }
 
 /** Every page of a view, in display order, starting with its first page (for the static exporter). */
@@ -92,7 +100,7 @@ export function allPages(
   now: number,
   options: ViewOptions = {},
 ): ViewSpec[] {
-  const ctx = { index, now, timeZone: options.timeZone ?? "UTC" };
+  const ctx = { index, now, timeZone: options.timeZone ?? "UTC", reader: options.reader };
   const paging = datePagingOf(spec);
   return paging ? datePages(ctx, spec, paging) : countPages(ctx, spec);
 }
@@ -106,8 +114,9 @@ export function pageAnchors(
   index: ContentIndex,
   spec: ViewSpec,
   now: number,
+  reader?: ReaderAccess,
 ): { ids: number[]; dates: number[] } {
-  return countPageAnchors({ index, now }, spec);
+  return countPageAnchors({ index, now, reader }, spec);
 }
 
 class ViewPage implements ViewResult {
@@ -190,7 +199,7 @@ class ViewPage implements ViewResult {
   get deleted(): IndexedEntry[] {
     return this.once("deleted", () => {
       if (this.datePaging && !this.period) return [];
-      const w = filterWhere(this.ctx.index, this.spec, this.ctx.now, "deleted");
+      const w = filterWhere(this.ctx.index, this.spec, this.ctx.now, "deleted", readerOf(this.ctx));
       if (this.period) {
         w.add(`e.date >= ${w.bind(this.period.start)} AND e.date < ${w.bind(this.period.end)}`);
       } else {

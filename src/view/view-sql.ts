@@ -4,6 +4,8 @@ import type Database from "better-sqlite3";
 import type { Db } from "../db/open-index.js";
 import { categorySql, categoryParams, listedSql, toEntry, type IndexedEntry } from "../db/content-index.js";
 import { tagKey } from "../db/refresh.js";
+import { readableSql, readerParam } from "../db/readable-sql.js";
+import { ANONYMOUS_ACCESS, type ReaderAccess } from "../auth/access-rule.js";
 import { QuireError } from "../errors.js";
 import type { ViewOrder, ViewSpec } from "./view-spec.js";
 
@@ -20,8 +22,8 @@ export interface SortKey {
 export type Relation = "atOrAfter" | "after" | "before";
 
 export const ENTRY_COLUMNS = `e.id, e.file, e.uuid, e.title, e.sort_title, e.slug, e.date, e.date_explicit, e.last_modified,
-  e.category, e.status, e.format, e.entry_type, e.entry_template, e.redirect_to, e.path_canonical, e.summary, e.has_more,
-  e.headers_json`;
+  e.category, e.status, e.format, e.entry_type, e.entry_template, e.redirect_to, e.path_canonical, e.summary, e.auth,
+  e.has_more, e.headers_json`;
 
 /** A WHERE clause under construction: SQL fragments ANDed together and the named parameters they bind. */
 export class Where {
@@ -54,15 +56,20 @@ const STATUS_SQL: Record<StatusMode, string> = {
   deleted: "+e.status IN ('GONE', 'DELETED')",
 };
 
-/** The filters of a spec (status, category, entry types, tags, Publ's entry bounds), without paging. */
+/**
+ * The filters of a spec (status, category, entry types, tags, Publ's entry bounds), without paging, keeping
+ * only entries the reader may read (tombstones too: a deleted private entry is nobody else's business).
+ */
 export function filterWhere(
   index: { entryById(id: number): IndexedEntry | null },
   spec: ViewSpec,
   now: number,
   mode: StatusMode,
+  reader: ReaderAccess = ANONYMOUS_ACCESS,
 ): Where {
   const w = new Where();
   w.add(STATUS_SQL[mode], mode === "listed" ? { now } : {});
+  w.add(readableSql("e"), { reader: readerParam(reader) });
   w.add(
     categorySql("e", spec.recurse, spec.category),
     spec.recurse ? categoryParams(spec.category) : { category: spec.category },

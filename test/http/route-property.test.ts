@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { openIndex, refreshIndex, ContentIndex, type Db } from "../../src/db/index.js";
 import { routeRequest, safeLocation, type Route } from "../../src/http/route.js";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
+import { ANONYMOUS_ACCESS } from "../../src/auth/access-rule.js";
 
 let root: string;
 let db: Db;
@@ -32,6 +33,7 @@ function route(path: string, search = ""): Route {
     {
       index,
       now: Date.now(),
+      reader: ANONYMOUS_ACCESS,
       categories: new Set(index.categories()),
       hasTemplate: (_c, n) => n === "feed" || n === "entry",
       indexTemplate: () => "index",
