@@ -7,7 +7,7 @@ import { renderRoute, renderError, type Page } from "./pages.js";
 import { X_CACHE_HEADER as CACHE_HEADER } from "../cache/index.js";
 import { isQuireError } from "../errors.js";
 import { liveReloadRoutes } from "./live-reload.js";
-import { contentAsset, staticFile, SECURITY_HEADERS } from "./site-files.js";
+import { contentAsset, contentFileHeaders, staticFile, SECURITY_HEADERS } from "./site-files.js";
 import { siteRoots } from "../content/site-roots.js";
 
 // Paths are real and already judged (dot-files included), so send need not look at them again: a site that
@@ -68,6 +68,9 @@ export function createApp(site: Site): express.Express {
   app.get("/_file/{*rest}", (req: Request, res: Response) => {
     const file = contentAsset(roots, req.path.slice("/_file/".length));
     if (!file) return sendPage(res, renderError(site, 404, "", "Not found"));
+    // Judged by the real name too: a link named .txt may point at an .svg (inside the site, but active).
+    for (const name of [req.path, file])
+      for (const [k, v] of Object.entries(contentFileHeaders(name))) res.setHeader(k, v);
     sendFile(req, res, file, () => sendPage(res, renderError(site, 404, "", "Not found")));
   });
 

@@ -18,6 +18,27 @@ export const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /**
+ * The policy every file from content/ goes out with (PDFs aside): a sandbox with no scripts, plugins, forms or
+ * same-origin rights, so an SVG, XML or XHTML file opened directly runs nothing on the site's origin.
+ */
+export const CONTENT_FILE_POLICY =
+  "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'";
+
+// Chromium refuses to show a PDF in a sandboxed document; its viewer runs apart from the site's origin anyway.
+const UNSANDBOXED = /\.pdf$/i;
+// Files a browser would run as script: sent as text, which nosniff forbids as a script, worker or module, so
+// the site's `script-src 'self'` cannot be turned into a way to run a file dropped into content/.
+const SCRIPT_NAME = /\.(m?js|cjs|jsx|ts|mts|cts|tsx|wasm)$/i;
+
+/** Headers a file from content/ goes out with, beyond the site's own: the sandbox policy, and text for scripts. */
+export function contentFileHeaders(name: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (!UNSANDBOXED.test(name)) headers["Content-Security-Policy"] = CONTENT_FILE_POLICY;
+  if (SCRIPT_NAME.test(name)) headers["Content-Type"] = "text/plain; charset=utf-8";
+  return headers;
+}
+
+/**
  * The file under content/ that `/_file/<encoded>` names, or null. The path is decoded once and split first,
  * then judged: any spelling other than the plain one (empty, `.` or `..` segments, a trailing `/`, `%2F`,
  * backslashes, NUL) is refused, as is every segment that is a dot-file or an editor's temporary or backup
