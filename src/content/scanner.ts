@@ -3,6 +3,7 @@ import { readdirSync, statSync, realpathSync, type Dirent, type Stats } from "no
 import { join } from "node:path";
 import { QuireError } from "../errors.js";
 import { byCodeUnits } from "../order.js";
+import { resolveInside, siteRoots } from "./site-roots.js";
 
 export type ContentKind = "entry" | "category" | "asset";
 
@@ -47,8 +48,8 @@ export function contentKind(name: string): ContentKind {
 }
 
 /**
- * Lists every file under `contentDir`, following directory symlinks but reporting loops instead of recursing
- * forever. With `stat: false` regular files are not statted (size and mtime are -1): a first index reads
+ * Lists every file under `contentDir`, following symlinks that stay inside the site's folders, reporting the
+ * ones that lead outside (never published) and loops (never followed forever). With `stat: false` regular files are not statted (size and mtime are -1): a first index reads
  * every file anyway and stats it then, which saves a system call per file.
  */
 export function scanContent(contentDir: string, options: { stat?: boolean } = {}): ScanResult {
@@ -56,6 +57,7 @@ export function scanContent(contentDir: string, options: { stat?: boolean } = {}
   const files: ScannedFile[] = [];
   const problems: QuireError[] = [];
   const seenDirs = new Set<string>();
+  const roots = siteRoots(contentDir);
 
   const walk = (abs: string, rel: string): void => {
     let real: string;
@@ -87,6 +89,19 @@ export function scanContent(contentDir: string, options: { stat?: boolean } = {}
       const childRel = rel ? `${rel}/${d.name}` : d.name;
       let isDir = d.isDirectory();
       let st: Stats | undefined;
+      if (d.isSymbolicLink()) {
+        const found = resolveInside(childAbs, roots);
+        if (found && "outside" in found) {
+          problems.push(
+            new QuireError(
+              "E_ENTRY_SYMLINK_OUTSIDE",
+              `links to ${found.outside}, outside the site's content/, static/ and templates/ folders; not published`,
+              { file: `content/${childRel}` },
+            ),
+          );
+          continue;
+        }
+      }
       if (d.isSymbolicLink() || !d.isFile()) {
         try {
           st = statSync(childAbs);

@@ -3,6 +3,7 @@
 import { copyFileSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { contentAsset } from "../http/site-files.js";
+import { siteRoots } from "../content/site-roots.js";
 import type { BuildProblem } from "./results.js";
 
 export interface CopySummary {
@@ -41,8 +42,9 @@ export function copyContentFiles(
 ): CopySummary {
   const summary: CopySummary = { files: 0, bytes: 0, problems: [] };
   const done = new Set<string>();
+  const roots = siteRoots(contentDir);
   for (const encoded of encodedPaths) {
-    const source = contentAsset(contentDir, encoded);
+    const source = contentAsset(roots, encoded);
     if (!source) {
       summary.problems.push({
         file: null,

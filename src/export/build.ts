@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { Site, QUIRE_VERSION } from "../site.js";
 import { silentLogger } from "../log.js";
-import { SECURITY_HEADERS } from "../http/site-files.js";
+import { contentFileHeaders, SECURITY_HEADERS } from "../http/site-files.js";
 import { exportPlan, type ScheduledEntry } from "./plan.js";
 import { PageRenderer, type ErrorPage } from "./page-renderer.js";
 import { inlinePool, spawnPool, type PendingPool, type RenderPool } from "./pool.js";
@@ -292,7 +292,7 @@ function writeErrorPages(pages: readonly ErrorPage[], renderer: PageRenderer, re
   }
 }
 
-/** The server's security headers, immutable renditions, and a type for each extensionless file. */
+/** The server's security headers, immutable renditions, a type for each extensionless file, content files' own. */
 function headerRules(results: BuildResults): HeaderRule[] {
   const rules: HeaderRule[] = [
     { path: "/*", headers: SECURITY_HEADERS },
@@ -300,6 +300,11 @@ function headerRules(results: BuildResults): HeaderRule[] {
   ];
   for (const [file, type] of [...results.untyped].sort())
     rules.push({ path: `/${file}`, headers: { "Content-Type": type } });
+  // Files from content/ go out sandboxed, and scripts as text, as the server sends them.
+  for (const encoded of [...results.assets].sort()) {
+    const headers = contentFileHeaders(encoded);
+    if (Object.keys(headers).length > 0) rules.push({ path: `/_file/${encoded}`, headers });
+  }
   return rules;
 }
 

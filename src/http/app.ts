@@ -1,13 +1,30 @@
 /** The express app factory: security headers, static files, renditions, content assets and content routes. Never listens by itself. */
 import express, { type Request, type Response, type NextFunction } from "express";
+import send from "send";
 import type { Site } from "../site.js";
 import { routeRequest } from "./route.js";
 import { renderRoute, renderError, type Page } from "./pages.js";
 import { X_CACHE_HEADER as CACHE_HEADER } from "../cache/index.js";
 import { isQuireError } from "../errors.js";
 import { liveReloadRoutes } from "./live-reload.js";
-import { contentAsset, SECURITY_HEADERS } from "./site-files.js";
+import { contentAsset, contentFileHeaders, staticFile, SECURITY_HEADERS } from "./site-files.js";
+import { siteRoots } from "../content/site-roots.js";
 import { ANONYMOUS_ACCESS } from "../auth/access-rule.js";
+
+// Paths are real and already judged (dot-files included), so send need not look at them again: a site that
+// lives below a dot-folder (~/.sites/blog) must still serve its files.
+const FILE_OPTIONS = { dotfiles: "allow", maxAge: "1h", etag: true, lastModified: true } as const;
+
+/** Sends a file that was already judged servable, with ETag and Last-Modified; `missing` if it vanished meanwhile. */
+function sendFile(req: Request, res: Response, file: string, missing: () => void): void {
+  // send decodes the path it is given, as a URL path.
+  send(req, encodeURI(file), FILE_OPTIONS)
+    .on("error", () => {
+      if (!res.headersSent) missing();
+      else res.destroy();
+    })
+    .pipe(res);
+}
 
 /** Builds the express app for a site. */
 export function createApp(site: Site): express.Express {
@@ -23,16 +40,14 @@ export function createApp(site: Site): express.Express {
     next();
   });
 
-  app.use(
-    "/static",
-    express.static(site.paths.staticDir, {
-      index: false,
-      dotfiles: "ignore",
-      etag: true,
-      lastModified: true,
-      maxAge: "1h",
-    }),
-  );
+  // Real paths are resolved once; every file served is checked against them (symlinks may not leave the site).
+  const roots = siteRoots(site.paths.contentDir);
+  app.use("/static", (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== "GET" && req.method !== "HEAD") return next();
+    const file = staticFile(roots, req.path.slice(1));
+    if (!file) return next();
+    sendFile(req, res, file, next);
+  });
 
   if (site.dev) liveReloadRoutes(app, site);
 
@@ -52,11 +67,12 @@ export function createApp(site: Site): express.Express {
   });
 
   app.get("/_file/{*rest}", (req: Request, res: Response) => {
-    const file = contentAsset(site.paths.contentDir, req.path.slice("/_file/".length));
+    const file = contentAsset(roots, req.path.slice("/_file/".length));
     if (!file) return sendPage(res, renderError(site, 404, "", "Not found"));
-    res.sendFile(file, { dotfiles: "deny", maxAge: "1h", etag: true, lastModified: true }, (err) => {
-      if (err && !res.headersSent) sendPage(res, renderError(site, 404, "", "Not found"));
-    });
+    // Judged by the real name too: a link named .txt may point at an .svg (inside the site, but active).
+    for (const name of [req.path, file])
+      for (const [k, v] of Object.entries(contentFileHeaders(name))) res.setHeader(k, v);
+    sendFile(req, res, file, () => sendPage(res, renderError(site, 404, "", "Not found")));
   });
 
   app.use(async (req: Request, res: Response) => {

@@ -1,8 +1,9 @@
 /** What the server and a static export share about answering for a site: the security headers of every
  *  response, and which files under content/ are served as files. Free of express, so a build need not load it. */
-import { resolve, sep } from "node:path";
+import { join, relative, sep } from "node:path";
 import { statSync } from "node:fs";
 import { contentKind, isIgnoredName } from "../content/scanner.js";
+import { isInsideContent, resolveInside, type SiteRoots } from "../content/site-roots.js";
 
 /**
  * Headers on every response: no MIME sniffing, a conservative referrer policy, a CSP the default theme satisfies.
@@ -17,20 +18,60 @@ export const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /**
+ * The policy every file from content/ goes out with (PDFs aside): a sandbox with no scripts, plugins, forms or
+ * same-origin rights, so an SVG, XML or XHTML file opened directly runs nothing on the site's origin.
+ */
+export const CONTENT_FILE_POLICY =
+  "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'";
+
+// Chromium refuses to show a PDF in a sandboxed document; its viewer runs apart from the site's origin anyway.
+const UNSANDBOXED = /\.pdf$/i;
+// Files a browser would run as script: sent as text, which nosniff forbids as a script, worker or module, so
+// the site's `script-src 'self'` cannot be turned into a way to run a file dropped into content/.
+const SCRIPT_NAME = /\.(m?js|cjs|jsx|ts|mts|cts|tsx|wasm)$/i;
+
+/** Headers a file from content/ goes out with, beyond the site's own: the sandbox policy, and text for scripts. */
+export function contentFileHeaders(name: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (!UNSANDBOXED.test(name)) headers["Content-Security-Policy"] = CONTENT_FILE_POLICY;
+  if (SCRIPT_NAME.test(name)) headers["Content-Type"] = "text/plain; charset=utf-8";
+  return headers;
+}
+
+/**
  * The file under content/ that `/_file/<encoded>` names, or null. The path is decoded once and split first,
  * then judged: any spelling other than the plain one (empty, `.` or `..` segments, a trailing `/`, `%2F`,
  * backslashes, NUL) is refused, as is every segment that is a dot-file or an editor's temporary or backup
  * file, and every name the scanner would read as an entry or category file (in any case, and with the
- * trailing dots and spaces some file systems ignore). Only plain assets are served; no path can leave content/.
+ * trailing dots and spaces some file systems ignore). Only plain assets are served. Symlinks are resolved
+ * and judged again where they lead: nothing outside the site's folders, no entry or category file.
  */
-export function contentAsset(contentDir: string, encoded: string): string | null {
+export function contentAsset(roots: SiteRoots, encoded: string): string | null {
   const segments = requestSegments(encoded);
   if (!segments || !segments.every(isServedSegment) || !isPlainAssetName(segments.at(-1)!)) return null;
-  const root = resolve(contentDir);
-  const abs = resolve(root, ...segments);
-  if (!abs.startsWith(root + sep)) return null;
+  return servedFile(join(roots.content, ...segments), roots);
+}
+
+/** The file under static/ that `/static/<encoded>` names, or null; the same rules, except that any name is served. */
+export function staticFile(roots: SiteRoots, encoded: string): string | null {
+  const segments = requestSegments(encoded);
+  if (!segments || !segments.every(isServedSegment)) return null;
+  return servedFile(join(roots.static, ...segments), roots);
+}
+
+/** The real path of a regular file inside the site's folders that may be served, or null. */
+function servedFile(abs: string, roots: SiteRoots): string | null {
+  const found = resolveInside(abs, roots);
+  if (!found || !("real" in found)) return null;
+  const { real } = found;
+  const root = roots.all.find((r) => real.startsWith(r + sep));
+  if (!root) return null;
+  const segments = relative(root, real).split(sep);
+  if (!segments.every(isServedSegment)) return null;
+  // Wherever the link was, a file that really lives in content/ is served only if it is a plain asset.
+  if (isInsideContent(real, roots) && !isPlainAssetName(segments.at(-1)!)) return null;
   try {
-    return statSync(abs).isFile() ? abs : null;
+    return statSync(real).isFile() ? real : null;
   } catch {
     return null;
   }

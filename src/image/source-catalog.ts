@@ -8,6 +8,7 @@ import { probeImage } from "./pipeline.js";
 import { DEFAULT_LIMITS, type RecipeLimits } from "./recipe.js";
 import { SingleFlight } from "./single-flight.js";
 import { isSafeSourcePath, resolveSource } from "./source-path.js";
+import { resolveInside, siteRoots, type SiteRoots } from "../content/site-roots.js";
 
 /** A source image as the planner sees it. */
 export interface SourceInfo extends HeaderInfo {
@@ -26,17 +27,36 @@ export class SourceCatalog {
   private readonly cache = new Map<string, { key: string; info: SourceInfo }>();
   private readonly loads = new SingleFlight<string, { info: SourceInfo; bytes: Buffer }>();
 
+  private readonly roots: SiteRoots;
+
   constructor(
     private readonly contentDir: string,
     private readonly limits: RecipeLimits = DEFAULT_LIMITS,
     private readonly maxEntries = 10_000,
-  ) {}
+  ) {
+    this.roots = siteRoots(contentDir);
+  }
+
+  /** The file a source path names; a symlink that leads outside the site's folders is refused like `..`. */
+  private resolve(path: string): string {
+    const full = resolveSource(this.contentDir, path);
+    const found = resolveInside(full, this.roots);
+    if (found && "outside" in found)
+      throw new QuireError(
+        "E_IMAGE_SPEC",
+        `Image source path ${JSON.stringify(path)} links outside the site`,
+        {
+          field: "path",
+        },
+      );
+    return full;
+  }
 
   /** True when the content-relative path names a readable regular file inside content/. */
   exists(path: string): boolean {
     if (!isSafeSourcePath(path)) return false;
     try {
-      return statSync(resolveSource(this.contentDir, path)).isFile();
+      return statSync(this.resolve(path)).isFile();
     } catch {
       return false;
     }
@@ -44,14 +64,14 @@ export class SourceCatalog {
 
   /** The source's info, from cache when the file is unchanged, else read and probed with libvips. */
   async describe(path: string): Promise<SourceInfo> {
-    const full = resolveSource(this.contentDir, path);
+    const full = this.resolve(path);
     const cached = this.cached(path, await this.statChecked(full, path));
     return cached ?? (await this.load(path)).info;
   }
 
   /** The same, synchronously (header probe instead of libvips) for renderers that cannot wait. */
   describeSync(path: string): SourceInfo {
-    const full = resolveSource(this.contentDir, path);
+    const full = this.resolve(path);
     const stats = this.statCheckedSync(full, path);
     const cached = this.cached(path, stats);
     if (cached) return cached;
@@ -69,7 +89,7 @@ export class SourceCatalog {
   /** The source's bytes and info (one read per path at a time, shared by concurrent callers). */
   load(path: string): Promise<{ info: SourceInfo; bytes: Buffer }> {
     return this.loads.run(path, async () => {
-      const full = resolveSource(this.contentDir, path);
+      const full = this.resolve(path);
       const stats = await this.statChecked(full, path);
       const bytes = await this.readAsync(full, path);
       const cached = this.cached(path, stats);
