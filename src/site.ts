@@ -163,6 +163,8 @@ export class Site implements PageSite {
       md,
       index: () => this.contentIndex,
       images: this.images.hooks,
+      // A file gone from under the index (a deploy under way): catch up now rather than at the next rescan.
+      onVanished: () => void this.refresh().catch((err) => this.logger.warn({ err }, "refresh failed")),
     });
     for (const [name, value] of Object.entries(templateGlobals(this, md))) this.engine.addGlobal(name, value);
 
@@ -241,7 +243,7 @@ export class Site implements PageSite {
       this.contentIndex.invalidate();
       this.categorySet = new Set(this.contentIndex.categories());
       this.content.clear();
-    }
+    } else this.content.forgetVanished();
     this.markReady();
     if (summary.changed && !first) this.emitChange();
     return summary;
@@ -432,6 +434,14 @@ export class Site implements PageSite {
       category: rt.category(category),
       error: { code: status, status, message },
     };
+  }
+
+  vanishedEntries(): number {
+    return this.content.vanishedCount;
+  }
+
+  isVanished(entry: IndexedEntry): boolean {
+    return this.content.isVanished(entry);
   }
 
   logError(err: unknown, context: Record<string, unknown>): void {

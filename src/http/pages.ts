@@ -24,7 +24,14 @@ export interface PageSite {
   categoryContext(category: string, query: URLSearchParams): Record<string, unknown>;
   errorContext(status: number, category: string, message: string): Record<string, unknown>;
   logError(err: unknown, context: Record<string, unknown>): void;
+  /** How many entry files were found missing under the index so far (a deploy under way). */
+  vanishedEntries?(): number;
+  /** True when this entry's file was found missing; its page answers 503 until the index catches up. */
+  isVanished?(entry: IndexedEntry): boolean;
 }
+
+/** How often a page is rendered again after entries it shows were found missing (each try leaves them out). */
+const VANISHED_RETRIES = 3;
 
 const REASONS: Record<number, string> = {
   400: "Bad request",
@@ -50,7 +57,31 @@ export function renderRoute(
   route: Exclude<Route, { kind: "redirect" }>,
   query: URLSearchParams,
 ): Page {
-  try {
+  for (let attempt = 0; ; attempt++) {
+    const vanished = site.vanishedEntries?.() ?? 0;
+    try {
+      const page = renderOnce(site, route, query);
+      // A page that left out missing entries is right only until the index catches up: not cached.
+      return attempt === 0 ? page : { ...page, cacheable: false };
+    } catch (err) {
+      // A listing that met an entry whose file moved away renders again without it (the index is refreshing).
+      if (attempt < VANISHED_RETRIES && (site.vanishedEntries?.() ?? 0) > vanished) continue;
+      if (route.kind === "entry" && site.isVanished?.(route.entry))
+        return retryLater(site, route.entry.category);
+      if (isQuireError(err) && err.status === 400) return renderError(site, 400, "", err.message);
+      if (isQuireError(err) && err.status === 404) return renderError(site, 404, "", err.message);
+      site.logError(err, { route: route.kind });
+      return renderError(site, 500, "", REASONS[500]!);
+    }
+  }
+}
+
+function renderOnce(
+  site: PageSite,
+  route: Exclude<Route, { kind: "redirect" }>,
+  query: URLSearchParams,
+): Page {
+  {
     if (route.kind === "entry") {
       const name = route.template ?? "entry";
       const template =
@@ -67,12 +98,13 @@ export function renderRoute(
       );
     }
     return renderError(site, route.status, route.category, REASONS[route.status] ?? "Error");
-  } catch (err) {
-    if (isQuireError(err) && err.status === 400) return renderError(site, 400, "", err.message);
-    if (isQuireError(err) && err.status === 404) return renderError(site, 404, "", err.message);
-    site.logError(err, { route: route.kind });
-    return renderError(site, 500, "", REASONS[500]!);
   }
+}
+
+/** An entry whose file is gone while the index still lists it: moved or removed by a deploy under way. */
+function retryLater(site: PageSite, category: string): Page {
+  const page = renderError(site, 503, category, "This page is being updated; try again in a moment");
+  return { ...page, headers: { ...page.headers, "Retry-After": "1" } };
 }
 
 /** A themed error page: `<status>` template, then `error`, then a plain built-in page if even those fail. */

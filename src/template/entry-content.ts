@@ -37,6 +37,8 @@ export interface EntryContentDeps {
   images?: ImageHooks;
   /** Most rendered entries kept in memory. */
   maxEntries?: number;
+  /** Told when an entry's file is gone although the index still lists it (a deploy under way): refresh the index. */
+  onVanished?: (file: string) => void;
 }
 
 /** Renders entries on demand and keeps the most recent results (cleared whenever the index changes). */
@@ -46,6 +48,8 @@ export class EntryContent {
   /** Summaries worked out without rendering the whole entry (see `summary`), kept like `memo`. */
   private readonly summaries = new Map<string, string>();
   private readonly max: number;
+  /** Files of indexed entries found missing since the index last changed: listings leave them out. */
+  private readonly vanished = new Set<string>();
 
   constructor(deps: EntryContentDeps) {
     this.deps = deps;
@@ -61,6 +65,31 @@ export class EntryContent {
   clear(): void {
     this.memo.clear();
     this.summaries.clear();
+    this.vanished.clear();
+  }
+
+  /** Forgets which files were found missing (the index has caught up with content/). */
+  forgetVanished(): void {
+    this.vanished.clear();
+  }
+
+  /**
+   * True when the entry's file is missing although the index lists it. Costs nothing until one such file has
+   * been met: from then on (a deploy is under way) every entry asked about is looked for on disk, so a listing
+   * that failed once on a missing file leaves out, on its next try, all the files that went with it.
+   */
+  isVanished(entry: Pick<IndexedEntry, "file">): boolean {
+    if (this.vanished.size === 0) return false;
+    if (this.vanished.has(entry.file)) return true;
+    if (existsSync(join(this.deps.contentDir, entry.file))) return false;
+    this.vanished.add(entry.file);
+    this.deps.onVanished?.(entry.file);
+    return true;
+  }
+
+  /** How many entry files were found missing: a render that saw this grow can be tried again without them. */
+  get vanishedCount(): number {
+    return this.vanished.size;
   }
 
   /** The rendered body, more, summary and toc of an entry. */
@@ -108,6 +137,17 @@ export class EntryContent {
     try {
       bytes = readFileSync(join(this.deps.contentDir, entry.file));
     } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") {
+        if (!this.vanished.has(entry.file)) {
+          this.vanished.add(entry.file);
+          this.deps.onVanished?.(entry.file);
+        }
+        throw new QuireError("E_ENTRY_VANISHED", "the entry file is gone; the index is being refreshed", {
+          file: `content/${entry.file}`,
+          cause: err,
+        });
+      }
       throw new QuireError("E_RENDER", `could not read the entry file: ${(err as Error).message}`, {
         file: `content/${entry.file}`,
         cause: err,

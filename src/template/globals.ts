@@ -35,7 +35,9 @@ export class TemplateView {
   }
 
   get entries(): TemplateEntry[] {
-    return (this.entryList ??= this.result.entries.map((e) => this.rt.entry(e)));
+    // An entry whose file went missing under the index is left out until the index catches up.
+    this.entryList ??= this.result.entries.filter((e) => !this.rt.vanished(e)).map((e) => this.rt.entry(e));
+    return this.entryList;
   }
   get count(): number {
     return this.result.count;

@@ -77,6 +77,11 @@ export class TemplateRuntime {
     return this.options.content.render(record, { absolute });
   }
 
+  /** True when the entry's file went missing under the index (a deploy under way): listings skip it. */
+  vanished(record: IndexedEntry): boolean {
+    return this.options.content.isVanished(record);
+  }
+
   /** The entry's summary, without rendering the rest of it when it need not be. */
   summary(record: IndexedEntry, absolute: boolean): string {
     return this.options.content.summary(record, { absolute });
