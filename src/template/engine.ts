@@ -4,8 +4,8 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { QuireError } from "../errors.js";
 import { TemplateLoader, type FoundTemplate } from "./loader.js";
-import { installCallableLookup } from "./callable.js";
 import { limitIncludeDepth, type DepthGuard } from "./include-depth.js";
+import { installJinja, addJinjaBuiltins } from "./jinja/index.js";
 import { htmlToText } from "../markdown/index.js";
 
 /** Quire's own default theme, the last place a template is looked for. */
@@ -26,7 +26,7 @@ export class TemplateEngine {
   private readonly depth: DepthGuard;
 
   constructor(options: TemplateEngineOptions) {
-    installCallableLookup();
+    installJinja();
     const roots = [options.templatesDir];
     const builtin = options.builtinDir ?? BUILTIN_TEMPLATES;
     if (builtin !== options.templatesDir) roots.push(builtin);
@@ -38,16 +38,9 @@ export class TemplateEngine {
       lstripBlocks: true,
     });
     this.depth = limitIncludeDepth(this.env as unknown as Parameters<typeof limitIncludeDepth>[0]);
-    // Publ templates spell these in Python; Nunjucks would read them as undefined variables.
-    this.env.addGlobal("True", true);
-    this.env.addGlobal("False", false);
-    this.env.addGlobal("None", null);
+    addJinjaBuiltins(this.env);
     this.env.addFilter("text", (s: unknown) => htmlToText(String(s ?? "")));
     this.env.addFilter("striptags_plain", (s: unknown) => String(s ?? "").replace(/<[^>]*>/g, ""));
-    this.env.addFilter(
-      "tojson",
-      (v: unknown) => new nunjucks.runtime.SafeString(JSON.stringify(v ?? null).replace(/</g, "\\u003c")),
-    );
     this.env.addFilter("xmlescape", (s: unknown) =>
       String(s ?? "")
         .replace(/&/g, "&amp;")
