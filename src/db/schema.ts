@@ -1,7 +1,7 @@
 /** The SQLite schema of the index; a change here bumps SCHEMA_VERSION and the index is rebuilt from content/. */
 
 /** Bump on any change to the tables below or to what the indexer stores in them. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA_SQL = `
 CREATE TABLE meta (
@@ -56,11 +56,12 @@ CREATE TABLE entry_tags (
 );
 CREATE INDEX entry_tags_key ON entry_tags (tag_key, file);
 
--- Path-Alias and Path-Mount paths of entries and categories.
+-- Path-Alias, Path-Mount and Path-Canonical paths of entries and categories, with the template an alias names.
 CREATE TABLE aliases (
   path TEXT NOT NULL,
   file TEXT NOT NULL,
   kind TEXT NOT NULL,
+  template TEXT,
   PRIMARY KEY (path, file)
 );
 CREATE INDEX aliases_file ON aliases (file);
