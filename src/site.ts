@@ -18,6 +18,7 @@ import {
   type RefreshSummary,
 } from "./db/index.js";
 import { Indexer } from "./db/indexer.js";
+import { indexMatchesSettings, type IndexSettings } from "./db/index-settings.js";
 import type { ContentWatcher } from "./content/watcher.js";
 import { createMarkdown } from "./markdown/index.js";
 import { TemplateEngine } from "./template/engine.js";
@@ -143,7 +144,13 @@ export class Site implements PageSite {
     this.contentIndex = new ContentIndex(this.db);
     this.indexInode = inodeOf(this.paths.indexPath);
     // An index built at deploy time (or by an earlier run) serves at once; a refresh checks it in the background.
-    if (opened.reason === "opened" && getMeta(this.db, "generation") !== undefined) this.markReady();
+    // One built under another time zone or slug style is not: its dates and URLs would be wrong until rebuilt.
+    if (
+      opened.reason === "opened" &&
+      getMeta(this.db, "generation") !== undefined &&
+      indexMatchesSettings(this.db, this.indexSettings())
+    )
+      this.markReady();
     this.inlineIndexer = options.inlineIndexer ?? false;
     this.indexer = this.createIndexer();
 
@@ -220,9 +227,13 @@ export class Site implements PageSite {
     return new Indexer({
       indexPath: this.paths.indexPath,
       contentDir: this.paths.contentDir,
-      timeZone: this.config.site.timezone,
+      ...this.indexSettings(),
       inline: this.inlineIndexer,
     });
+  }
+
+  private indexSettings(): IndexSettings {
+    return { timeZone: this.config.site.timezone, slugStyle: this.config.content.slug_style };
   }
 
   /** Refreshes the index now; listeners hear about it when content changed. A lost or corrupt index is rebuilt. */

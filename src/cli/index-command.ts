@@ -153,6 +153,7 @@ function runIndex(
         db,
         contentDir: site.paths.contentDir,
         timeZone: site.config.site.timezone,
+        slugStyle: site.config.content.slug_style,
         writeBack: options.writeBack,
         ...(options.only ? { writeBackOnly: options.only } : {}),
       });

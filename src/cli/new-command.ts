@@ -11,6 +11,7 @@ import { formatDate } from "../content/dates.js";
 import { slugify } from "../markdown/index.js";
 import { BUILTIN_TEMPLATES } from "../template/engine.js";
 import { entryPath } from "../template/urls.js";
+import { entrySlug, type SlugStyle } from "../content/slug.js";
 import { QUIRE_VERSION } from "../site.js";
 import { QuireError } from "../errors.js";
 import { parseCommand, SITE_OPTIONS } from "./args.js";
@@ -69,11 +70,13 @@ export function newPost(
       file: `content/${file}`,
     });
   }
-  const id = freeEntryId(site.paths.indexPath, site.paths.contentDir, site.config.site.timezone, file);
+  const settings = { timeZone: site.config.site.timezone, slugStyle: site.config.content.slug_style };
+  const id = freeEntryId(site.paths.indexPath, site.paths.contentDir, settings, file);
   mkdirSync(join(site.paths.contentDir, category), { recursive: true });
   writeFileSync(abs, entryText(clean, id, formatDate(Date.now(), site.config.site.timezone)), { flag: "wx" });
   const shown = relative(process.cwd(), abs) || abs;
-  out.line(`${shown}  (${entryPath({ id, slug, category, pathCanonical: null })})`);
+  const urlSlug = entrySlug({ title: clean, slugText: null }, settings.slugStyle);
+  out.line(`${shown}  (${entryPath({ id, slug: urlSlug, category, pathCanonical: null })})`);
   return 0;
 }
 
@@ -98,11 +101,16 @@ yours to change; the settings are in quire.toml.
 `;
 
 /** The path-derived ID of a new file, probing past every ID the site already uses. */
-function freeEntryId(indexPath: string, contentDir: string, timeZone: string, file: string): number {
+function freeEntryId(
+  indexPath: string,
+  contentDir: string,
+  settings: { timeZone: string; slugStyle: SlugStyle },
+  file: string,
+): number {
   let taken: Set<number>;
   const { db } = openIndex({ path: indexPath });
   try {
-    refreshIndex({ db, contentDir, timeZone, writeBack: false });
+    refreshIndex({ db, contentDir, ...settings, writeBack: false });
     taken = new Set((db.prepare("SELECT id FROM entries").all() as { id: number }[]).map((r) => r.id));
   } finally {
     db.close();

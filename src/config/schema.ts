@@ -32,6 +32,7 @@ const isTimeZone: Check = (v) => {
     return "an IANA time zone such as Europe/Paris";
   }
 };
+const isSlugStyle: Check = (v) => (v === "publ" || v === "lowercase" ? null : '"publ" or "lowercase"');
 const isTable: Check = (v) => (v !== null && typeof v === "object" && !Array.isArray(v) ? null : "a table");
 
 /** Every section and key of quire.toml. */
@@ -71,6 +72,11 @@ export const SCHEMA = {
       default: 300,
       check: nonNegative,
       doc: "A full rescan as a safety net while watching, every this many seconds (0 turns it off).",
+    },
+    slug_style: {
+      default: "publ",
+      check: isSlugStyle,
+      doc: 'URL slugs: "publ" keeps the title\'s case and dots as Publ does (/12-It-s-alive); "lowercase" gives /12-its-alive.',
     },
   },
   view: {
@@ -120,6 +126,7 @@ export interface QuireConfig {
     readonly write_back: boolean | null;
     readonly watch: boolean | null;
     readonly rescan_seconds: number;
+    readonly slug_style: "publ" | "lowercase";
   };
   readonly view: { readonly count: number; readonly feed_count: number };
   readonly cache: {

@@ -21,6 +21,8 @@ export interface CategoryRecord {
   indexTemplate: string | null;
   entryTemplate: string | null;
   pathAliases: string[];
+  /** `Path-Mount` values: paths that show the category (optionally with a template) without redirecting. */
+  pathMounts: string[];
   /** The Markdown below the headers (not rendered here). */
   description: string;
   headerStyle: HeaderStyle;
@@ -75,6 +77,7 @@ export function parseCategoryFile(bytes: Uint8Array, options: { file: string }):
     indexTemplate: text("index-template"),
     entryTemplate: text("entry-template"),
     pathAliases: block.headers.filter((h) => h.key === "path-alias" && h.value.trim()).map((h) => h.value.trim()),
+    pathMounts: block.headers.filter((h) => h.key === "path-mount" && h.value.trim()).map((h) => h.value.trim()),
     description: block.body,
     headerStyle: block.style,
     headers: block.headers,

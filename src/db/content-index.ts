@@ -5,6 +5,7 @@ import type { EntryStatus } from "../content/entry-record.js";
 import { tagKey, normaliseAlias } from "./refresh.js";
 import { ANONYMOUS_ACCESS, type ReaderAccess } from "../auth/access-rule.js";
 import { readableSql, readerParam, registerReadableFunction } from "./readable-sql.js";
+import type { AliasKind } from "./prepare-file.js";
 
 /** An entry as the index knows it: enough to route, list and link; the body is read from the file when rendered. */
 export interface IndexedEntry {
@@ -198,7 +199,9 @@ export class ContentIndex {
     registerReadableFunction(db);
     this.byId = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE id = ?`);
     this.byFile = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE file = ?`);
-    this.aliasStmt = db.prepare("SELECT file, kind FROM aliases WHERE path = ? ORDER BY file LIMIT 1");
+    this.aliasStmt = db.prepare(
+      "SELECT file, kind, template FROM aliases WHERE path = ? ORDER BY kind = 'canonical' DESC, file LIMIT 1",
+    );
     this.tagsOf = db.prepare("SELECT tag_name, hidden FROM entry_tags WHERE file = ? ORDER BY rowid");
     this.categoryFile = db.prepare(
       "SELECT category, name, sort_name, index_template, entry_template, description, headers_json FROM category_files WHERE category = ? ORDER BY file LIMIT 1",
@@ -250,10 +253,13 @@ export class ContentIndex {
   }
 
   /** The entry or category that claims this request path through Path-Alias or Path-Mount. */
-  alias(path: string): { file: string; kind: "alias" | "mount" | "category" } | null {
+  alias(path: string): { file: string; kind: AliasKind; template: string | null } | null {
     return (
-      (this.aliasStmt.get(normaliseAlias(path)) as { file: string; kind: "alias" | "mount" | "category" }) ??
-      null
+      (this.aliasStmt.get(normaliseAlias(path)) as {
+        file: string;
+        kind: AliasKind;
+        template: string | null;
+      }) ?? null
     );
   }
 

@@ -2,11 +2,13 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { openIndex } from "./open-index.js";
 import { refreshIndex } from "./refresh.js";
+import type { SlugStyle } from "../content/slug.js";
 
 interface WorkerData {
   indexPath: string;
   contentDir: string;
   timeZone: string;
+  slugStyle?: SlugStyle;
 }
 
 const data = workerData as WorkerData;
@@ -18,6 +20,7 @@ parentPort!.on("message", (msg: { id: number; writeBack: boolean }) => {
       db,
       contentDir: data.contentDir,
       timeZone: data.timeZone,
+      slugStyle: data.slugStyle,
       writeBack: msg.writeBack,
     });
     parentPort!.postMessage({

@@ -3,11 +3,14 @@ import { Worker } from "node:worker_threads";
 import { QuireError, type ErrorCode } from "../errors.js";
 import type { RefreshSummary } from "./refresh.js";
 import { openIndex, refreshIndex, type Db } from "./index.js";
+import type { SlugStyle } from "../content/slug.js";
 
 export interface IndexerOptions {
   indexPath: string;
   contentDir: string;
   timeZone: string;
+  /** `[content] slug_style`. */
+  slugStyle?: SlugStyle;
   /** Run on the calling thread instead of a worker (tests, tools). */
   inline?: boolean;
 }
@@ -60,6 +63,7 @@ export class Indexer {
           db: this.inlineDb,
           contentDir: this.options.contentDir,
           timeZone: this.options.timeZone,
+          slugStyle: this.options.slugStyle,
           writeBack,
         }),
       );
@@ -82,6 +86,7 @@ export class Indexer {
         indexPath: this.options.indexPath,
         contentDir: this.options.contentDir,
         timeZone: this.options.timeZone,
+        slugStyle: this.options.slugStyle,
         __entry: new URL("./index-worker.ts", import.meta.url).href,
       },
     });

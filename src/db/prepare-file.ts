@@ -9,7 +9,7 @@ import type { ContentKind } from "../content/scanner.js";
 import { parseEntryHeader, MAX_ENTRY_BYTES } from "../content/parse-entry.js";
 import { parseCategoryFile } from "../content/category-file.js";
 import { derivedEntryId, derivedUuid } from "../content/entry-id.js";
-import { entrySlug } from "../content/slug.js";
+import { entrySlug, type SlugStyle } from "../content/slug.js";
 
 /** A file to prepare. `size`/`mtimeMs` of -1 mean "not statted yet": the open file is statted instead. */
 export interface FileToPrepare {
@@ -94,13 +94,17 @@ export interface PreparedFile {
   derivedUuid?: string;
   /** [tag key, display name, hidden]. */
   tags?: [string, string, number][];
-  /** [request path, kind]. */
-  aliases?: [string, string][];
+  /** [request path, kind, template]. */
+  aliases?: AliasRow[];
   category?: CategoryValues;
 }
 
 /** Reads, fingerprints and parses one file; never throws for a bad file (its problems are in the result). */
-export function prepareFile(file: FileToPrepare, timeZone: string): PreparedFile {
+export function prepareFile(
+  file: FileToPrepare,
+  timeZone: string,
+  slugStyle: SlugStyle = "publ",
+): PreparedFile {
   const read = readContentFile(file);
   const out: PreparedFile = {
     rel: file.rel,
@@ -113,7 +117,7 @@ export function prepareFile(file: FileToPrepare, timeZone: string): PreparedFile
   if (read.gone) out.gone = true;
   if (read.retry) out.retry = true;
   if (read.problem) out.problems.push(problemRow(read.problem));
-  else if (read.bytes && file.kind === "entry") prepareEntry(out, read.bytes, timeZone);
+  else if (read.bytes && file.kind === "entry") prepareEntry(out, read.bytes, timeZone, slugStyle);
   else if (read.bytes && file.kind === "category") prepareCategory(out, read.bytes);
   return out;
 }
@@ -208,7 +212,7 @@ export function folderOf(rel: string): string {
   return i < 0 ? "" : rel.slice(0, i);
 }
 
-function prepareEntry(out: PreparedFile, bytes: Buffer, timeZone: string): void {
+function prepareEntry(out: PreparedFile, bytes: Buffer, timeZone: string, slugStyle: SlugStyle): void {
   const rel = out.rel;
   let parsed: ReturnType<typeof parseEntryHeader>;
   try {
@@ -224,7 +228,7 @@ function prepareEntry(out: PreparedFile, bytes: Buffer, timeZone: string): void 
     record.uuid,
     record.title,
     record.sortTitle,
-    entrySlug(record),
+    entrySlug(record, slugStyle),
     record.date ?? Math.round(out.mtimeMs),
     record.date === null ? 0 : 1,
     record.lastModified,
@@ -247,9 +251,11 @@ function prepareEntry(out: PreparedFile, bytes: Buffer, timeZone: string): void 
   for (const tag of record.tags) tags.push([tagKey(tag), tag.trim(), 0]);
   for (const tag of record.hiddenTags) tags.push([tagKey(tag), tag.trim(), 1]);
   if (tags.length > 0) out.tags = tags;
-  const aliases: [string, string][] = [];
-  for (const alias of record.pathAliases) aliases.push([normaliseAlias(alias), "alias"]);
-  for (const mount of record.pathMounts) aliases.push([normaliseAlias(mount), "mount"]);
+  const aliases: AliasRow[] = [];
+  for (const alias of record.pathAliases) aliases.push(aliasRow(alias, "alias"));
+  for (const mount of record.pathMounts) aliases.push(aliasRow(mount, "mount"));
+  // The canonical path serves the entry, as a mount does.
+  if (record.pathCanonical) aliases.push(aliasRow(record.pathCanonical, "canonical", false));
   if (aliases.length > 0) out.aliases = aliases;
 }
 
@@ -265,7 +271,11 @@ function prepareCategory(out: PreparedFile, bytes: Buffer): void {
       cat.description,
       JSON.stringify(cat.headers.map((h) => [h.name, h.value])),
     ];
-    if (cat.pathAliases.length > 0) out.aliases = cat.pathAliases.map((a) => [normaliseAlias(a), "category"]);
+    const aliases = [
+      ...cat.pathAliases.map((a) => aliasRow(a, "category")),
+      ...cat.pathMounts.map((a) => aliasRow(a, "category-mount")),
+    ];
+    if (aliases.length > 0) out.aliases = aliases;
     for (const p of cat.problems) out.problems.push(problemRow(p));
   } catch (err) {
     out.problems.push(parseFailure(err, "E_CATEGORY_FILE", out.rel));
@@ -291,6 +301,35 @@ function problemRow(p: QuireError): ProblemRow {
 export function tagKey(tag: string): string {
   // toLowerCase is the en-US lowercasing (only Turkish, Azeri and Lithuanian differ), without ICU's cost.
   return tag.trim().normalize("NFC").toLowerCase().replace(/\s+/g, " ");
+}
+
+/** One `aliases` row after `file`: [request path, kind, template or null]. */
+export type AliasRow = [path: string, kind: AliasKind, template: string | null];
+
+/** `alias` and `category` redirect; `mount`, `category-mount` and `canonical` serve at the path. */
+export type AliasKind = "alias" | "mount" | "canonical" | "category" | "category-mount";
+
+/**
+ * A `Path-Alias`/`Path-Mount` value as Publ reads it: a path, then optionally a template name after a space
+ * (`/old.php archive`). The path may be percent-encoded (`/with%20space`); it is stored decoded, as requests
+ * are looked up decoded.
+ */
+export function aliasRow(value: string, kind: AliasKind, withTemplate = true): AliasRow {
+  const trimmed = value.trim();
+  const split = withTemplate ? /^(\S+)\s+(\S+)$/.exec(trimmed) : null;
+  const path = split ? split[1]! : trimmed;
+  return [normaliseAlias(decodePercent(path)), kind, split ? split[2]! : null];
+}
+
+function decodePercent(path: string): string {
+  // Decoded piece by piece: a stray `%` (`/with%percents`) stays as it is.
+  return path.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
 }
 
 /** An alias path as a request path: leading slash, no trailing slash (except `/`). */

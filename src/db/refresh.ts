@@ -10,6 +10,8 @@ import { writeBack } from "../content/write-back.js";
 import { formatDate } from "../content/dates.js";
 import { getMeta, setMeta, type Db } from "./open-index.js";
 import { SCHEMA_SQL } from "./schema.js";
+import type { SlugStyle } from "../content/slug.js";
+import { applyIndexSettings, INDEX_SETTINGS_KEY } from "./index-settings.js";
 import {
   ENTRY_INSERT_COLUMNS,
   contentHash,
@@ -24,6 +26,8 @@ export interface RefreshOptions {
   db: Db;
   contentDir: string;
   timeZone: string;
+  /** How entry slugs are written (`[content] slug_style`); default `publ`. */
+  slugStyle?: SlugStyle;
   /** Stamp missing Entry-ID, UUID and Date into entry files (never drafts). */
   writeBack?: boolean;
   /** With `writeBack`: stamp only these files (relative to content/), e.g. the ones staged in git. */
@@ -60,6 +64,9 @@ interface FileRow {
 export function refreshIndex(options: RefreshOptions): RefreshSummary {
   const started = performance.now();
   const { db, contentDir, timeZone } = options;
+  const slugStyle = options.slugStyle ?? "publ";
+  // Dates and slugs depend on these settings: an index made under others is emptied and built again.
+  const settings = applyIndexSettings(db, { timeZone, slugStyle });
   const known = new Map<string, FileRow>();
   for (const row of db
     .prepare("SELECT path, size, mtime_ms, hash FROM files")
@@ -95,7 +102,7 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
     if (bulk) for (const name of SECONDARY_INDEXES.keys()) db.exec(`DROP INDEX IF EXISTS ${name}`);
     // Each file is written as soon as it is read, so its text is garbage before the next one is read.
     for (const scanned of todo) {
-      const file = prepareFile(scanned, timeZone);
+      const file = prepareFile(scanned, timeZone, slugStyle);
       const row = known.get(file.rel);
       if (file.gone) {
         seen.delete(file.rel);
@@ -150,7 +157,7 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
     previous !== undefined && added + updated + removed === 0
       ? previous
       : fingerprints && inPathOrder(fingerprints)
-        ? generationOf(fingerprints)
+        ? generationOf(fingerprints, settings)
         : computeGeneration(db);
   if (generation !== previous) setMeta(db, "generation", generation);
   const counts = db
@@ -201,7 +208,7 @@ function statements(db: Db) {
     insertTag: db.prepare(
       "INSERT INTO entry_tags (file, tag_key, tag_name, hidden) VALUES (?, ?, ?, ?) ON CONFLICT(file, tag_key) DO UPDATE SET hidden = min(hidden, excluded.hidden)",
     ),
-    insertAlias: db.prepare("INSERT OR IGNORE INTO aliases (path, file, kind) VALUES (?, ?, ?)"),
+    insertAlias: db.prepare("INSERT OR IGNORE INTO aliases (path, file, kind, template) VALUES (?, ?, ?, ?)"),
     insertCategoryFile:
       db.prepare(`INSERT INTO category_files (file, category, name, sort_name, index_template, entry_template,
       description, headers_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -242,7 +249,8 @@ function writePrepared(st: Statements, file: PreparedFile, inserted?: IdRow[]): 
   }
   if (file.tags) for (const [key, name, hidden] of file.tags) st.insertTag.run(rel, key, name, hidden);
   if (file.category) st.insertCategoryFile.run(rel, ...file.category);
-  if (file.aliases) for (const [path, kind] of file.aliases) st.insertAlias.run(path, rel, kind);
+  if (file.aliases)
+    for (const [path, kind, template] of file.aliases) st.insertAlias.run(path, rel, kind, template);
 }
 
 /** The ID columns of an `entries` row. */
@@ -388,12 +396,15 @@ export function computeGeneration(db: Db): string {
     db.prepare("SELECT path, hash FROM files ORDER BY path").raw().iterate() as IterableIterator<
       [string, string]
     >,
+    getMeta(db, INDEX_SETTINGS_KEY) ?? "",
   );
 }
 
 /** The generation of these files rows, which must come in SQLite's path order (UTF-8 bytes). */
-function generationOf(rows: Iterable<[path: string, hash: string]>): string {
+function generationOf(rows: Iterable<[path: string, hash: string]>, settings: string): string {
   const h = createHash("sha256");
+  // The same files indexed under another time zone or slug style make other pages.
+  h.update(settings).update("\n");
   for (const [path, hash] of rows) h.update(path).update("\0").update(hash).update("\n");
   return h.digest("base64url").slice(0, 16);
 }

@@ -58,11 +58,12 @@ CREATE TABLE entry_tags (
 );
 CREATE INDEX entry_tags_key ON entry_tags (tag_key, file);
 
--- Path-Alias and Path-Mount paths of entries and categories.
+-- Path-Alias, Path-Mount and Path-Canonical paths of entries and categories, with the template an alias names.
 CREATE TABLE aliases (
   path TEXT NOT NULL,
   file TEXT NOT NULL,
   kind TEXT NOT NULL,
+  template TEXT,
   PRIMARY KEY (path, file)
 );
 CREATE INDEX aliases_file ON aliases (file);

@@ -49,6 +49,9 @@ export function routeRequest(ctx: RouteContext, rawPath: string, search: string)
   // Encoded slashes (`%2F`) count once decoded too.
   if (segments.length > MAX_PATH_SEGMENTS) return tooManySegments();
   if (segments.some((s) => s === "." || s === "..")) return notFound("", "the path has dot segments");
+  // As in Publ, a path whose first segment starts with `_` is never an entry, category or template
+  // (`/_login/12-x` is not entry 12); only an alias can claim it.
+  if (segments[0]?.startsWith("_")) return aliasRoute(ctx, path, rawPath, search) ?? notFound("", "no alias");
   const trailingSlash = path.endsWith("/");
   const categories = ctx.categories;
 
@@ -74,20 +77,64 @@ export function routeRequest(ctx: RouteContext, rawPath: string, search: string)
     return { kind: "redirect", location: categoryPath(whole) + search, status: 301 };
   }
 
-  const alias = ctx.index.alias(path);
-  if (alias) {
-    if (alias.kind === "category") {
-      const meta = ctx.index.db
-        .prepare("SELECT category FROM category_files WHERE file = ?")
-        .get(alias.file) as { category: string } | undefined;
-      if (meta) return { kind: "redirect", location: categoryPath(meta.category) + search, status: 301 };
-    } else {
-      const entry = ctx.index.entryByFile(alias.file);
-      if (entry) return entryRoute(ctx, entry, rawPath, search, alias.kind === "mount");
-    }
-  }
+  const aliased = aliasRoute(ctx, path, rawPath, search);
+  if (aliased) return aliased;
   const nearest = nearestCategory(categories, segments);
   return notFound(nearest, "no entry, category or template at this path");
+}
+
+/**
+ * A path claimed by a `Path-Alias`, `Path-Mount` or `Path-Canonical` (of an entry or a `.cat` file), as Publ
+ * routes them: an alias redirects (to the entry, or with a template to that category view positioned at the
+ * entry); a mount or canonical path serves in place (with the template named, if any).
+ */
+function aliasRoute(ctx: RouteContext, path: string, rawPath: string, search: string): Route | null {
+  const alias = ctx.index.alias(path);
+  if (!alias) return null;
+  if (alias.kind === "category" || alias.kind === "category-mount") {
+    const meta = ctx.index.db
+      .prepare("SELECT category FROM category_files WHERE file = ?")
+      .get(alias.file) as { category: string } | undefined;
+    if (!meta) return null;
+    const template = alias.template ?? ctx.indexTemplate(meta.category);
+    if (alias.kind === "category-mount") return { kind: "category", category: meta.category, template };
+    return {
+      kind: "redirect",
+      location: categoryViewPath(ctx, meta.category, template) + search,
+      status: 301,
+    };
+  }
+  const entry = ctx.index.entryByFile(alias.file);
+  if (!entry) return null;
+  if (alias.kind === "alias" && alias.template !== null) {
+    const blocked = entryBlocked(ctx, entry);
+    if (blocked) return blocked;
+    const view = categoryViewPath(ctx, entry.category, alias.template);
+    return { kind: "redirect", location: `${view}?id=${entry.id}`, status: 301 };
+  }
+  const route = entryRoute(ctx, entry, rawPath, search, alias.kind !== "alias");
+  if (route.kind === "entry" && alias.kind === "mount" && alias.template !== null)
+    return { ...route, template: alias.template };
+  return route;
+}
+
+/** `/<category>/` for the category's own index template, else `/<category>/<template>`. */
+function categoryViewPath(ctx: RouteContext, category: string, template: string): string {
+  const base = categoryPath(category);
+  return template === ctx.indexTemplate(category) ? base : base + encodeURIComponent(template);
+}
+
+/** The error an entry's status or schedule gives before anything else about it, or null. */
+function entryBlocked(ctx: RouteContext, entry: IndexedEntry): Route | null {
+  const status = STATUS_ERRORS[entry.status];
+  if (status) return { kind: "error", status, category: entry.category, reason: entry.status, entry };
+  if (!isVisible(entry, ctx.now)) return notFound(entry.category, "the entry is not published yet");
+  // Before any redirect: the canonical URL carries the slug (the title) and Redirect-To is the author's to keep.
+  if (!mayRead(ctx.reader, entry.auth)) {
+    const status = ctx.reader.signedIn ? 403 : 401;
+    return { kind: "error", status, category: entry.category, reason: "the entry is private", entry };
+  }
+  return null;
 }
 
 function entryRoute(
@@ -97,14 +144,8 @@ function entryRoute(
   search: string,
   mounted: boolean,
 ): Route {
-  const status = STATUS_ERRORS[entry.status];
-  if (status) return { kind: "error", status, category: entry.category, reason: entry.status, entry };
-  if (!isVisible(entry, ctx.now)) return notFound(entry.category, "the entry is not published yet");
-  // Before any redirect: the canonical URL carries the slug (the title) and Redirect-To is the author's to keep.
-  if (!mayRead(ctx.reader, entry.auth)) {
-    const status = ctx.reader.signedIn ? 403 : 401;
-    return { kind: "error", status, category: entry.category, reason: "the entry is private", entry };
-  }
+  const blocked = entryBlocked(ctx, entry);
+  if (blocked) return blocked;
   if (entry.redirectTo) {
     const location = safeLocation(entry.redirectTo);
     if (location) return { kind: "redirect", location, status: 301 };
@@ -123,10 +164,13 @@ export function isRoutableTemplate(name: string): boolean {
   return !name.startsWith("_") && name !== "entry" && name !== "error" && !/^\d{3}$/.test(name);
 }
 
-/** Whether an entry's own URL answers: scheduled entries only once their date has passed. */
+/**
+ * Whether an entry's own URL answers: scheduled entries only once their date has passed. Attachments answer
+ * at their URL as Publ's do (they are only left out of listings).
+ */
 export function isVisible(entry: Pick<IndexedEntry, "status" | "date">, now: number): boolean {
   if (entry.status === "SCHEDULED") return entry.date <= now;
-  return entry.status !== "ATTACHMENT";
+  return true;
 }
 
 /** A redirect target safe to put in a Location header: no control characters (header injection), no scheme tricks. */

@@ -46,6 +46,23 @@ export function titleText(title: string): string {
   return htmlToText(renderTitle(title));
 }
 
+/**
+ * A title's words for its slug, as Publ reads them: Markdown and raw HTML tags dropped, and struck-out words
+ * (`~~x~~`, `<s>`, `<del>`) left out: "A ~~serious~~ comical mistake <s>is joke</s>" gives "A comical mistake".
+ */
+export function titleSlugText(title: string): string {
+  slugMd ??= newMarkdownIt("default", { html: true, typographer: true, linkify: false }).disable([
+    "link",
+    "image",
+    "autolink",
+  ]);
+  return htmlToText(slugMd.renderInline(title.trim()), STRUCK_TAGS);
+}
+
+let slugMd: MarkdownIt | undefined;
+
+const STRUCK_TAGS: ReadonlySet<string> = new Set(["del", "s", "strike"]);
+
 /** The visible text of a short piece of Markdown or HTML: markup and tags dropped, entities decoded, whitespace collapsed. */
 export function plainText(source: string): string {
   return htmlToText(textRenderer().renderInline(source));
@@ -60,9 +77,16 @@ const BREAKING_TAGS = new Set([
 ]);
 
 /** The visible text of HTML: tags, comments, scripts and styles dropped, `<img>` replaced by its alt text, entities decoded. */
-export function htmlToText(html: string): string {
+export function htmlToText(html: string, dropped?: ReadonlySet<string>): string {
   let out = "";
+  // Inside a dropped element (e.g. struck-out text in a title) nothing is kept.
+  let depth = 0;
   scanHtml(html, (piece) => {
+    if (dropped && piece.type === "tag" && dropped.has(piece.name!)) {
+      depth = Math.max(0, depth + (piece.closing ? -1 : 1));
+      return;
+    }
+    if (depth > 0) return;
     const raw = html.slice(piece.start, piece.end);
     if (piece.type === "text") out += decodeEntities(raw);
     else if (piece.type === "rawtext" && piece.name !== "script" && piece.name !== "style") out += raw;

@@ -8,7 +8,7 @@ import { entry, fetchPage, headerDate } from "./support.js";
 
 const skip = skipWithoutMemcached("site page cache: scheduled entries");
 const TITLE = "Arrives on time";
-const ENTRY = "/blog/103-arrives-on-time";
+const ENTRY = "/blog/103-Arrives-on-time";
 // How late after its date the entry may first show: one poll interval plus a request, with slack for a busy machine.
 const POLL_MS = 100;
 const LATE_MS = 600;

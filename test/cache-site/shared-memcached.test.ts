@@ -19,7 +19,7 @@ const files = {
   "content/blog/one.md": entry(101, "One", "2024-01-10 10:00:00+00:00", "Shared between dynos."),
   "content/blog/two.md": entry(102, "Two", "2024-02-10 10:00:00+00:00"),
 };
-const PAGE = "/blog/101-one";
+const PAGE = "/blog/101-One";
 
 describe.skipIf(skip)("two server processes sharing memcached", () => {
   let memcached: MemcachedServer;

@@ -1,12 +1,52 @@
 import { describe, it, expect } from "vitest";
-import { entrySlug } from "../../src/content/slug.js";
+import { entrySlug, publSlug } from "../../src/content/slug.js";
 import { slugify } from "../../src/markdown/slugify.js";
-import { titleText } from "../../src/markdown/plain-text.js";
+import { titleText, titleSlugText } from "../../src/markdown/plain-text.js";
 
 // The slug of a plain title skips the Markdown pass; it must be exactly the slug that pass gives.
 const viaMarkdown = (title: string) => slugify(titleText(title));
+const viaMarkdownPubl = (title: string) => publSlug(titleSlugText(title));
+const lower = (title: string, slugText: string | null = null) => entrySlug({ title, slugText }, "lowercase");
 
-describe("entry slugs", () => {
+describe("entry slugs in Publ's style (the default)", () => {
+  // Titles from Publ's test site and the slugs Publ v0.8.14 gave them.
+  const PUBL: [string, string][] = [
+    ["It's alive, it's alive!!!", "It-s-alive-it-s-alive"],
+    ["Pushl v0.3.5", "Pushl-v0.3.5"],
+    ["1.2.3. 4. 5. Such a weird title.", "1.2.3.-4.-5.-Such-a-weird-title"],
+    ["Thiß îs a tést of µnicode slugs, お願いします", "Thiß-îs-a-tést-of-µnicode-slugs-お願いします"],
+    ["Emoji paths 😀 éclair? Éclair!", "Emoji-paths-😀-éclair-Éclair"],
+    ["Group friends but not good_friends", "Group-friends-but-not-good_friends"],
+    ["2012-01-01 07:00:00+08:00", "2012-01-01-07-00-00-08-00"],
+    ["Empty entry/card", "Empty-entry-card"],
+    ["Ampersands & such", "Ampersands-such"],
+    ["Fallback image (no entry image)", "Fallback-image-no-entry-image"],
+    ['It has "double quotes"', "It-has-double-quotes"],
+    ["Let's *emphasize* with **correct** markdown", "Let-s-emphasize-with-correct-markdown"],
+    ["A ~~serious~~ comical mistake <s>is joke</s>", "A-comical-mistake"],
+    ["I cannot <em>emphasize</em> how <strong>strong</strong> this", "I-cannot-emphasize-how-strong-this"],
+    ["There is *markup* in this `<title>`, how **weird**", "There-is-markup-in-this-title-how-weird"],
+    ["&lt;brackets&gt; are [fun]", "brackets-are-fun"],
+    ["`Accept:` header support", "Accept-header-support"],
+    ["* hello", "hello"],
+  ];
+
+  it("keep the title's case, dots, underscores and symbols, and turn punctuation into -", () => {
+    for (const [title, slug] of PUBL) expect(entrySlug({ title, slugText: null }), title).toBe(slug);
+  });
+
+  it("are the same with and without the Markdown pass for plain titles", () => {
+    for (const title of ["Bread are morning", "Ünïcödé  spaces, commas; colons: too", "Fish & chips", "R&D", ""]) {
+      expect(entrySlug({ title, slugText: null }), title).toBe(viaMarkdownPubl(title));
+    }
+  });
+
+  it("come from Slug-Text when there is one, in the same style", () => {
+    expect(entrySlug({ title: "Anything", slugText: "My Own Slug!" })).toBe("My-Own-Slug");
+  });
+});
+
+describe("entry slugs in the lowercase style", () => {
   it("are the same with and without the Markdown pass for plain titles", () => {
     const titles = [
       "Bread are morning",
@@ -28,20 +68,20 @@ describe("entry slugs", () => {
       "A long title that runs on and on, well past the eighty characters a slug may have, to the end",
     ];
     for (const title of titles) {
-      expect(entrySlug({ title, slugText: null }), title).toBe(viaMarkdown(title));
+      expect(lower(title), title).toBe(viaMarkdown(title));
     }
   });
 
   it("take Markdown, quotes and entities in titles through the Markdown pass", () => {
-    expect(entrySlug({ title: "*Emphasis* and `code`", slugText: null })).toBe("emphasis-and-code");
-    expect(entrySlug({ title: "Don't stop", slugText: null })).toBe("dont-stop");
-    expect(entrySlug({ title: "Fish &amp; chips", slugText: null })).toBe("fish-chips");
-    expect(entrySlug({ title: "Fish &#38; chips &copy;", slugText: null })).toBe(viaMarkdown("Fish &#38; chips &copy;"));
-    expect(entrySlug({ title: "AT&T", slugText: null })).toBe(viaMarkdown("AT&T"));
-    expect(entrySlug({ title: "<b>Bold</b> (c) 2024", slugText: null })).toBe(viaMarkdown("<b>Bold</b> (c) 2024"));
+    expect(lower("*Emphasis* and `code`")).toBe("emphasis-and-code");
+    expect(lower("Don't stop")).toBe("dont-stop");
+    expect(lower("Fish &amp; chips")).toBe("fish-chips");
+    expect(lower("Fish &#38; chips &copy;")).toBe(viaMarkdown("Fish &#38; chips &copy;"));
+    expect(lower("AT&T")).toBe(viaMarkdown("AT&T"));
+    expect(lower("<b>Bold</b> (c) 2024")).toBe(viaMarkdown("<b>Bold</b> (c) 2024"));
   });
 
   it("come from Slug-Text when there is one", () => {
-    expect(entrySlug({ title: "Anything", slugText: "My Own Slug!" })).toBe("my-own-slug");
+    expect(lower("Anything", "My Own Slug!")).toBe("my-own-slug");
   });
 });

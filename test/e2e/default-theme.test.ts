@@ -140,7 +140,7 @@ describe("the default theme's feed, sitemap and pages", () => {
     // The whole entry (above and below the cut) as HTML, its links absolute, its note included.
     expect(html).toContain("Above the cut");
     expect(html).toContain("Below the cut");
-    expect(html).toContain(`href="${quire.url}/blog/202-second-entry"`);
+    expect(html).toContain(`href="${quire.url}/blog/202-Second-entry"`);
     expect(html).toContain("The note.");
     expect(html).not.toMatch(/href="\/(?!\/)/);
 
@@ -171,9 +171,9 @@ describe("the default theme's feed, sitemap and pages", () => {
         `${quire.url}/`,
         `${quire.url}/blog/`,
         `${quire.url}/blog/travel/`,
-        `${quire.url}/blog/201-fish-chips-2-3`,
-        `${quire.url}/blog/202-second-entry`,
-        `${quire.url}/blog/travel/203-a-trip`,
+        `${quire.url}/blog/201-Fish-chips-2-3`,
+        `${quire.url}/blog/202-Second-entry`,
+        `${quire.url}/blog/travel/203-A-trip`,
       ]),
     );
     expect(locs.some((l) => l.includes("204") || l.includes("205"))).toBe(false);
@@ -197,7 +197,7 @@ describe("the default theme's feed, sitemap and pages", () => {
   });
 
   it("escapes the site's and entries' text in HTML, and marks up the entry page", async () => {
-    const res = await get("/blog/201-fish-chips-2-3");
+    const res = await get("/blog/201-Fish-chips-2-3");
     expect(res.status).toBe(200);
     expect(res.body).toContain(
       "<title>Fish &amp; chips, 2 &lt; 3 · Tom &amp; Jerry&#39;s &lt;Blog&gt;</title>",
@@ -206,7 +206,7 @@ describe("the default theme's feed, sitemap and pages", () => {
     expect(res.body).not.toContain("<Blog>");
     expect(res.body).toMatch(/<html lang="en">/);
     expect(res.body).toContain('<meta property="og:type" content="article">');
-    expect(res.body).toContain(`<link rel="canonical" href="${quire.url}/blog/201-fish-chips-2-3">`);
+    expect(res.body).toContain(`<link rel="canonical" href="${quire.url}/blog/201-Fish-chips-2-3">`);
     expect(res.body).toMatch(/<time class="dt-published" datetime="2024-11-02T10:00:00\+01:00">/);
     expect(res.body).toContain('href="/blog/?tag=Food"');
     expect(res.body).toContain('id="more"');
@@ -219,7 +219,7 @@ describe("the default theme's feed, sitemap and pages", () => {
     const res = await get("/");
     expect(res.body).toContain("Above the cut");
     expect(res.body).not.toContain("Below the cut");
-    expect(res.body).toContain('href="/blog/201-fish-chips-2-3#more"');
+    expect(res.body).toContain('href="/blog/201-Fish-chips-2-3#more"');
     expect(res.body).toContain("Cats, mice &amp; &quot;quotes&quot;");
     expect(res.body).not.toContain("Hidden page");
   });
@@ -256,7 +256,7 @@ describe("the default theme's feed, sitemap and pages", () => {
     expect(missing.body).toContain("We couldn’t find that page");
     expect(missing.body).toContain('href="/"');
 
-    const gone = await get("/blog/204-removed");
+    const gone = await get("/blog/204-Removed");
     expect(gone.status).toBe(410);
     expect(gone.body).toContain("This page has been removed");
     expect(gone.body).toContain('<meta name="robots" content="noindex">');

@@ -52,8 +52,8 @@ describe("quire build with failing pages", () => {
     expect(code).toBe(1);
     expect(out.errors()).toMatch(/content\/blog\/first\.md: .*templates\/blog\/entry\.html/);
     expect(out.errors()).toMatch(/content\/blog\/second\.md/);
-    expect(existsSync(join(root, "dist", "blog", "1-first"))).toBe(false);
-    expect(existsSync(join(root, "dist", "notes", "3-a-note", "index.html"))).toBe(true);
+    expect(existsSync(join(root, "dist", "blog", "1-First"))).toBe(false);
+    expect(existsSync(join(root, "dist", "notes", "3-A-note", "index.html"))).toBe(true);
     expect(existsSync(join(root, "dist", "blog", "index.html"))).toBe(true);
     expect(existsSync(join(root, "dist", "404.html"))).toBe(true);
   });
@@ -62,7 +62,7 @@ describe("quire build with failing pages", () => {
     const root = site({ "content/blog/broken.md": "Title: Broken\nDate: next tuesday\n\nText.\n" });
     const summary = await buildSite({ site: root, jobs: 1, now: NOW });
     expect(summary.failures.map((f) => f.file)).toContain("content/blog/broken.md");
-    expect(existsSync(join(root, "dist", "blog", "2-second", "index.html"))).toBe(true);
+    expect(existsSync(join(root, "dist", "blog", "2-Second", "index.html"))).toBe(true);
   });
 
   it("leaves out a scheduled entry and says to rebuild after its date", async () => {
@@ -94,11 +94,11 @@ describe("redirect pages", () => {
       });
       const dist = join(root, "dist");
       expect(readFileSync(join(dist, "old", "moved", "index.html"), "utf8")).toContain(
-        'href="/blog/5-moved"',
+        'href="/blog/5-Moved"',
       );
-      expect(readFileSync(join(dist, "5", "index.html"), "utf8")).toContain('href="/blog/5-moved"');
+      expect(readFileSync(join(dist, "5", "index.html"), "utf8")).toContain('href="/blog/5-Moved"');
       expect(readFileSync(join(dist, "feed"), "utf8")).toContain("<feed");
-      expect(readFileSync(join(dist, "_redirects"), "utf8")).toContain("/feed/moved /blog/5-moved 301");
+      expect(readFileSync(join(dist, "_redirects"), "utf8")).toContain("/feed/moved /blog/5-Moved 301");
       // Entries 1, 2, 3 and 5 each have a `/<id>` page, and one alias has its own.
       expect(summary.redirects).toBe(5);
     },

@@ -184,7 +184,7 @@ describe("quire build ≡ quire serve", () => {
     } finally {
       await plain.close();
     }
-    expect(lines).toContain("/welcome /blog/102-welcome-to-quire 301");
+    expect(lines).toContain("/welcome /blog/102-Welcome-to-Quire 301");
   });
 
   it("writes every rendition and content file a page refers to, byte for byte", async () => {

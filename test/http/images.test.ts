@@ -52,7 +52,7 @@ afterAll(async () => {
 
 describe("renditions through HTTP", () => {
   it("renders sized, lazy images with a 2x srcset, and an error span for a missing image", async () => {
-    const html = await (await a.get("/blog/1-gallery")).text();
+    const html = await (await a.get("/blog/1-Gallery")).text();
     expect(html).toMatch(
       /<img[^>]+src="\/_img\/hills_[0-9a-f]{10}_320x213\.jpg\?[^"]+"[^>]*srcset="[^"]+ 1x, [^"]+_640x427\.jpg[^"]* 2x"[^>]*width="320" height="213"[^>]*loading="lazy"/,
     );
@@ -61,7 +61,7 @@ describe("renditions through HTTP", () => {
   });
 
   it("heal themselves: the store deleted, every URL still answers with the same bytes; a second process with an empty disk serves them", async () => {
-    const html = await (await a.get("/blog/1-gallery")).text();
+    const html = await (await a.get("/blog/1-Gallery")).text();
     const urls = imageUrls(html);
     const first = await Promise.all(urls.map(async (u) => Buffer.from(await (await a.get(u)).arrayBuffer())));
     for (const [i, u] of urls.entries()) {
@@ -89,7 +89,7 @@ describe("renditions through HTTP", () => {
   });
 
   it("generate a missing rendition once for 20 concurrent requests", async () => {
-    const html = await (await a.get("/blog/1-gallery")).text();
+    const html = await (await a.get("/blog/1-Gallery")).text();
     const url = imageUrls(html)[0]!;
     rmSync(join(a.site.paths.dataDir, "renditions"), { recursive: true, force: true });
     const before = a.site.images.service.generations;
@@ -99,7 +99,7 @@ describe("renditions through HTTP", () => {
   });
 
   it("refuse tampered, unsigned and malformed URLs with 400, and answer 304 to a matching If-None-Match", async () => {
-    const html = await (await a.get("/blog/1-gallery")).text();
+    const html = await (await a.get("/blog/1-Gallery")).text();
     const url = imageUrls(html)[0]!;
     // A stored rendition is served by name; a missing one is only generated from a valid signature.
     rmSync(join(a.site.paths.dataDir, "renditions"), { recursive: true, force: true });

@@ -38,7 +38,7 @@ describe("quire serve --dev", () => {
   it("adds the live-reload script to pages and tells open pages to reload when content changes", async () => {
     const t = await serveSite(root, { dev: true, watch: true, writeBack: false });
     try {
-      const html = await (await t.get("/1-a")).text();
+      const html = await (await t.get("/1-A")).text();
       expect(html).toContain('<script src="/_live/reload.js" defer></script></body>');
       expect((await t.get("/_live/reload.js")).headers.get("content-type")).toMatch(/javascript/);
       const stream = nextReload(t.url, 3000);
@@ -46,7 +46,7 @@ describe("quire serve --dev", () => {
       writeFileSync(join(root, "content/a.md"), "Title: A changed\nEntry-ID: 1\nDate: 2024-01-01\n\nText.\n");
       await stream.reload;
       stream.close();
-      expect(await (await t.get("/1-a-changed")).text()).toContain("A changed");
+      expect(await (await t.get("/1-A-changed")).text()).toContain("A changed");
     } finally {
       await t.stop();
     }

@@ -1,6 +1,7 @@
 // Titles: inline Markdown with raw HTML escaped, and their plain text for slugs and <title>.
 import { describe, expect, it } from "vitest";
 import { htmlToText, plainText, renderTitle } from "../../src/markdown/index.js";
+import { titleSlugText } from "../../src/markdown/plain-text.js";
 
 describe("renderTitle", () => {
   it("renders emphasis, code and smart punctuation inline, without a paragraph", () => {
@@ -13,6 +14,11 @@ describe("renderTitle", () => {
     expect(renderTitle(`Hi <script>alert("x")</script> <b>there</b>`)).toBe(
       "Hi &lt;script&gt;alert(“x”)&lt;/script&gt; &lt;b&gt;there&lt;/b&gt;",
     );
+  });
+
+  it("gives slugs the words Publ gives them: tags dropped, struck-out words left out", () => {
+    expect(titleSlugText("A ~~serious~~ comical mistake <s>is joke</s>")).toBe("A comical mistake");
+    expect(titleSlugText("I cannot <em>emphasize</em> how")).toBe("I cannot emphasize how");
   });
 
   it("does not make links, since a title is usually shown inside one", () => {

@@ -107,7 +107,7 @@ describe("hostile text from authors' headers", () => {
     for (const path of [
       "/",
       "/blog/",
-      "/blog/1-script-alert-1-script-friends",
+      "/blog/1-friends",
       "/feed",
       "/sitemap.xml",
       "/blog/?tag=%3Cb%20onmouseover%3Dalert(2)%3Etag%3C%2Fb%3E",
@@ -118,7 +118,7 @@ describe("hostile text from authors' headers", () => {
       expect(res.body, path).not.toMatch(/<b onmouseover/);
       expect(res.body, path).not.toMatch(/<img src=x onerror/);
     }
-    const entry = await raw("/blog/1-script-alert-1-script-friends");
+    const entry = await raw("/blog/1-friends");
     expect(entry.body).toContain("{{ 7 * 7 }}");
     expect(entry.body).toContain("{% if true %}yes{% endif %}");
     expect(entry.body).not.toContain(">49<");
@@ -127,7 +127,7 @@ describe("hostile text from authors' headers", () => {
 
 describe("replayed rendition signatures", () => {
   it("a valid signature for one rendition does not unlock another", async () => {
-    const html = (await raw("/blog/1-script-alert-1-script-friends")).body;
+    const html = (await raw("/blog/1-friends")).body;
     expect(html).not.toContain("/_img/"); // no images on this page: forge from a well-formed name instead
     const forged = await raw(
       "/_img/evil_0123456789_10x10.jpg?s=eyJwIjoicXVpcmUudG9tbCJ9&sig=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
