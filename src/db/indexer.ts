@@ -3,6 +3,7 @@ import { Worker } from "node:worker_threads";
 import { QuireError, type ErrorCode } from "../errors.js";
 import type { RefreshSummary } from "./refresh.js";
 import { openIndex, refreshIndex, type Db } from "./index.js";
+import { syncSearch } from "../search/index.js";
 
 export interface IndexerOptions {
   indexPath: string;
@@ -54,15 +55,11 @@ export class Indexer {
 
   private run(writeBack: boolean): Promise<RefreshSummary> {
     if (this.options.inline) {
-      this.inlineDb ??= openIndex({ path: this.options.indexPath }).db;
-      return Promise.resolve(
-        refreshIndex({
-          db: this.inlineDb,
-          contentDir: this.options.contentDir,
-          timeZone: this.options.timeZone,
-          writeBack,
-        }),
-      );
+      const db = (this.inlineDb ??= openIndex({ path: this.options.indexPath }).db);
+      const { contentDir, timeZone } = this.options;
+      const summary = refreshIndex({ db, contentDir, timeZone, writeBack });
+      syncSearch(db, contentDir, timeZone);
+      return Promise.resolve(summary);
     }
     const worker = this.ensureWorker();
     const id = ++this.seq;
