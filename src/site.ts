@@ -40,6 +40,7 @@ import {
 } from "./cache/index.js";
 import { createImages, type SiteImages } from "./image/site-images.js";
 import { formatErrorChain } from "./errors.js";
+import { searchGlobal } from "./search/index.js";
 
 export interface SiteOptions {
   /** The site folder (default: the current directory). */
@@ -164,6 +165,7 @@ export class Site implements PageSite {
       images: this.images.hooks,
     });
     for (const [name, value] of Object.entries(templateGlobals(this, md))) this.engine.addGlobal(name, value);
+    this.engine.addGlobal("search", searchGlobal());
 
     const cacheOn = options.cache ?? this.config.cache.enabled ?? !this.dev;
     this.pageCache = cacheOn

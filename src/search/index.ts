@@ -3,3 +3,4 @@ export { syncSearch, searchInStep, SEARCH_GENERATION, type SearchSyncSummary } f
 export { parseQuery, plainWordsQuery, matchExpression, wordsOf, type ParsedQuery } from "./query.js";
 export { Searcher, type SearchOptions, type SearchResult, type SearchHit } from "./searcher.js";
 export { entryText } from "./entry-text.js";
+export { searchGlobal, TemplateSearchResults } from "./template-search.js";

@@ -130,7 +130,8 @@ export class Searcher {
     const from =
       match === null
         ? `search_docs d WHERE ${where.join(" AND ")}`
-        : `search_fts JOIN search_docs d ON d.docid = search_fts.rowid WHERE ${where.join(" AND ")}`;
+        : // CROSS JOIN keeps FTS5 driving: a rowid lookup into it alongside a MATCH is not honoured (see below).
+          `search_fts CROSS JOIN search_docs d ON d.docid = search_fts.rowid WHERE ${where.join(" AND ")}`;
     const total = (this.db.prepare(`SELECT count(*) FROM ${from}`).pluck().get(params) as number) ?? 0;
     const pages = Math.ceil(total / count);
     if (total === 0 || page > pages) return { hits: [], total, pages };
@@ -146,18 +147,21 @@ export class Searcher {
       file: string;
       rank: number;
     }[];
-    const marked =
-      match === null
-        ? this.db.prepare(
-            "SELECT substr(text, 1, 240) AS snippet, title FROM search_fts WHERE rowid = @docid",
-          )
-        : this.db.prepare(
-            `SELECT snippet(search_fts, 1, '${OPEN}', '${CLOSE}', '…', ${SNIPPET_TOKENS}) AS snippet,
+    const docids = ranked.map((r) => r.docid).join(", ");
+    // One pass for every snippet on the page. The unary `+` makes SQLite test the rowid itself: with a MATCH,
+    // the FTS5 of SQLite 3.53 takes a rowid constraint and then ignores it, returning every match.
+    const marked = this.db
+      .prepare(
+        match === null
+          ? `SELECT rowid AS docid, substr(text, 1, 240) AS snippet, title FROM search_fts WHERE rowid IN (${docids})`
+          : `SELECT rowid AS docid, snippet(search_fts, 1, '${OPEN}', '${CLOSE}', '…', ${SNIPPET_TOKENS}) AS snippet,
                highlight(search_fts, 0, '${OPEN}', '${CLOSE}') AS title
-             FROM search_fts WHERE search_fts MATCH @match AND rowid = @docid`,
-          );
+             FROM search_fts WHERE search_fts MATCH @match AND +rowid IN (${docids})`,
+      )
+      .all(match === null ? {} : { match }) as { docid: number; snippet: string; title: string }[];
+    const byDoc = new Map(marked.map((m) => [m.docid, m]));
     const hits = ranked.map((r): SearchHit => {
-      const m = marked.get({ match, docid: r.docid }) as { snippet: string; title: string } | undefined;
+      const m = byDoc.get(r.docid);
       return {
         file: r.file,
         rank: r.rank,
