@@ -42,6 +42,7 @@ import {
 import { createImages, type SiteImages } from "./image/site-images.js";
 import { formatErrorChain } from "./errors.js";
 import { ANONYMOUS_ACCESS, type ReaderAccess } from "./auth/access-rule.js";
+import { searchGlobal } from "./search/index.js";
 
 export interface SiteOptions {
   /** The site folder (default: the current directory). */
@@ -174,6 +175,7 @@ export class Site implements PageSite {
       onVanished: () => void this.refresh().catch((err) => this.logger.warn({ err }, "refresh failed")),
     });
     for (const [name, value] of Object.entries(templateGlobals(this, md))) this.engine.addGlobal(name, value);
+    this.engine.addGlobal("search", searchGlobal());
 
     const cacheOn = options.cache ?? this.config.cache.enabled ?? !this.dev;
     this.pageCache = cacheOn

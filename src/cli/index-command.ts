@@ -1,6 +1,7 @@
 /** `quire index`, `quire check` and `quire fix`: build or refresh the index, report problems, stamp missing headers. */
 import { loadSite, type LoadedSite } from "../config/site.js";
 import { openIndex, refreshIndex, removeIndexFiles, isCorruption, type RefreshSummary } from "../db/index.js";
+import { syncSearch } from "../search/index.js";
 import { execFileSync } from "node:child_process";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { QuireError } from "../errors.js";
@@ -145,11 +146,11 @@ export function infraWarnings(env: NodeJS.ProcessEnv): string[] {
 function runIndex(
   site: LoadedSite,
   options: { path: string; writeBack: boolean; only?: ReadonlySet<string> },
-): RefreshSummary {
-  const run = () => {
+): RefreshSummary & { searchMs?: number } {
+  const run = (): RefreshSummary & { searchMs?: number } => {
     const { db } = openIndex({ path: options.path });
     try {
-      return refreshIndex({
+      const summary = refreshIndex({
         db,
         contentDir: site.paths.contentDir,
         timeZone: site.config.site.timezone,
@@ -157,6 +158,10 @@ function runIndex(
         writeBack: options.writeBack,
         ...(options.only ? { writeBackOnly: options.only } : {}),
       });
+      // A checked index is thrown away; one written to disk ships with its search tables filled.
+      if (options.path === ":memory:") return summary;
+      const search = syncSearch(db, site.paths.contentDir, site.config.site.timezone);
+      return { ...summary, searchMs: search.ms, ms: summary.ms + search.ms };
     } finally {
       db.close();
     }
@@ -171,7 +176,7 @@ function runIndex(
   }
 }
 
-function summaryJson(summary: RefreshSummary, problems: QuireError[]) {
+function summaryJson(summary: RefreshSummary & { searchMs?: number }, problems: QuireError[]) {
   return {
     entries: summary.entries,
     categories: summary.categories,
@@ -181,6 +186,7 @@ function summaryJson(summary: RefreshSummary, problems: QuireError[]) {
     removed: summary.removed,
     generation: summary.generation,
     ms: summary.ms,
+    ...(summary.searchMs === undefined ? {} : { searchMs: summary.searchMs }),
     problems: problems.map((p) => p.toJSON()),
   };
 }

@@ -3,6 +3,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { openIndex } from "./open-index.js";
 import { refreshIndex } from "./refresh.js";
 import type { SlugStyle } from "../content/slug.js";
+import { syncSearch } from "../search/index.js";
 
 interface WorkerData {
   indexPath: string;
@@ -27,6 +28,8 @@ parentPort!.on("message", (msg: { id: number; writeBack: boolean }) => {
       id: msg.id,
       summary: { ...summary, problems: summary.problems.map((p) => p.toJSON()), openReason: reason },
     });
+    // After the summary: the site serves (and lists) at once; search reads its tables as they fill.
+    syncSearch(db, data.contentDir, data.timeZone);
   } catch (err) {
     parentPort!.postMessage({
       id: msg.id,

@@ -4,6 +4,7 @@ import { QuireError, type ErrorCode } from "../errors.js";
 import type { RefreshSummary } from "./refresh.js";
 import { openIndex, refreshIndex, type Db } from "./index.js";
 import type { SlugStyle } from "../content/slug.js";
+import { syncSearch } from "../search/index.js";
 
 export interface IndexerOptions {
   indexPath: string;
@@ -57,16 +58,11 @@ export class Indexer {
 
   private run(writeBack: boolean): Promise<RefreshSummary> {
     if (this.options.inline) {
-      this.inlineDb ??= openIndex({ path: this.options.indexPath }).db;
-      return Promise.resolve(
-        refreshIndex({
-          db: this.inlineDb,
-          contentDir: this.options.contentDir,
-          timeZone: this.options.timeZone,
-          slugStyle: this.options.slugStyle,
-          writeBack,
-        }),
-      );
+      const db = (this.inlineDb ??= openIndex({ path: this.options.indexPath }).db);
+      const { contentDir, timeZone, slugStyle } = this.options;
+      const summary = refreshIndex({ db, contentDir, timeZone, slugStyle, writeBack });
+      syncSearch(db, contentDir, timeZone);
+      return Promise.resolve(summary);
     }
     const worker = this.ensureWorker();
     const id = ++this.seq;

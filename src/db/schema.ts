@@ -91,4 +91,25 @@ CREATE TABLE problems (
   scope TEXT NOT NULL
 );
 CREATE INDEX problems_file ON problems (file);
+
+-- Full-text search (src/search/): the entry files whose words are indexed, each with the hash of the bytes
+-- they were read from (a changed file is read again), its Auth: rule ('' for none), and the entry's status,
+-- category and date (all fixed by those bytes) so that a query filters without joining the entries table.
+CREATE TABLE search_docs (
+  docid INTEGER PRIMARY KEY,
+  file TEXT NOT NULL UNIQUE,
+  hash TEXT NOT NULL,
+  auth TEXT NOT NULL,
+  status TEXT NOT NULL,
+  category TEXT NOT NULL,
+  date INTEGER NOT NULL
+);
+
+-- Words of listable entries (PUBLISHED or SCHEDULED; others have a search_docs row only), rowid = docid.
+-- unicode61 folds case and every diacritic, porter stems English suffixes; both are deterministic, so an
+-- index built at deploy time answers the same on every dyno.
+CREATE VIRTUAL TABLE search_fts USING fts5(
+  title, text, tags, category UNINDEXED, date UNINDEXED,
+  tokenize = 'porter unicode61 remove_diacritics 2'
+);
 `;

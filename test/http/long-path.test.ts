@@ -3,6 +3,7 @@ import { request } from "node:http";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
 import { serveSite, type TestServer } from "../helpers/http.js";
 import { MAX_PATH_SEGMENTS, type RouteContext } from "../../src/http/route.js";
+import type { ReaderAccess } from "../../src/auth/access-rule.js";
 
 // Issue 21, item 2: `/a` repeated 4,090 times cost the router quadratic work in its segments.
 
@@ -21,8 +22,8 @@ beforeAll(async () => {
   });
   t = await serveSite(root);
   const routeContext = t.site.routeContext.bind(t.site);
-  t.site.routeContext = (): RouteContext => {
-    const ctx = routeContext();
+  t.site.routeContext = (reader: ReaderAccess): RouteContext => {
+    const ctx = routeContext(reader);
     const categories = ctx.categories;
     const counted = {
       has: (c: string) => {

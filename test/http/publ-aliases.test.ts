@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openIndex, refreshIndex, ContentIndex, type Db } from "../../src/db/index.js";
 import { routeRequest, type Route } from "../../src/http/route.js";
+import { ANONYMOUS_ACCESS } from "../../src/auth/access-rule.js";
 
 const FIXTURE = join(import.meta.dirname, "../fixtures/publ-aliases/content");
 
@@ -33,6 +34,7 @@ function route(path: string): Route {
       hasTemplate: (_c, n) => ["index", "archive", "feed", "style.css"].includes(n),
       indexTemplate: (c) => index.categoryMeta(c)?.indexTemplate ?? "index",
       entryTemplate: () => null,
+      reader: ANONYMOUS_ACCESS,
     },
     path,
     "",

@@ -1,0 +1,210 @@
+/**
+ * Runs parsed queries against the index: bm25 ranking with titles weighted, highlighted snippets, paging, and
+ * the same visibility as listings (status, schedule, category). Entries with an `Auth:` rule are never found:
+ * `readerMay` is where a reader-aware rule plugs in (see docs in notes); until then no reader may.
+ */
+import type { Db } from "../db/open-index.js";
+import { listedSql, categorySql, categoryParams } from "../db/content-index.js";
+import { hasTerms, matchExpression, parseQuery, plainWordsQuery, type ParsedQuery } from "./query.js";
+import { searchInStep } from "./search-index.js";
+
+/** Keyword arguments of Publ's `search()`. */
+export interface SearchOptions {
+  /** Restrict to this category (null or undefined: the whole site). */
+  category?: string | null;
+  /** With `category`: its subcategories too. */
+  recurse?: boolean;
+  /** Results per page (default 10, at most 100). */
+  count?: number;
+  /** 1-based page (default 1). */
+  page?: number;
+  /** Include SCHEDULED entries whose date has not come yet. */
+  future?: boolean;
+  /** The clock, epoch ms. */
+  now: number;
+}
+
+/** One result: an entry's file, its rank, and a snippet of its text as HTML with matches in `<mark>`. */
+export interface SearchHit {
+  /** The entry's file, relative to content/. */
+  file: string;
+  rank: number;
+  snippet: string;
+  /** The title with matches marked, as HTML. */
+  title: string;
+}
+
+/** One page of results. */
+export interface SearchResult {
+  query: ParsedQuery;
+  hits: SearchHit[];
+  /** Results over all pages. */
+  total: number;
+  page: number;
+  count: number;
+  pages: number;
+  /** The query could not be read as written and was run as plain words. */
+  fallback: boolean;
+  /** The search tables are still being filled after a change: results may be incomplete. */
+  building: boolean;
+  /** Some matches were left out because this reader may not read them (always false until readers exist). */
+  hasUnauthorized: boolean;
+}
+
+export const DEFAULT_COUNT = 10;
+export const MAX_COUNT = 100;
+/** Pages past this are not served (deep paging through bm25 costs a sort of every match). */
+export const MAX_PAGE = 100;
+
+/** bm25 column weights: title, text, tags (category and date are not indexed). */
+const WEIGHTS = "10.0, 1.0, 4.0";
+/** Snippet markers: control characters, which indexed text never holds (see entry-text.ts). */
+const OPEN = "\u0002";
+const CLOSE = "\u0003";
+const SNIPPET_TOKENS = 24;
+
+/** Searches the index with the query syntax readers type; never throws for a strange query. */
+export class Searcher {
+  constructor(private readonly db: Db) {}
+
+  /** One page of results for a reader's query. */
+  search(raw: string, options: SearchOptions): SearchResult {
+    const count = clampInt(options.count, DEFAULT_COUNT, 1, MAX_COUNT);
+    const page = clampInt(options.page, 1, 1, MAX_PAGE);
+    const parsed = parseQuery(raw);
+    const building = !searchInStep(this.db);
+    const empty: SearchResult = {
+      query: parsed,
+      hits: [],
+      total: 0,
+      page,
+      count,
+      pages: 0,
+      fallback: false,
+      building,
+      hasUnauthorized: false,
+    };
+    if (!hasTerms(parsed)) return empty;
+    try {
+      return { ...empty, ...this.run(parsed, options, count, page) };
+    } catch (err) {
+      if (!isFtsSyntaxError(err)) throw err;
+    }
+    // Quoting every word should leave FTS5 nothing to refuse; should it still, the reader gets plain words.
+    const plain = plainWordsQuery(raw);
+    try {
+      return { ...empty, query: plain, fallback: true, ...this.run(plain, options, count, page) };
+    } catch (err) {
+      if (!isFtsSyntaxError(err)) throw err;
+      return { ...empty, fallback: true };
+    }
+  }
+
+  private run(
+    q: ParsedQuery,
+    options: SearchOptions,
+    count: number,
+    page: number,
+  ): Pick<SearchResult, "hits" | "total" | "pages"> {
+    const match = matchExpression(q);
+    // search_docs holds each entry's status, category and date: filtering there spares a join on `entries`.
+    const where: string[] = [readerMay("d"), options.future ? futureSql("d") : listedSql("d")];
+    const params: Record<string, unknown> = { now: options.now };
+    if (options.category !== undefined && options.category !== null) {
+      where.push(categorySql("d", options.recurse === true, options.category));
+      Object.assign(params, categoryParams(options.category));
+    }
+    q.tags.forEach((key, i) => {
+      // IN lets a tags-only query start from the tag's index rows instead of every document.
+      where.push(`d.file IN (SELECT file FROM entry_tags WHERE tag_key = @tag${i} AND hidden = 0)`);
+      params[`tag${i}`] = key;
+    });
+    q.notTags.forEach((key, i) => {
+      where.push(`NOT EXISTS (SELECT 1 FROM entry_tags t WHERE t.file = d.file AND t.tag_key = @notTag${i})`);
+      params[`notTag${i}`] = key;
+    });
+    if (match !== null) {
+      where.push("search_fts MATCH @match");
+      params.match = match;
+    }
+    const from =
+      match === null
+        ? `search_docs d WHERE ${where.join(" AND ")}`
+        : // CROSS JOIN keeps FTS5 driving: a rowid lookup into it alongside a MATCH is not honoured (see below).
+          `search_fts CROSS JOIN search_docs d ON d.docid = search_fts.rowid WHERE ${where.join(" AND ")}`;
+    const total = (this.db.prepare(`SELECT count(*) FROM ${from}`).pluck().get(params) as number) ?? 0;
+    const pages = Math.ceil(total / count);
+    if (total === 0 || page > pages) return { hits: [], total, pages };
+    const rank = match === null ? "0" : `bm25(search_fts, ${WEIGHTS})`;
+    // Ranked first, snippets after: a snippet in the ranking query would be made for every match, not ten.
+    const ranked = this.db
+      .prepare(
+        `SELECT d.docid AS docid, d.file AS file, ${rank} AS rank FROM ${from}
+         ORDER BY rank, d.date DESC, d.docid DESC LIMIT @limit OFFSET @offset`,
+      )
+      .all({ ...params, limit: count, offset: (page - 1) * count }) as {
+      docid: number;
+      file: string;
+      rank: number;
+    }[];
+    const docids = ranked.map((r) => r.docid).join(", ");
+    // One pass for every snippet on the page. The unary `+` makes SQLite test the rowid itself: with a MATCH,
+    // the FTS5 of SQLite 3.53 takes a rowid constraint and then ignores it, returning every match.
+    const marked = this.db
+      .prepare(
+        match === null
+          ? `SELECT rowid AS docid, substr(text, 1, 240) AS snippet, title FROM search_fts WHERE rowid IN (${docids})`
+          : `SELECT rowid AS docid, snippet(search_fts, 1, '${OPEN}', '${CLOSE}', '…', ${SNIPPET_TOKENS}) AS snippet,
+               highlight(search_fts, 0, '${OPEN}', '${CLOSE}') AS title
+             FROM search_fts WHERE search_fts MATCH @match AND +rowid IN (${docids})`,
+      )
+      .all(match === null ? {} : { match }) as { docid: number; snippet: string; title: string }[];
+    const byDoc = new Map(marked.map((m) => [m.docid, m]));
+    const hits = ranked.map((r): SearchHit => {
+      const m = byDoc.get(r.docid);
+      return {
+        file: r.file,
+        rank: r.rank,
+        snippet: markedHtml(m?.snippet ?? ""),
+        title: markedHtml(m?.title ?? ""),
+      };
+    });
+    return { hits, total, pages };
+  }
+}
+
+/**
+ * SQL for "this reader may read the entry". No reader may read an entry with an `Auth:` rule until readers
+ * exist (src/auth/); then this becomes the reader's predicate over `d.auth`, and `hasUnauthorized` counts
+ * the matches it leaves out.
+ */
+function readerMay(alias: string): string {
+  return `${alias}.auth = ''`;
+}
+
+/** Like `listedSql`, but SCHEDULED entries count whatever their date (`future=True`). */
+function futureSql(alias: string): string {
+  return `(+${alias}.status = 'PUBLISHED' OR +${alias}.status = 'SCHEDULED')`;
+}
+
+/** Text with snippet markers → HTML: everything escaped, the markers turned into `<mark>`. */
+function markedHtml(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replaceAll(OPEN, "<mark>")
+    .replaceAll(CLOSE, "</mark>");
+}
+
+function clampInt(value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || !Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.trunc(value)));
+}
+
+/** FTS5's refusals of a MATCH expression (as opposed to a broken database, which must surface). */
+function isFtsSyntaxError(err: unknown): boolean {
+  const message = (err as Error).message ?? "";
+  return /fts5|syntax error|unterminated|no such column|unknown special query/i.test(message);
+}
