@@ -37,7 +37,7 @@ for (let i = 1; i <= ENTRIES; i++) {
   const day = String((i % 28) + 1).padStart(2, "0");
   files[`content/blog/post-${i}.md`] = entry(100 + i, `Post ${i}`, `2024-03-${day} 10:00:00+00:00`, words);
 }
-const paths = Array.from({ length: ENTRIES }, (_, i) => `/blog/${101 + i}-post-${i + 1}`);
+const paths = Array.from({ length: ENTRIES }, (_, i) => `/blog/${101 + i}-Post-${i + 1}`);
 // Every request a different URL, so none is a memory hit: each one asks memcached, then stores.
 const distinct = (tag: string) => (i: number) => `${paths[i % ENTRIES]}?${tag}=${i}`;
 

@@ -117,11 +117,11 @@ describe("git checkout of another branch while requests run", () => {
     git(root, "checkout", "-q", "main");
     await t.site.refresh();
     git(root, "checkout", "-q", "other");
-    const res = await t.get("/blog/1-entry-1");
+    const res = await t.get("/blog/1-Entry-1");
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("1");
     await t.site.refresh();
-    expect((await t.get("/blog/1-entry-1")).status).toBe(404);
-    expect((await t.get("/blog/7-entry-7")).status).toBe(200);
+    expect((await t.get("/blog/1-Entry-1")).status).toBe(404);
+    expect((await t.get("/blog/7-Entry-7")).status).toBe(200);
   });
 });
