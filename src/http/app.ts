@@ -91,6 +91,19 @@ export function createApp(site: Site): express.Express {
     sendPage(res, page, req);
   });
 
+  // What express's router throws (a path that does not decode, `/_file/%`) gets the site's own error page and
+  // one log line, never express's page with a stack trace.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const given = (err as { status?: unknown }).status;
+    const status = typeof given === "number" && given >= 400 && given < 500 ? given : 500;
+    if (status < 500)
+      site.logger.warn({ url: req.originalUrl, status }, `bad request: ${(err as Error).message}`);
+    else site.logError(err, { status, url: req.originalUrl });
+    if (res.headersSent) return void res.destroy();
+    const message = status === 400 ? "Bad request: the address is not valid" : "Something went wrong";
+    sendPage(res, renderError(site, status, "", message));
+  });
+
   return app;
 }
 
