@@ -35,6 +35,8 @@ import {
   pageTtl,
   storePage,
   isCacheableRequest,
+  isPagePath,
+  LookupFilter,
   type PageCache,
   type CacheFastPath,
 } from "./cache/index.js";
@@ -109,6 +111,7 @@ export class Site implements PageSite {
   private readonly renderSettings: string;
   /** Keys of recent URLs, valid while the content generation and templates stay the same. */
   private readonly recentKeys = new Map<string, string>();
+  private readonly lookups = new LookupFilter();
   private recentKeysGeneration = "";
   private recentKeysTemplates = "";
 
@@ -451,12 +454,13 @@ export class Site implements PageSite {
     if (!isCacheableRequest(req)) return null;
     const url = req.url ?? "/";
     const q = url.indexOf("?");
-    if (url.length > 8192) return null;
+    if (url.length > 8192 || !isPagePath(url)) return null;
     const generation = this.contentIndex.generation;
     const templates = this.engine.fingerprint();
     // Building a key costs more than a cache hit's lookup; a hot page asks for the same one over and over.
     if (generation !== this.recentKeysGeneration || templates !== this.recentKeysTemplates) {
       this.recentKeys.clear();
+      this.lookups.clear();
       this.recentKeysGeneration = generation;
       this.recentKeysTemplates = templates;
     }
@@ -483,17 +487,22 @@ export class Site implements PageSite {
     if (!this.pageCache) return null;
     return createCacheFastPath({
       cache: this.pageCache,
-      keyFor: (req) => this.cacheKey(req),
+      keyFor: (req) => {
+        const key = this.cacheKey(req);
+        return key !== null && this.lookups.worthLooking(req.url ?? "/") ? key : null;
+      },
       logger: this.logger,
       headers,
     });
   }
 
-  /** Stores a freshly rendered page; returns at once. */
-  storePage(req: Request, page: Page, renderedAt: number = this.now()): void {
-    if (!this.pageCache || !page.cacheable) return;
+  /** Stores a freshly rendered page (or notes that its URL is not worth a lookup); returns at once. */
+  storePage(req: Request, page: Page | null, renderedAt: number = this.now()): void {
+    if (!this.pageCache) return;
     const key = this.cacheKey(req);
     if (!key) return;
+    if (!page?.cacheable) return this.lookups.notStored(req.url);
+    this.lookups.stored(req.url);
     // The next entry to go live is counted from when the page was rendered, not from now: a page rendered
     // just before an entry's time and stored just after must not be kept (it lacks that entry).
     const ttl = pageTtl({

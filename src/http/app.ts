@@ -85,9 +85,12 @@ export function createApp(site: Site): express.Express {
     // Taken before routing and rendering: the page shows what was published at this moment or later.
     const renderedAt = site.now();
     const route = routeRequest(site.routeContext(), req.path, search);
-    if (route.kind === "redirect") return void res.redirect(route.status, route.location);
+    if (route.kind === "redirect") {
+      site.storePage(req, null);
+      return void res.redirect(route.status, route.location);
+    }
     const page = renderRoute(site, route, query);
-    if (page.cacheable) site.storePage(req, page, renderedAt);
+    site.storePage(req, page, renderedAt);
     sendPage(res, page, req);
   });
 
