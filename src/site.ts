@@ -9,6 +9,7 @@ import { infraFromEnv } from "./config/env.js";
 import { createLogger, type Logger } from "./log.js";
 import {
   openIndex,
+  openIndexOrMemory,
   removeIndexFiles,
   isCorruption,
   ContentIndex,
@@ -98,6 +99,8 @@ export class Site implements PageSite {
   private recovering: Promise<void> | undefined;
   private indexCheckTimer: NodeJS.Timeout | undefined;
   private readonly inlineIndexer: boolean;
+  /** The index, when it lives in memory because the data folder cannot hold it. */
+  private memoryIndex: Db | undefined;
   private categorySet: ReadonlySet<string> = new Set([""]);
   private isReady = false;
   private watcher: ContentWatcher | undefined;
@@ -140,7 +143,13 @@ export class Site implements PageSite {
       );
     }
 
-    const opened = openIndex({ path: this.paths.indexPath, logger: this.logger });
+    const opened = openIndexOrMemory({ path: this.paths.indexPath, logger: this.logger });
+    if (opened.problem) {
+      // The data folder is full or read-only: serve from memory rather than not at all, and say why.
+      this.logger.error({ index: this.paths.indexPath }, opened.problem);
+      this.paths = { ...this.paths, indexPath: ":memory:" };
+      this.memoryIndex = opened.db;
+    }
     this.db = opened.db;
     this.contentIndex = new ContentIndex(this.db);
     this.indexInode = inodeOf(this.paths.indexPath);
@@ -222,6 +231,7 @@ export class Site implements PageSite {
       contentDir: this.paths.contentDir,
       timeZone: this.config.site.timezone,
       inline: this.inlineIndexer,
+      db: this.memoryIndex,
     });
   }
 
@@ -265,6 +275,7 @@ export class Site implements PageSite {
       }
       removeIndexFiles(this.paths.indexPath);
       this.db = openIndex({ path: this.paths.indexPath, logger: this.logger }).db;
+      if (this.memoryIndex) this.memoryIndex = this.db;
       this.indexInode = inodeOf(this.paths.indexPath);
       this.contentIndex = new ContentIndex(this.db);
       this.content.clear();
@@ -281,6 +292,7 @@ export class Site implements PageSite {
 
   /** Why the index file on disk is not the healthy one this process opened, or null. */
   private indexFileProblem(): string | null {
+    if (this.memoryIndex) return null;
     if (inodeOf(this.paths.indexPath) !== this.indexInode) return "the index file was deleted or replaced";
     if (!hasSqliteHeader(this.paths.indexPath)) return "the index file is corrupt";
     return null;

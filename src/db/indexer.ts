@@ -10,6 +10,8 @@ export interface IndexerOptions {
   timeZone: string;
   /** Run on the calling thread instead of a worker (tests, tools). */
   inline?: boolean;
+  /** Refresh this open database on the calling thread (an index in memory, which no thread can share). */
+  db?: Db;
 }
 
 type WireSummary = Omit<RefreshSummary, "problems"> & { problems: ReturnType<QuireError["toJSON"]>[] };
@@ -53,8 +55,8 @@ export class Indexer {
   }
 
   private run(writeBack: boolean): Promise<RefreshSummary> {
-    if (this.options.inline) {
-      this.inlineDb ??= openIndex({ path: this.options.indexPath }).db;
+    if (this.options.inline || this.options.db) {
+      this.inlineDb ??= this.options.db ?? openIndex({ path: this.options.indexPath }).db;
       return Promise.resolve(
         refreshIndex({
           db: this.inlineDb,
@@ -116,7 +118,8 @@ export class Indexer {
     await this.queued?.catch(() => undefined);
     await this.worker?.terminate();
     this.worker = undefined;
-    this.inlineDb?.close();
+    // A database handed in belongs to the caller.
+    if (!this.options.db) this.inlineDb?.close();
     this.inlineDb = undefined;
   }
 }
