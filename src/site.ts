@@ -9,6 +9,7 @@ import { infraFromEnv } from "./config/env.js";
 import { createLogger, type Logger } from "./log.js";
 import {
   openIndex,
+  openIndexOrMemory,
   removeIndexFiles,
   isCorruption,
   ContentIndex,
@@ -36,6 +37,8 @@ import {
   pageTtl,
   storePage,
   isCacheableRequest,
+  isPagePath,
+  LookupFilter,
   type PageCache,
   type CacheFastPath,
 } from "./cache/index.js";
@@ -99,6 +102,8 @@ export class Site implements PageSite {
   private recovering: Promise<void> | undefined;
   private indexCheckTimer: NodeJS.Timeout | undefined;
   private readonly inlineIndexer: boolean;
+  /** The index, when it lives in memory because the data folder cannot hold it. */
+  private memoryIndex: Db | undefined;
   private categorySet: ReadonlySet<string> = new Set([""]);
   private isReady = false;
   private watcher: ContentWatcher | undefined;
@@ -112,6 +117,7 @@ export class Site implements PageSite {
   private readonly renderSettings: string;
   /** Keys of recent URLs, valid while the content generation and templates stay the same. */
   private readonly recentKeys = new Map<string, string>();
+  private readonly lookups = new LookupFilter();
   private recentKeysGeneration = "";
   private recentKeysTemplates = "";
 
@@ -140,7 +146,13 @@ export class Site implements PageSite {
       );
     }
 
-    const opened = openIndex({ path: this.paths.indexPath, logger: this.logger });
+    const opened = openIndexOrMemory({ path: this.paths.indexPath, logger: this.logger });
+    if (opened.problem) {
+      // The data folder is full or read-only: serve from memory rather than not at all, and say why.
+      this.logger.error({ index: this.paths.indexPath }, opened.problem);
+      this.paths = { ...this.paths, indexPath: ":memory:" };
+      this.memoryIndex = opened.db;
+    }
     this.db = opened.db;
     this.contentIndex = new ContentIndex(this.db);
     this.indexInode = inodeOf(this.paths.indexPath);
@@ -231,6 +243,7 @@ export class Site implements PageSite {
       contentDir: this.paths.contentDir,
       ...this.indexSettings(),
       inline: this.inlineIndexer,
+      db: this.memoryIndex,
     });
   }
 
@@ -278,6 +291,7 @@ export class Site implements PageSite {
       }
       removeIndexFiles(this.paths.indexPath);
       this.db = openIndex({ path: this.paths.indexPath, logger: this.logger }).db;
+      if (this.memoryIndex) this.memoryIndex = this.db;
       this.indexInode = inodeOf(this.paths.indexPath);
       this.contentIndex = new ContentIndex(this.db);
       this.content.clear();
@@ -294,6 +308,7 @@ export class Site implements PageSite {
 
   /** Why the index file on disk is not the healthy one this process opened, or null. */
   private indexFileProblem(): string | null {
+    if (this.memoryIndex) return null;
     if (inodeOf(this.paths.indexPath) !== this.indexInode) return "the index file was deleted or replaced";
     if (!hasSqliteHeader(this.paths.indexPath)) return "the index file is corrupt";
     return null;
@@ -478,12 +493,13 @@ export class Site implements PageSite {
     if (!isCacheableRequest(req)) return null;
     const url = req.url ?? "/";
     const q = url.indexOf("?");
-    if (url.length > 8192) return null;
+    if (url.length > 8192 || !isPagePath(url)) return null;
     const generation = this.contentIndex.generation;
     const templates = this.engine.fingerprint();
     // Building a key costs more than a cache hit's lookup; a hot page asks for the same one over and over.
     if (generation !== this.recentKeysGeneration || templates !== this.recentKeysTemplates) {
       this.recentKeys.clear();
+      this.lookups.clear();
       this.recentKeysGeneration = generation;
       this.recentKeysTemplates = templates;
     }
@@ -510,17 +526,22 @@ export class Site implements PageSite {
     if (!this.pageCache) return null;
     return createCacheFastPath({
       cache: this.pageCache,
-      keyFor: (req) => this.cacheKey(req),
+      keyFor: (req) => {
+        const key = this.cacheKey(req);
+        return key !== null && this.lookups.worthLooking(req.url ?? "/") ? key : null;
+      },
       logger: this.logger,
       headers,
     });
   }
 
-  /** Stores a freshly rendered page; returns at once. */
-  storePage(req: Request, page: Page, renderedAt: number = this.now()): void {
-    if (!this.pageCache || !page.cacheable) return;
+  /** Stores a freshly rendered page (or notes that its URL is not worth a lookup); returns at once. */
+  storePage(req: Request, page: Page | null, renderedAt: number = this.now()): void {
+    if (!this.pageCache) return;
     const key = this.cacheKey(req);
     if (!key) return;
+    if (!page?.cacheable) return this.lookups.notStored(req.url);
+    this.lookups.stored(req.url);
     // The next entry to go live is counted from when the page was rendered, not from now: a page rendered
     // just before an entry's time and stored just after must not be kept (it lacks that entry).
     const ttl = pageTtl({

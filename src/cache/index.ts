@@ -20,6 +20,7 @@ export {
   type MemcachedConfig,
 } from "./cache-config.js";
 export { acceptsGzip, etagFor, etagMatches } from "./negotiation.js";
+export { LookupFilter, isPagePath } from "./lookup-filter.js";
 export {
   X_CACHE_HEADER,
   X_CACHE_HIT,

@@ -1,5 +1,6 @@
 /** The memcached page cache tier (memjs): every call runs under its own deadline, any failure is a
- *  miss, and after repeated failures the tier is skipped for a cool-down, so a sick server slows nothing. */
+ *  miss, and after repeated failures (one, for a server that has never answered) the tier is skipped for a
+ *  cool-down, so a sick server slows nothing. */
 import { createRequire } from "node:module";
 import type memjs from "memjs";
 import { QuireError } from "../errors.js";
@@ -72,8 +73,14 @@ export class MemcachedPageCache implements PageCache {
   private readonly pending = new Set<Promise<void>>();
   private failures = 0;
   private skipUntil = 0;
-  private probing = false;
+  /** The one call in flight while the tier is unproven or after a cool-down; settles with its outcome. */
+  private probe: Promise<void> | null = null;
+  private endProbe: () => void = () => undefined;
   private closed = false;
+  // Until a call has succeeded, the server is unproven: one call goes out, the others wait for its outcome,
+  // and its failure skips the tier at once. Otherwise a memcached that is down from the start would get every
+  // request of a busy boot, each waiting its deadline, before the failure count could open the breaker.
+  private proven = false;
 
   constructor(options: MemcachedPageCacheOptions) {
     const servers = (typeof options.servers === "string" ? options.servers.split(",") : [...options.servers])
@@ -112,6 +119,7 @@ export class MemcachedPageCache implements PageCache {
   }
 
   async get(key: string): Promise<CachedPage | null> {
+    if (!this.proven && this.probe) await this.probe;
     if (!this.admit()) return null;
     let value: Buffer | null;
     try {
@@ -133,6 +141,8 @@ export class MemcachedPageCache implements PageCache {
   }
 
   set(key: string, page: CachedPage, ttlSeconds: number): Promise<void> {
+    if (!this.proven && this.probe && !this.closed)
+      return this.probe.then(() => this.set(key, page, ttlSeconds));
     // While the tier is skipped, every miss would otherwise still pay for encoding a copy of its page.
     if (this.closed || !(ttlSeconds > 0) || this.skipping()) return Promise.resolve();
     const now = Date.now();
@@ -180,16 +190,25 @@ export class MemcachedPageCache implements PageCache {
 
   /** Whether calls are being skipped right now (cool-down, or a probe already out); no side effects. */
   private skipping(): boolean {
-    return this.failures >= this.failureThreshold && (this.probing || Date.now() < this.skipUntil);
+    return this.failures >= this.failureThreshold && (this.probe !== null || Date.now() < this.skipUntil);
   }
 
-  /** Whether a call may go to the server: not while skipped, and only one probe once the cool-down ends. */
+  /**
+   * Whether a call may go to the server: not while skipped; only one probe once the cool-down ends; and only
+   * one call at a time (the others wait for it in get and set) until the server has answered once.
+   */
   private admit(): boolean {
     if (this.closed) return false;
-    if (this.failures < this.failureThreshold) return true;
-    if (this.probing || Date.now() < this.skipUntil) return false;
-    this.probing = true;
+    if (this.failures < this.failureThreshold && this.proven) return true;
+    if (this.probe || (this.failures >= this.failureThreshold && Date.now() < this.skipUntil)) return false;
+    this.probe = new Promise<void>((resolve) => (this.endProbe = resolve));
     return true;
+  }
+
+  private settleProbe(): void {
+    if (!this.probe) return;
+    this.probe = null;
+    this.endProbe();
   }
 
   private succeeded(): void {
@@ -197,12 +216,13 @@ export class MemcachedPageCache implements PageCache {
       this.logger.info({ cache: this.label }, "memcached answers again; using it");
     }
     this.failures = 0;
-    this.probing = false;
+    this.proven = true;
+    this.settleProbe();
   }
 
   private failed(op: string, err: unknown): void {
-    this.failures++;
-    this.probing = false;
+    // A server that has never answered has shown nothing: one failure is enough to skip it for a cool-down.
+    this.failures = this.proven ? this.failures + 1 : Math.max(this.failures + 1, this.failureThreshold);
     const reason = err instanceof Error ? err.message : String(err);
     this.warn(`${op}:${reason}`, () =>
       this.logger.warn(
@@ -219,5 +239,7 @@ export class MemcachedPageCache implements PageCache {
         ),
       );
     }
+    // Settled last: the calls waiting on the probe see the skip it caused.
+    this.settleProbe();
   }
 }

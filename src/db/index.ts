@@ -1,6 +1,7 @@
 /** The index module: open, refresh and query the SQLite index of content/. */
 export {
   openIndex,
+  openIndexOrMemory,
   removeIndexFiles,
   isCorruption,
   getMeta,

@@ -14,6 +14,8 @@ export interface IndexerOptions {
   slugStyle?: SlugStyle;
   /** Run on the calling thread instead of a worker (tests, tools). */
   inline?: boolean;
+  /** Refresh this open database on the calling thread (an index in memory, which no thread can share). */
+  db?: Db;
 }
 
 type WireSummary = Omit<RefreshSummary, "problems"> & { problems: ReturnType<QuireError["toJSON"]>[] };
@@ -57,8 +59,8 @@ export class Indexer {
   }
 
   private run(writeBack: boolean): Promise<RefreshSummary> {
-    if (this.options.inline) {
-      const db = (this.inlineDb ??= openIndex({ path: this.options.indexPath }).db);
+    if (this.options.inline || this.options.db) {
+      const db = (this.inlineDb ??= this.options.db ?? openIndex({ path: this.options.indexPath }).db);
       const { contentDir, timeZone, slugStyle } = this.options;
       const summary = refreshIndex({ db, contentDir, timeZone, slugStyle, writeBack });
       syncSearch(db, contentDir, timeZone);
@@ -117,7 +119,8 @@ export class Indexer {
     await this.queued?.catch(() => undefined);
     await this.worker?.terminate();
     this.worker = undefined;
-    this.inlineDb?.close();
+    // A database handed in belongs to the caller.
+    if (!this.options.db) this.inlineDb?.close();
     this.inlineDb = undefined;
   }
 }

@@ -15,7 +15,7 @@ export interface OpenIndexOptions {
 }
 
 /** Why an index was (re)created, for logs and `quire index --json`. */
-export type OpenReason = "opened" | "created" | "rebuilt-schema" | "rebuilt-corrupt";
+export type OpenReason = "opened" | "created" | "rebuilt-schema" | "rebuilt-corrupt" | "memory";
 
 /** Opens (or creates) the index; an index with another SCHEMA_VERSION or a corrupt file is deleted and recreated. */
 export function openIndex(options: OpenIndexOptions): { db: Db; reason: OpenReason } {
@@ -25,6 +25,8 @@ export function openIndex(options: OpenIndexOptions): { db: Db; reason: OpenReas
   if (existed) {
     const result = tryOpenExisting(path);
     if (result.db) return { db: result.db, reason: "opened" };
+    // A full or read-only disk is not a corrupt index: never delete a good index because it cannot be written.
+    if (result.storage) throw result.storage;
     options.logger?.warn(
       { index: path, why: result.why },
       `index ${result.why}; rebuilding it from content/`,
@@ -38,7 +40,7 @@ export function openIndex(options: OpenIndexOptions): { db: Db; reason: OpenReas
   return { db: createIndex(path), reason: "created" };
 }
 
-function tryOpenExisting(path: string): { db?: Db; why: string } {
+function tryOpenExisting(path: string): { db?: Db; why: string; storage?: unknown } {
   let db: Db | undefined;
   try {
     db = new Database(path);
@@ -53,13 +55,13 @@ function tryOpenExisting(path: string): { db?: Db; why: string } {
     // fails the read above; damage deeper inside surfaces as SQLITE_CORRUPT later and the server rebuilds then.
     tune(db);
     return { db, why: "" };
-  } catch {
+  } catch (err) {
     try {
       db?.close();
     } catch {
       // already unusable
     }
-    return { why: "is corrupt" };
+    return isStorageFailure(err) ? { why: "cannot be written", storage: err } : { why: "is corrupt" };
   }
 }
 
@@ -76,6 +78,31 @@ function tune(db: Db): void {
   db.pragma("synchronous = NORMAL");
   db.pragma("temp_store = MEMORY");
   db.pragma("cache_size = -16000");
+}
+
+/**
+ * Opens the index at `options.path`, or, when its folder cannot hold it (full, read-only, not ours), an index
+ * in memory that a refresh fills from content/: the site serves, and `problem` says what is wrong.
+ */
+export function openIndexOrMemory(options: OpenIndexOptions): {
+  db: Db;
+  reason: OpenReason;
+  problem?: string;
+} {
+  try {
+    return openIndex(options);
+  } catch (err) {
+    if (!isStorageFailure(err)) throw err;
+    const why = (err as Error).message;
+    const problem = `the index cannot be written to ${options.path} (${why}): serving from an index in memory, rebuilt from content/ at every start; free space in the data folder or point QUIRE_DATA_DIR at a writable one`;
+    return { db: openIndex({ path: ":memory:" }).db, reason: "memory", problem };
+  }
+}
+
+/** True for a disk that is full, read-only or refuses us, as opposed to a damaged index. */
+export function isStorageFailure(err: unknown): boolean {
+  const code = String((err as { code?: unknown }).code ?? "");
+  return /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|PERM)|^(ENOSPC|EROFS|EACCES|EPERM|EDQUOT|EFBIG)$/.test(code);
 }
 
 /** Deletes an index file and its WAL companions. */

@@ -86,10 +86,26 @@ export function createApp(site: Site): express.Express {
     // Taken before routing and rendering: the page shows what was published at this moment or later.
     const renderedAt = site.now();
     const route = routeRequest(site.routeContext(ANONYMOUS_ACCESS), req.path, search);
-    if (route.kind === "redirect") return void res.redirect(route.status, route.location);
+    if (route.kind === "redirect") {
+      site.storePage(req, null);
+      return void res.redirect(route.status, route.location);
+    }
     const page = renderRoute(site, route, query);
-    if (page.cacheable) site.storePage(req, page, renderedAt);
+    site.storePage(req, page, renderedAt);
     sendPage(res, page, req);
+  });
+
+  // What express's router throws (a path that does not decode, `/_file/%`) gets the site's own error page and
+  // one log line, never express's page with a stack trace.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const given = (err as { status?: unknown }).status;
+    const status = typeof given === "number" && given >= 400 && given < 500 ? given : 500;
+    if (status < 500)
+      site.logger.warn({ url: req.originalUrl, status }, `bad request: ${(err as Error).message}`);
+    else site.logError(err, { status, url: req.originalUrl });
+    if (res.headersSent) return void res.destroy();
+    const message = status === 400 ? "Bad request: the address is not valid" : "Something went wrong";
+    sendPage(res, renderError(site, status, "", message));
   });
 
   return app;

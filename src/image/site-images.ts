@@ -1,6 +1,6 @@
 /** Wires renditions into a site: the secret, the store, the Markdown plugin, entry and template hooks, and the `/_img/` route. */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Request, Response } from "express";
 import type { Logger } from "../log.js";
@@ -52,7 +52,10 @@ export function siteSecret(dataDir: string, given: string | undefined, logger: L
   if (given) return given;
   const file = join(dataDir, "secret");
   try {
-    return readFileSync(file, "utf8").trim();
+    // An empty file is what a full disk leaves behind: no secret, not an empty one.
+    const kept = readFileSync(file, "utf8").trim();
+    if (kept) return kept;
+    rmSync(file, { force: true });
   } catch {
     // no secret yet
   }

@@ -32,6 +32,8 @@ export interface RenditionStoreSetup {
   /** The data folder; renditions go to `<dataDir>/renditions`. */
   dataDir: string;
   logger: Logger;
+  /** How long a failing S3 is skipped (default 30 s). */
+  s3CooldownMs?: number;
 }
 
 /**
@@ -51,9 +53,10 @@ export function createRenditionStore(setup: RenditionStoreSetup): RenditionStore
     { store: remote.label, source, endpoint: s3.endpoint ?? null, publicUrl: s3.publicUrl ?? null },
     "Renditions are stored in S3, with a local copy",
   );
-  const tiered = new TieredStore(local, new ResilientStore(remote, { logger, cooldownMs: S3_COOLDOWN_MS }), {
-    logger,
-  });
+  // Renditions made while S3 is skipped live on disk; they are copied up once it answers again.
+  const cooldownMs = setup.s3CooldownMs ?? S3_COOLDOWN_MS;
+  const guarded = new ResilientStore(remote, { logger, cooldownMs, backfillFrom: local });
+  const tiered = new TieredStore(local, guarded, { logger });
   // The outer wrapper keeps the promise "no store error reaches a response" for the local tier as well.
   return new ResilientStore(tiered, { logger });
 }

@@ -13,7 +13,15 @@ export interface ResilientStoreOptions {
    * Spares every request the inner store's deadline while a remote store is down.
    */
   cooldownMs?: number;
+  /**
+   * Where a rendition whose upload was skipped or failed can be read back (the local disk in front of S3):
+   * once the inner store answers again, those renditions are copied up to it.
+   */
+  backfillFrom?: RenditionStore;
 }
+
+// Names of renditions owed to the inner store; beyond it the oldest are forgotten (regenerated on demand).
+const MAX_OWED = 10_000;
 
 /**
  * A rendition can always be regenerated, so a broken store costs time, never a response: the HTTP
@@ -27,6 +35,9 @@ export class ResilientStore implements RenditionStore {
   private readonly cooldownMs: number;
   private skipUntil = 0;
   private failureCount = 0;
+  private readonly backfillFrom: RenditionStore | undefined;
+  private readonly owed = new Set<string>();
+  private backfilling: Promise<void> | null = null;
 
   constructor(inner: RenditionStore, options: ResilientStoreOptions) {
     this.inner = inner;
@@ -34,6 +45,17 @@ export class ResilientStore implements RenditionStore {
     this.logger = options.logger;
     this.warn = rateLimited(options.warnIntervalMs ?? 60_000);
     this.cooldownMs = options.cooldownMs ?? 0;
+    this.backfillFrom = options.backfillFrom;
+  }
+
+  /** Renditions made while the inner store was skipped or failing, not yet copied up to it. */
+  get owedUploads(): number {
+    return this.owed.size;
+  }
+
+  /** Resolves when the copy-up under way (if any) has finished. */
+  async backfilled(): Promise<void> {
+    await this.backfilling;
   }
 
   /** How many operations of the inner store have failed so far (for health reports and tests). */
@@ -55,7 +77,13 @@ export class ResilientStore implements RenditionStore {
   }
 
   put(name: string, body: Buffer, contentType: string): Promise<void> {
-    return this.guard("upload", name, () => this.inner.put(name, body, contentType), undefined);
+    return this.guard(
+      "upload",
+      name,
+      () => this.inner.put(name, body, contentType),
+      undefined,
+      () => this.owe(name),
+    );
   }
 
   publicUrl(name: string): string | null {
@@ -67,7 +95,13 @@ export class ResilientStore implements RenditionStore {
     return this.guard("cleanup", "", () => this.inner.cleanup(maxAgeDays), 0);
   }
 
-  private async guard<T>(operation: string, name: string, work: () => Promise<T>, fallback: T): Promise<T> {
+  private async guard<T>(
+    operation: string,
+    name: string,
+    work: () => Promise<T>,
+    fallback: T,
+    skipped?: () => void,
+  ): Promise<T> {
     if (name !== "" && !isRenditionName(name)) {
       // A caller's bug, not the store's: no cooldown, but say so.
       this.warn(`name:${operation}`, () =>
@@ -78,12 +112,17 @@ export class ResilientStore implements RenditionStore {
       );
       return fallback;
     }
-    if (this.coolingDown) return fallback;
+    if (this.coolingDown) {
+      skipped?.();
+      return fallback;
+    }
     try {
-      return await work();
+      const result = await work();
+      this.answered();
+      return result;
     } catch (err) {
-      this.failureCount++;
-      if (this.cooldownMs > 0) this.skipUntil = Date.now() + this.cooldownMs;
+      skipped?.();
+      this.noteFailure();
       this.warn(operation, () =>
         this.logger.warn(
           {
@@ -100,5 +139,56 @@ export class ResilientStore implements RenditionStore {
       );
       return fallback;
     }
+  }
+
+  private noteFailure(): void {
+    this.failureCount++;
+    if (this.cooldownMs > 0) this.skipUntil = Date.now() + this.cooldownMs;
+  }
+
+  private owe(name: string): void {
+    if (!this.backfillFrom) return;
+    if (this.owed.size >= MAX_OWED) this.owed.delete(this.owed.values().next().value!);
+    this.owed.add(name);
+  }
+
+  /** The inner store answered: copy up what it missed meanwhile, one at a time, in the background. */
+  private answered(): void {
+    if (this.owed.size === 0 || this.backfilling || !this.backfillFrom) return;
+    this.backfilling = this.backfill(this.backfillFrom).finally(() => (this.backfilling = null));
+  }
+
+  private async backfill(from: RenditionStore): Promise<void> {
+    let copied = 0;
+    for (const name of [...this.owed]) {
+      if (this.coolingDown) break;
+      let stored: StoredRendition | null = null;
+      try {
+        stored = await from.get(name);
+      } catch {
+        // Unreadable here too: it is regenerated when next asked for, and uploaded then.
+      }
+      if (stored) {
+        try {
+          await this.inner.put(name, stored.body, stored.contentType);
+          copied++;
+        } catch (err) {
+          this.noteFailure();
+          this.warn("backfill", () =>
+            this.logger.warn(
+              { store: this.label, err: formatErrorChain(err), owed: this.owed.size },
+              `Rendition store ${this.label} failed again while copying up renditions; will retry`,
+            ),
+          );
+          break;
+        }
+      }
+      this.owed.delete(name);
+    }
+    if (copied > 0)
+      this.logger.info(
+        { store: this.label, copied, owed: this.owed.size },
+        `Copied ${copied} renditions made while ${this.label} was unavailable up to it`,
+      );
   }
 }

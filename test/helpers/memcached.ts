@@ -134,6 +134,8 @@ export interface SilentServer {
   readonly servers: string;
   /** Bytes received so far: shows whether a client is still sending requests. */
   readonly bytesReceived: number;
+  /** Binary-protocol requests received so far (memjs speaks the binary protocol): the attempts made. */
+  readonly requestsReceived: number;
   stop(): Promise<void>;
 }
 
@@ -141,9 +143,21 @@ export interface SilentServer {
 export async function startSilentServer(): Promise<SilentServer> {
   const sockets = new Set<Socket>();
   let bytes = 0;
+  let requests = 0;
   const server: Server = createServer((socket) => {
     sockets.add(socket);
-    socket.on("data", (chunk) => (bytes += chunk.length));
+    let pending = Buffer.alloc(0);
+    socket.on("data", (chunk: Buffer) => {
+      bytes += chunk.length;
+      // Each request is a 24-byte header (magic 0x80) whose bytes 8-11 give the length of the body after it.
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= 24 && pending[0] === 0x80) {
+        const size = 24 + pending.readUInt32BE(8);
+        if (pending.length < size) break;
+        requests++;
+        pending = pending.subarray(size);
+      }
+    });
     socket.on("error", () => undefined);
     socket.on("close", () => sockets.delete(socket));
   });
@@ -157,6 +171,9 @@ export async function startSilentServer(): Promise<SilentServer> {
     servers: `127.0.0.1:${port}`,
     get bytesReceived() {
       return bytes;
+    },
+    get requestsReceived() {
+      return requests;
     },
     stop: () =>
       new Promise<void>((resolve) => {

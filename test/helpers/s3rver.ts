@@ -28,6 +28,10 @@ export interface S3rverHandle {
   client: S3Client;
   /** Deletes every object in the bucket, through the S3 API. */
   emptyBucket(): Promise<void>;
+  /** Stops the server but keeps its folder, as an outage would: requests are refused until `restart`. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port with the same folder (the bucket and its objects come back). */
+  restart(): Promise<void>;
   /** Stops the server and removes its folder. */
   stop(): Promise<void>;
 }
@@ -35,16 +39,26 @@ export interface S3rverHandle {
 /** Starts s3rver silently on 127.0.0.1 with a free port and a fresh folder, with `bucket` created. */
 export async function startS3rver(bucket = "quire-test"): Promise<S3rverHandle> {
   const directory = await mkdtemp(join(tmpdir(), "quire-s3rver-"));
-  const server = new S3rver({
-    address: "127.0.0.1",
-    port: 0,
-    silent: true,
-    directory,
-    // Path-style only: a vhost lookup of `<bucket>.127.0.0.1` makes no sense on loopback.
-    vhostBuckets: false,
-    configureBuckets: [{ name: bucket }],
-  });
+  const make = (port: number) =>
+    new S3rver({
+      address: "127.0.0.1",
+      port,
+      silent: true,
+      directory,
+      // Path-style only: a vhost lookup of `<bucket>.127.0.0.1` makes no sense on loopback.
+      vhostBuckets: false,
+      configureBuckets: [{ name: bucket }],
+    });
+  let server = make(0);
   const address = await server.run();
+  let running = true;
+  const close = async () => {
+    if (!running) return;
+    running = false;
+    // Keep-alive sockets of other clients would otherwise hold close() open.
+    server.httpServer?.closeAllConnections();
+    await server.close();
+  };
   const endpoint = `http://127.0.0.1:${address.port}`;
   const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
   const region = "us-east-1";
@@ -77,11 +91,16 @@ export async function startS3rver(bucket = "quire-test"): Promise<S3rverHandle> 
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
     },
+    halt: close,
+    async restart() {
+      await close();
+      server = make(address.port);
+      await server.run();
+      running = true;
+    },
     async stop() {
       client.destroy();
-      // Keep-alive sockets of other clients would otherwise hold close() open.
-      server.httpServer?.closeAllConnections();
-      await server.close();
+      await close();
       await rm(directory, { recursive: true, force: true });
     },
   };
