@@ -45,7 +45,11 @@ export async function serveCommand(argv: string[], _out: Output): Promise<number
       stopping = true;
       site.logger.info({ signal }, "stopping: finishing requests in flight");
       server.stop(25_000).then(
-        () => resolve(0),
+        () => {
+          resolve(0);
+          // Work that cannot be interrupted (an image being encoded) must not keep a stopped server alive.
+          setTimeout(() => process.exit(), 200).unref();
+        },
         (err) => {
           site.logger.error({ err }, "error while stopping");
           resolve(1);
