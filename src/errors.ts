@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   E_IMAGE_DECODE: 422,
   E_IMAGE_TOO_LARGE: 422,
   E_IMAGE_FORMAT: 400,
+  E_IMAGE_TIMEOUT: 503,
   // stores and caches
   E_STORE: 500,
   E_CACHE: 500,

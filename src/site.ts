@@ -46,6 +46,9 @@ import { createImages, type SiteImages } from "./image/site-images.js";
 import { formatErrorChain } from "./errors.js";
 import { ANONYMOUS_ACCESS, type ReaderAccess } from "./auth/access-rule.js";
 import { searchGlobal } from "./search/index.js";
+import { RenderThreads, type RenderAnswer } from "./render/index.js";
+import { renderRoute } from "./http/pages.js";
+import type { Route } from "./http/route.js";
 
 export interface SiteOptions {
   /** The site folder (default: the current directory). */
@@ -70,6 +73,10 @@ export interface SiteOptions {
   inlineIndexer?: boolean;
   /** The clock (tests). */
   now?: () => number;
+  /** Rendering threads for cache-miss pages, at most (0: render on this thread, the default; never in dev mode). */
+  renderThreads?: number;
+  /** How long one page may take to render on a thread before it is stopped and answered 503 (default 10 s). */
+  renderTimeoutMs?: number;
 }
 
 export const QUIRE_VERSION: string = (
@@ -120,11 +127,21 @@ export class Site implements PageSite {
   private readonly lookups = new LookupFilter();
   private recentKeysGeneration = "";
   private recentKeysTemplates = "";
+  private readonly renderThreadCount: number;
+  private readonly renderTimeoutMs: number;
+  private threads: RenderThreads | null = null;
+  /** Counts changes to the index and templates: a page rendered across one is not cached. */
+  private changes = 0;
+  private readonly env: NodeJS.ProcessEnv;
 
   constructor(options: SiteOptions = {}) {
     const env = options.env ?? process.env;
+    this.env = env;
     const infra = infraFromEnv(env);
     this.dev = options.dev ?? false;
+    // Live reload and the watcher's template changes are simplest on one thread: development renders here.
+    this.renderThreadCount = this.dev ? 0 : (options.renderThreads ?? 0);
+    this.renderTimeoutMs = options.renderTimeoutMs ?? 10_000;
     this.logger = options.logger ?? createLogger({ pretty: this.dev, level: infra.logLevel });
     this.loaded = loadSite({ site: options.site, dataDir: options.dataDir }, env);
     this.paths = this.loaded.paths;
@@ -269,6 +286,7 @@ export class Site implements PageSite {
       this.contentIndex.invalidate();
       this.categorySet = new Set(this.contentIndex.categories());
       this.content.clear();
+      this.changed();
     } else this.content.forgetVanished();
     this.markReady();
     if (summary.changed && !first) this.emitChange();
@@ -298,6 +316,7 @@ export class Site implements PageSite {
       this.indexer = this.createIndexer();
       await this.indexer.refresh(false);
       this.contentIndex.invalidate();
+      this.changed();
       this.markReady();
       this.logger.info({ index: this.paths.indexPath }, "index rebuilt");
     })().finally(() => {
@@ -342,6 +361,7 @@ export class Site implements PageSite {
       onChange: async (reason, paths) => {
         if (paths.some((p) => p.startsWith(this.paths.templatesDir))) {
           this.engine.invalidate();
+          this.changed();
           this.emitChange();
         }
         const summary = await this.refresh();
@@ -383,6 +403,59 @@ export class Site implements PageSite {
   /** Registers a callback for content or template changes (live reload). */
   onChange(listener: () => void): void {
     this.listeners.push(listener);
+  }
+
+  /** The index or the templates changed: rendering threads forget what they read (before any later page). */
+  private changed(): void {
+    this.changes++;
+    this.threads?.invalidate();
+  }
+
+  /**
+   * Renders a routed request: on a rendering thread when there are any (the thread routes it again, from the
+   * same index), otherwise here. A page that overran its time budget comes back as a plain 503.
+   */
+  async renderPage(
+    route: Exclude<Route, { kind: "redirect" }>,
+    path: string,
+    search: string,
+    renderedAt: number,
+  ): Promise<RenderAnswer> {
+    if (this.renderThreadCount === 0) {
+      return { kind: "page", page: renderRoute(this, route, new URLSearchParams(search)) };
+    }
+    this.threads ??= new RenderThreads({
+      setup: {
+        site: this.paths.root,
+        dataDir: this.paths.dataDir,
+        env: { ...this.env },
+        logLevel: this.logger.level,
+      },
+      min: 1,
+      max: this.renderThreadCount,
+      timeoutMs: this.renderTimeoutMs,
+      failureTtlMs: 30_000,
+      logger: this.logger,
+    });
+    const changes = this.changes;
+    const answer = await this.threads.render({ path, search, now: renderedAt });
+    if (answer === null) return { kind: "page", page: overranPage() };
+    // Rendered from content that has changed since: right for this reader, not for the cache.
+    if (answer.kind === "page" && changes !== this.changes) answer.page.cacheable = false;
+    return answer;
+  }
+
+  /** The rendering threads, when pages render on threads and one has been asked for (tests, the bench). */
+  get renderThreads(): RenderThreads | null {
+    return this.threads;
+  }
+
+  /** Forgets what was read from the index and templates (a rendering thread, told the main thread's index changed). */
+  reload(): void {
+    this.contentIndex.invalidate();
+    this.categorySet = new Set(this.contentIndex.categories());
+    this.content.clear();
+    this.engine.invalidate();
   }
 
   private emitChange(): void {
@@ -578,8 +651,23 @@ export class Site implements PageSite {
     await this.indexer.close();
     await this.pageCache?.close();
     await this.images.close();
+    await this.threads?.close();
     this.db.close();
   }
+}
+
+/** The answer for a page that overran its render budget lately: plain, so that it costs nothing to make. */
+function overranPage(): Page {
+  return {
+    status: 503,
+    body: '<!doctype html><meta charset="utf-8"><title>503</title><h1>503</h1><p>This page is taking too long to render; try again later.</p>',
+    headers: {
+      "Content-Type": "text/html; charset=utf-8",
+      "Cache-Control": "no-store",
+      "Retry-After": "30",
+    },
+    cacheable: false,
+  };
 }
 
 /** The inode of a file, or 0 when it is missing: a changed inode means the file was replaced. */

@@ -1,4 +1,5 @@
 /** `quire serve`: binds the port first, indexes in the background, drains and exits 0 on SIGTERM/SIGINT. */
+import { availableParallelism } from "node:os";
 import { Site } from "../site.js";
 import { startServer } from "../http/server.js";
 import { infraFromEnv } from "../config/env.js";
@@ -16,7 +17,14 @@ const OPTIONS = {
 export async function serveCommand(argv: string[], _out: Output): Promise<number> {
   const { values } = parseCommand(argv, OPTIONS, "serve");
   const infra = infraFromEnv(values.port ? { ...process.env, PORT: values.port } : process.env);
-  const site = new Site({ site: values.site, dataDir: values.data, dev: values.dev });
+  const site = new Site({
+    site: values.site,
+    dataDir: values.data,
+    dev: values.dev,
+    // A page that is not in the cache renders on a thread, so that no single page holds the others up.
+    renderThreads: infra.renderThreads ?? Math.min(2, availableParallelism()),
+    renderTimeoutMs: infra.renderTimeoutMs,
+  });
   const server = await startServer(site, infra.port, values.host ?? infra.host);
   site.logger.info(
     {
@@ -37,7 +45,11 @@ export async function serveCommand(argv: string[], _out: Output): Promise<number
       stopping = true;
       site.logger.info({ signal }, "stopping: finishing requests in flight");
       server.stop(25_000).then(
-        () => resolve(0),
+        () => {
+          resolve(0);
+          // Work that cannot be interrupted (an image being encoded) must not keep a stopped server alive.
+          setTimeout(() => process.exit(), 200).unref();
+        },
         (err) => {
           site.logger.error({ err }, "error while stopping");
           resolve(1);

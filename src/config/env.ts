@@ -12,6 +12,12 @@ export interface InfraEnv {
   logLevel: string | undefined;
   /** QUIRE_BASE_URL overrides `site.base_url` (handy on PaaS review apps). */
   baseUrl: string | undefined;
+  /** QUIRE_RENDER_THREADS: threads that render cache-miss pages (0 renders on the main thread). */
+  renderThreads: number | undefined;
+  /** QUIRE_RENDER_TIMEOUT_MS: how long one page may render before it is stopped and answered 503. */
+  renderTimeoutMs: number | undefined;
+  /** QUIRE_RENDITION_TIMEOUT_MS: how long one image rendition may take before it is stopped and answered 503. */
+  renditionTimeoutMs: number | undefined;
 }
 
 /** Reads Quire's infrastructure variables; memcached and S3 variables are read by their own modules from the same env. */
@@ -30,7 +36,23 @@ export function infraFromEnv(env: NodeJS.ProcessEnv = process.env): InfraEnv {
     secret: nonEmpty(env.QUIRE_SECRET),
     logLevel: nonEmpty(env.QUIRE_LOG_LEVEL),
     baseUrl: nonEmpty(env.QUIRE_BASE_URL),
+    renderThreads: whole(env, "QUIRE_RENDER_THREADS", 0, 64),
+    renderTimeoutMs: whole(env, "QUIRE_RENDER_TIMEOUT_MS", 100, 600_000),
+    renditionTimeoutMs: whole(env, "QUIRE_RENDITION_TIMEOUT_MS", 1000, 600_000),
   };
+}
+
+/** A whole number from a variable within [min, max], undefined when unset; anything else is a config error. */
+function whole(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
+  const text = nonEmpty(env[name]);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new QuireError("E_CONFIG", `${name} is "${text}"; expected a whole number from ${min} to ${max}`, {
+      field: name,
+    });
+  }
+  return n;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

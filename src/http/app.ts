@@ -3,7 +3,7 @@ import express, { type Request, type Response, type NextFunction } from "express
 import send from "send";
 import type { Site } from "../site.js";
 import { routeRequest } from "./route.js";
-import { renderRoute, renderError, type Page } from "./pages.js";
+import { renderError, type Page } from "./pages.js";
 import { X_CACHE_HEADER as CACHE_HEADER } from "../cache/index.js";
 import { isQuireError } from "../errors.js";
 import { liveReloadRoutes } from "./live-reload.js";
@@ -82,7 +82,6 @@ export function createApp(site: Site): express.Express {
     }
     if (!site.ready) return notReady(res);
     const search = req.originalUrl.includes("?") ? req.originalUrl.slice(req.originalUrl.indexOf("?")) : "";
-    const query = new URLSearchParams(search);
     // Taken before routing and rendering: the page shows what was published at this moment or later.
     const renderedAt = site.now();
     const route = routeRequest(site.routeContext(ANONYMOUS_ACCESS), req.path, search);
@@ -90,7 +89,12 @@ export function createApp(site: Site): express.Express {
       site.storePage(req, null);
       return void res.redirect(route.status, route.location);
     }
-    const page = renderRoute(site, route, query);
+    const answer = await site.renderPage(route, req.path, search, renderedAt);
+    if (answer.kind === "redirect") {
+      site.storePage(req, null);
+      return void res.redirect(answer.status, answer.location);
+    }
+    const page = answer.page;
     site.storePage(req, page, renderedAt);
     sendPage(res, page, req);
   });

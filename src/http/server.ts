@@ -65,6 +65,8 @@ export async function startServer(site: Site, port: number, host = "0.0.0.0"): P
     stop(graceMs = 25_000) {
       stopping ??= (async () => {
         draining = true;
+        // A rendition being made can take many seconds: its requests are answered 503 now, not waited for.
+        site.images.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         // Connections become idle between requests; close them as they do.

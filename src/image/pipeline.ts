@@ -39,12 +39,23 @@ export async function probeImage(
   return { format, width, height, pages: meta.pages ?? 1 };
 }
 
+/**
+ * AVIF's encoder effort (0–9, sharp's default 4), by output size. A 2048² picture at quality 100 took 104 s at
+ * effort 4, 16 s at 2 and 6 s at 0 (files 11 % and 15 % larger than at 4): large pictures get 0, the rest 2.
+ * The encoder cannot be interrupted once it runs, so its effort is what bounds it.
+ */
+export function avifEffort(width: number, height: number): number {
+  return width * height > 1_000_000 ? 0 : 2;
+}
+
 /** Decode, orient, cut, scale, flatten and encode; metadata (EXIF, GPS, ICC) is never copied to the output. */
 export async function generateRendition(
   sourceBytes: Buffer,
   recipe: Recipe,
   limits: RecipeLimits = DEFAULT_LIMITS,
   label = "image",
+  /** libvips stops the work after this long (whole seconds; 0 for no limit); AVIF's encoder does not heed it. */
+  budgetSeconds = 0,
 ): Promise<GeneratedRendition> {
   if (recipe.kind === "passthrough") {
     return {
@@ -65,6 +76,7 @@ export async function generateRendition(
       failOn: "error",
     });
     applyRecipe(image, recipe);
+    if (budgetSeconds > 0) image.timeout({ seconds: budgetSeconds });
   } catch (err) {
     throw imageError(err, label);
   }
@@ -72,6 +84,13 @@ export async function generateRendition(
     const body = await image.toBuffer();
     return { body, contentType: contentTypeFor(`x.${extensionFor(recipe.format)}`), ...sizeOf(recipe) };
   } catch (err) {
+    if (/timeout/i.test(err instanceof Error ? err.message : "")) {
+      throw new QuireError(
+        "E_IMAGE_TIMEOUT",
+        `${label}: the rendition took more than ${budgetSeconds} s to make and was stopped`,
+        { cause: err },
+      );
+    }
     throw imageError(err, label);
   }
 }
@@ -94,7 +113,7 @@ function applyRecipe(image: Sharp, recipe: PixelRecipe): void {
       image.webp({ quality, lossless: recipe.lossless });
       break;
     case "avif":
-      image.avif({ quality, lossless: recipe.lossless });
+      image.avif({ quality, lossless: recipe.lossless, effort: avifEffort(g.width, g.height) });
       break;
     case "gif":
       image.gif(recipe.quantize ? { colours: recipe.quantize } : {});

@@ -12,6 +12,7 @@ import { checkColour, generateRendition } from "./pipeline.js";
 import { DEFAULT_LIMITS, planRecipe, recipeSize, type RecipeLimits } from "./recipe.js";
 import { queryParts, renditionUrl, verifyRenditionUrl, type RenditionSpec } from "./signing.js";
 import { SingleFlight, Semaphore } from "./single-flight.js";
+import { COSTLY_RENDITION, renditionCost } from "./cost.js";
 import { SourceCatalog, type SourceInfo } from "./source-catalog.js";
 
 export interface RenditionServiceOptions {
@@ -27,6 +28,8 @@ export interface RenditionServiceOptions {
   baseUrl?: string;
   maxInputPixels?: number;
   maxOutputEdge?: number;
+  /** How long one rendition may take to make before it is stopped and answered 503 (default 20 s). */
+  budgetMs?: number;
 }
 
 /** One rendition of a plan: where it is and how big. */
@@ -80,7 +83,13 @@ export class RenditionService {
   private readonly baseUrl: string;
   private readonly limits: RecipeLimits;
   private readonly jobs = new SingleFlight<string, ServedRendition>();
+  /** Cheap renditions and costly ones queue apart: a thumbnail never waits for a 4096² AVIF. */
   private readonly slots: Semaphore;
+  private readonly costlySlots: Semaphore;
+  private readonly budgetSeconds: number;
+  private stopped = false;
+  /** Requests waiting for a generation, to answer at once if the server stops. */
+  private readonly waiters = new Set<() => void>();
   private readonly goodColours = new Set<string>();
   private generationCount = 0;
 
@@ -98,7 +107,10 @@ export class RenditionService {
       maxInputPixels: options.maxInputPixels ?? DEFAULT_LIMITS.maxInputPixels,
       maxOutputEdge: options.maxOutputEdge ?? DEFAULT_LIMITS.maxOutputEdge,
     };
-    this.slots = new Semaphore(Math.max(1, Math.floor(options.concurrency ?? availableParallelism())));
+    const concurrency = Math.max(1, Math.floor(options.concurrency ?? availableParallelism()));
+    this.slots = new Semaphore(concurrency);
+    this.costlySlots = new Semaphore(Math.max(1, Math.floor(concurrency / 2)));
+    this.budgetSeconds = Math.max(1, Math.ceil((options.budgetMs ?? 20_000) / 1000));
     this.catalog = new SourceCatalog(options.contentDir, this.limits);
   }
 
@@ -133,7 +145,36 @@ export class RenditionService {
     const stored = await this.fromStore(name, true);
     if (stored) return stored;
     const spec = verifyRenditionUrl({ name, ...queryParts(query) }, this.secret);
-    return this.jobs.run(name, () => this.regenerate(name, spec));
+    if (this.stopped) throw stoppingError();
+    const job = this.jobs.run(name, () => this.regenerate(name, spec));
+    return new Promise<ServedRendition>((resolve, reject) => {
+      const onStop = () => reject(stoppingError());
+      this.waiters.add(onStop);
+      // The reader is answered at the budget even when the work cannot be stopped (an AVIF encode): the
+      // work goes on, bounded by its lane, and its result is stored for the next request.
+      const timer = setTimeout(() => reject(this.timeoutError(spec.path)), this.budgetSeconds * 1000);
+      job.then(resolve, reject).finally(() => {
+        clearTimeout(timer);
+        this.waiters.delete(onStop);
+      });
+    });
+  }
+
+  /**
+   * The server is stopping: requests waiting for a rendition are answered 503 at once rather than holding the
+   * shutdown up for a slow one (the work itself is abandoned with the process).
+   */
+  stop(): void {
+    this.stopped = true;
+    for (const onStop of this.waiters) onStop();
+    this.waiters.clear();
+  }
+
+  private timeoutError(path: string): QuireError {
+    return new QuireError(
+      "E_IMAGE_TIMEOUT",
+      `${path}: the rendition took more than ${this.budgetSeconds} s to make; try again later`,
+    );
   }
 
   private planFrom(source: SourceInfo, args: ImageArgs, options: PlanOptions): RenditionPlan {
@@ -174,9 +215,10 @@ export class RenditionService {
       if (stored) return stored;
     }
     const started = Date.now();
-    const out = await this.slots.use(() => {
+    const lane = renditionCost(recipe, info) > COSTLY_RENDITION ? this.costlySlots : this.slots;
+    const out = await lane.use(() => {
       this.generationCount++;
-      return generateRendition(bytes, recipe, this.limits, spec.path);
+      return generateRendition(bytes, recipe, this.limits, spec.path, this.budgetSeconds);
     });
     this.logger.debug(
       { name, source: spec.path, ms: Date.now() - started, bytes: out.body.length },
@@ -206,6 +248,10 @@ export class RenditionService {
     checkColour(colour);
     if (this.goodColours.size < 1000) this.goodColours.add(colour);
   }
+}
+
+function stoppingError(): QuireError {
+  return new QuireError("E_NOT_READY", "the server is stopping; try the image again in a moment");
 }
 
 /** The pixel arguments for one density: per-density quality resolved, everything else copied. */

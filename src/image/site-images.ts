@@ -17,6 +17,7 @@ import { createImageContext } from "./render-context.js";
 import { templateImage } from "./template-image.js";
 import { RENDITION_NAME } from "./naming.js";
 import { QuireError } from "../errors.js";
+import { infraFromEnv } from "../config/env.js";
 import { imageSyntaxPlugin } from "./markdown-plugin.js";
 import { etagMatches } from "../cache/index.js";
 
@@ -34,6 +35,8 @@ export interface SiteImages {
   /** `image(path)` for templates. */
   templateImage(rt: TemplateRuntime, category: string): (path: string) => unknown;
   close(): Promise<void>;
+  /** The server is stopping: requests waiting for a rendition are answered 503 at once. */
+  stop(): void;
 }
 
 interface ImagesSite {
@@ -100,6 +103,7 @@ export function createImages(options: {
     logger,
     baseUrl: site.baseUrl,
     maxInputPixels: site.config.images.max_input_megapixels * 1_000_000,
+    budgetMs: infraFromEnv(env).renditionTimeoutMs,
   });
   const defaults = site.config.images.defaults as Record<string, unknown>;
 
@@ -162,6 +166,9 @@ export function createImages(options: {
         logger,
         markSafe: (html) => rt.safe(html),
       });
+    },
+    stop() {
+      service.stop();
     },
     async close() {
       // Stores hold no resources that outlive the process.

@@ -12,7 +12,11 @@ afterAll(() => removeSite(root));
 
 describe("SIGTERM", () => {
   it("lets the request in flight finish, then exits 0", async () => {
-    const q = await startQuireProcess({ site: root, env: { QUIRE_DATA_DIR: `${root}/.data` } });
+    // A budget far above the slow page, however busy the machine: this case is about draining, not budgets.
+    const q = await startQuireProcess({
+      site: root,
+      env: { QUIRE_DATA_DIR: `${root}/.data`, QUIRE_RENDER_TIMEOUT_MS: "120000" },
+    });
     const started = Date.now();
     const inflight = fetch(`${q.url}/slow`).then(async (r) => ({ status: r.status, body: await r.text() }));
     await new Promise((r) => setTimeout(r, 150));

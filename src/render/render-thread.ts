@@ -1,0 +1,76 @@
+/** A rendering thread of `quire serve`: its own Site over the server's index, rendering the pages the main
+ *  thread could not answer from the cache, so that no single render holds the server's event loop. */
+import { parentPort } from "node:worker_threads";
+import { statSync } from "node:fs";
+import { Site } from "../site.js";
+import { createLogger } from "../log.js";
+import { routeRequest } from "../http/route.js";
+import { renderRoute } from "../http/pages.js";
+import type { RenderAnswer, RenderThreadSetup, RenderThreadRequest } from "./protocol.js";
+
+let setup: RenderThreadSetup | undefined;
+let site: Site | undefined;
+let indexInode = 0;
+// The time of the request being rendered: the page shows what was published when it arrived.
+let now = Date.now();
+
+function open(): Site {
+  const s = setup!;
+  site = new Site({
+    site: s.site,
+    dataDir: s.dataDir,
+    env: s.env,
+    cache: false,
+    watch: false,
+    writeBack: false,
+    inlineIndexer: true,
+    renderThreads: 0,
+    logger: createLogger({ level: s.logLevel }),
+    now: () => now,
+  });
+  indexInode = inodeOf(site.paths.indexPath);
+  return site;
+}
+
+function render(path: string, search: string): RenderAnswer {
+  const s = site ?? open();
+  const route = routeRequest(s.routeContext(), path, search);
+  if (route.kind === "redirect") return { kind: "redirect", location: route.location, status: route.status };
+  const page = renderRoute(s, route, new URLSearchParams(search));
+  // Spread, so that a header computed on first read (the ETag) travels as a value.
+  return { kind: "page", page: { ...page, headers: { ...page.headers } } };
+}
+
+function handle(msg: RenderThreadRequest): void {
+  if (msg.type === "init") {
+    setup = msg.setup;
+    open();
+    // Only now does the budget of the pages waiting for this thread start to run.
+    parentPort!.postMessage({ ready: true });
+    return;
+  }
+  if (msg.type === "invalidate") {
+    // An index rebuilt from scratch is a new file: open it; otherwise forget what was read from the old content.
+    if (site && inodeOf(site.paths.indexPath) !== indexInode) {
+      void site.close().catch(() => undefined);
+      site = undefined;
+    } else site?.reload();
+    return;
+  }
+  now = msg.now;
+  try {
+    parentPort!.postMessage({ id: msg.id, answer: render(msg.path, msg.search) });
+  } catch (err) {
+    parentPort!.postMessage({ id: msg.id, error: (err as Error).message });
+  }
+}
+
+function inodeOf(path: string): number {
+  try {
+    return statSync(path).ino;
+  } catch {
+    return 0;
+  }
+}
+
+parentPort!.on("message", handle);
