@@ -7,7 +7,7 @@ import { X_CACHE_HEADER as CACHE_HEADER } from "../cache/index.js";
 import { isQuireError } from "../errors.js";
 import { liveReloadRoutes } from "./live-reload.js";
 import { contentAsset, SECURITY_HEADERS } from "./site-files.js";
-import { ANONYMOUS_ACCESS } from "../auth/access-rule.js";
+import { isRestricted, loginRoutes } from "../auth/index.js";
 
 /** Builds the express app for a site. */
 export function createApp(site: Site): express.Express {
@@ -35,6 +35,7 @@ export function createApp(site: Site): express.Express {
   );
 
   if (site.dev) liveReloadRoutes(app, site);
+  app.use(loginRoutes(site));
 
   app.get("/_img/{*rest}", async (req: Request, res: Response) => {
     if (!site.ready) return notReady(res);
@@ -67,11 +68,19 @@ export function createApp(site: Site): express.Express {
     if (!site.ready) return notReady(res);
     const search = req.originalUrl.includes("?") ? req.originalUrl.slice(req.originalUrl.indexOf("?")) : "";
     const query = new URLSearchParams(search);
+    // Who asks is settled once, here; routing, views, templates and the cache all read this one value.
+    const { reader, refused } = site.auth.readerFor(req);
+    if (refused) {
+      res.setHeader("WWW-Authenticate", 'Bearer error="invalid_token"');
+      return sendPage(res, renderError(site, 401, "", `Not signed in: ${refused}`));
+    }
     // Taken before routing and rendering: the page shows what was published at this moment or later.
     const renderedAt = site.now();
-    const route = routeRequest(site.routeContext(ANONYMOUS_ACCESS), req.path, search);
+    const route = routeRequest(site.routeContext(reader.access), req.path, search);
+    const entry = route.kind === "entry" || route.kind === "error" ? route.entry : undefined;
+    if (entry && isRestricted(entry.auth)) site.auth.logAccess(reader, entry, route.kind === "entry");
     if (route.kind === "redirect") return void res.redirect(route.status, route.location);
-    const page = renderRoute(site, route, query);
+    const page = renderRoute(site, route, query, reader);
     if (page.cacheable) site.storePage(req, page, renderedAt);
     sendPage(res, page, req);
   });
