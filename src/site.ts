@@ -443,9 +443,16 @@ export class Site implements PageSite {
     };
   }
 
-  errorContext(status: number, category: string, message: string, reader: Reader): Record<string, unknown> {
+  errorContext(
+    status: number,
+    category: string,
+    message: string,
+    reader: Reader,
+    entry?: IndexedEntry,
+  ): Record<string, unknown> {
     const rt = this.runtime(reader.access);
     return {
+      ...(entry ? { entry: rt.entry(entry) } : {}),
       ...this.baseContext(rt, "error", reader),
       category: rt.category(category),
       error: { code: status, status, message },

@@ -23,7 +23,14 @@ export interface PageSite {
   entryContext(entry: IndexedEntry, query: URLSearchParams, reader: Reader): Record<string, unknown>;
   /** Template variables for a category page (`view` built from the query), rendered for a reader. */
   categoryContext(category: string, query: URLSearchParams, reader: Reader): Record<string, unknown>;
-  errorContext(status: number, category: string, message: string, reader: Reader): Record<string, unknown>;
+  /** Template variables for an error page; `entry` is the entry the reader was refused (shown as a stub). */
+  errorContext(
+    status: number,
+    category: string,
+    message: string,
+    reader: Reader,
+    entry?: IndexedEntry,
+  ): Record<string, unknown>;
   logError(err: unknown, context: Record<string, unknown>): void;
 }
 
@@ -97,6 +104,7 @@ function renderFor(
         message,
         reader,
         route.status === 403 ? "unauthorized" : null,
+        route.entry,
       );
     }
     return renderError(site, route.status, route.category, REASONS[route.status] ?? "Error", reader);
@@ -116,6 +124,7 @@ export function renderError(
   message: string,
   reader: Reader = ANONYMOUS_READER,
   first: string | null = null,
+  entry?: IndexedEntry,
 ): Page {
   const headers: Record<string, string> = {
     "Content-Type": "text/html; charset=utf-8",
@@ -127,7 +136,7 @@ export function renderError(
       site.findTemplate(String(status), category) ??
       site.findTemplate("error", category);
     if (template) {
-      const body = site.renderTemplate(template, site.errorContext(status, category, message, reader));
+      const body = site.renderTemplate(template, site.errorContext(status, category, message, reader, entry));
       return { status, body, headers: { ...headers, "Content-Type": template.mimeType }, cacheable: false };
     }
   } catch (err) {
