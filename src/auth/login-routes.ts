@@ -70,7 +70,8 @@ export function loginRoutes(site: LoginSite): Router {
           httpOnly: true,
           sameSite: "lax",
           secure: site.auth.isHttps(req),
-          path: "/_log",
+          // Sent back only to the sign-in form: any cookie on ordinary pages would keep them out of the page cache.
+          path: "/_login",
         }),
       );
     }
