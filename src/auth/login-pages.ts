@@ -37,15 +37,13 @@ export function loginPage(options: LoginOptions, redirect: string, csrf: string)
 <label>E-mail address <input type="email" name="email" required autocomplete="email"></label>
 <button type="submit">Send me a sign-in link</button></form>`);
   }
+  forms.push(`<form method="post" action="/_login" id="login-web">${hidden}
+<label>Your website <input type="url" name="me" placeholder="https://example.com/" required autocomplete="url"></label>
+<button type="submit">Sign in with your website</button></form>`);
   if (options.test) {
     forms.push(`<form method="post" action="/_login" id="login-test">${hidden}
 <label>Test identity <input type="text" name="me" value="test:" required></label>
 <button type="submit">Sign in (development only)</button></form>`);
-  }
-  if (forms.length === 0) {
-    forms.push(
-      "<p>This site has no way to sign in yet. Private entries can still be read with a bearer token (<code>quire token</code>).</p>",
-    );
   }
   return page(`Sign in to ${options.title}`, forms.join("\n"));
 }

@@ -7,6 +7,13 @@ import type { Logger } from "../log.js";
 import type { SiteAuth } from "./site-auth.js";
 import { cleanAddress, MagicMailer, RateLimit, UsedLinks, mailSettingsFromEnv } from "./magic-mail.js";
 import { loginPage, messagePage, confirmPage } from "./login-pages.js";
+import {
+  canonicalProfile,
+  discoverAuthorizationEndpoint,
+  pkceChallenge,
+  redeemCode,
+  sameHost,
+} from "./indieauth.js";
 
 /** What sign-in needs from the site. */
 export interface LoginSite {
@@ -89,6 +96,8 @@ export function loginRoutes(site: LoginSite): Router {
   router.get(["/_login", "/_login/{*rest}"], (req: Request, res: Response) => {
     const rest = (req.params as { rest?: string[] }).rest;
     const redirect = safeRedirect(req.query.redirect ?? (rest ? `/${rest.join("/")}` : "/"));
+    if (typeof req.query.code === "string" && typeof req.query.state === "string")
+      return void indieAuthCallback(req, res, req.query.code, req.query.state);
     const t = typeof req.query.t === "string" ? req.query.t : null;
     if (t !== null) {
       // A mail scanner may open the link: it only shows a button, the sign-in happens on POST.
@@ -142,6 +151,33 @@ export function loginRoutes(site: LoginSite): Router {
       site.auth.startSession(req, res, `test:${name}`);
       return void res.redirect(303, redirect);
     }
+    if (typeof body.me === "string" && body.me.trim() !== "") {
+      const profile = canonicalProfile(body.me);
+      if (!profile)
+        return send(res, 400, messagePage("That is not a web address to sign in with.", "Back", "/_login"));
+      let endpoint: string;
+      try {
+        endpoint = await discoverAuthorizationEndpoint(profile);
+      } catch (err) {
+        return send(res, 400, messagePage(`${(err as Error).message}.`, "Back", "/_login"));
+      }
+      const state = signer.sign(
+        { p: "indieauth", me: profile, ep: endpoint, to: redirect, n: csrfNonce(req)! },
+        600,
+      );
+      const url = new URL(endpoint);
+      for (const [k, v] of Object.entries({
+        response_type: "code",
+        client_id: clientId(),
+        redirect_uri: callbackUri(),
+        state,
+        code_challenge: pkceChallenge(signer.derive("indieauth pkce", state)),
+        code_challenge_method: "S256",
+        me: profile,
+      }))
+        url.searchParams.set(k, v);
+      return void res.redirect(303, url.toString());
+    }
     if (body.email !== undefined) {
       if (!mailer)
         return send(res, 400, messagePage("E-mail sign-in is not set up on this site.", "Back", "/_login"));
@@ -188,6 +224,41 @@ export function loginRoutes(site: LoginSite): Router {
     }
     send(res, 400, messagePage("Choose a way to sign in.", "Back", "/_login"));
   });
+
+  const clientId = () => `${site.baseUrl.replace(/\/$/, "")}/`;
+  const callbackUri = () => `${site.baseUrl.replace(/\/$/, "")}/_login`;
+
+  /** The reader is back from their authorization endpoint: check the state, redeem the code, sign them in. */
+  async function indieAuthCallback(req: Request, res: Response, code: string, state: string): Promise<void> {
+    const claim = signer.verify(state, "indieauth");
+    if (!claim || !claim.ep || claim.n === undefined || claim.n !== csrfNonce(req))
+      return send(
+        res,
+        403,
+        messagePage("This sign-in did not start in this browser, or took too long.", "Try again", "/_login"),
+      );
+    let me: string;
+    try {
+      me = await redeemCode({
+        endpoint: claim.ep,
+        code,
+        clientId: clientId(),
+        redirectUri: callbackUri(),
+        verifier: signer.derive("indieauth pkce", state),
+      });
+    } catch (err) {
+      return send(res, 400, messagePage(`${(err as Error).message}.`, "Try again", "/_login"));
+    }
+    if (!sameHost(claim.me, me))
+      return send(
+        res,
+        400,
+        messagePage(`${me} is not on the site you signed in with.`, "Try again", "/_login"),
+      );
+    site.auth.startSession(req, res, me);
+    site.logger.info({ event: "sign_in", reader: me, via: "indieauth" }, `signed in ${me}`);
+    res.redirect(303, safeRedirect(claim.to));
+  }
 
   router.all(["/_logout", "/_logout/{*rest}"], (req: Request, res: Response) => {
     const rest = (req.params as { rest?: string[] }).rest;

@@ -3,7 +3,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 /** What a signed value is for: a value made for one purpose is refused for every other. */
-export type Purpose = "session" | "token" | "magic" | "form";
+export type Purpose = "session" | "token" | "magic" | "form" | "indieauth";
 
 /** The claim inside a signed value. */
 export interface Claim {
@@ -20,6 +20,9 @@ export interface Claim {
   /** A magic link's single-use ID; where the reader goes after signing in. */
   jti?: string;
   to?: string;
+  /** An IndieAuth sign-in's authorization endpoint, and the browser nonce the sign-in is bound to. */
+  ep?: string;
+  n?: string;
 }
 
 /** Longest signed value accepted: a cookie or header any longer is refused unread. */
@@ -61,6 +64,11 @@ export class Signer {
     if (typeof claim.me !== "string" || claim.me === "" || typeof claim.exp !== "number") return null;
     if (claim.exp * 1000 <= now) return null;
     return claim;
+  }
+
+  /** A value only this site can compute from `input` (e.g. a PKCE verifier from a sign-in's state). */
+  derive(label: string, input: string): string {
+    return createHmac("sha256", this.key).update(`${label}\0${input}`).digest("base64url");
   }
 
   private mac(body: string): string {

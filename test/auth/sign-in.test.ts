@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SMTPServer } from "smtp-server";
 import type { AddressInfo } from "node:net";
+import { createHash } from "node:crypto";
+import { createServer, type Server } from "node:http";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
 import { serveSite, type TestServer } from "../helpers/http.js";
 import { Signer } from "../../src/auth/signed-value.js";
@@ -224,6 +226,137 @@ describe("e-mail magic links through a real SMTP server", () => {
   });
 });
 
+/**
+ * A reader's own website speaking IndieAuth: its home page names an authorization endpoint, which approves
+ * at once, and redeems a code only with the PKCE verifier whose S256 challenge it was given.
+ */
+async function startIndieAuthSite(
+  me: (origin: string) => string,
+): Promise<{ origin: string; close(): Promise<void> }> {
+  const codes = new Map<string, { challenge: string; redirectUri: string; clientId: string }>();
+  let origin = "";
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", origin);
+    if (req.method === "GET" && url.pathname === "/") {
+      res.writeHead(200, {
+        "Content-Type": "text/html",
+        Link: `<${origin}/metadata>; rel="indieauth-metadata"`,
+      });
+      return void res.end(`<!doctype html><link rel="authorization_endpoint" href="/auth"><p>my site</p>`);
+    }
+    if (req.method === "GET" && url.pathname === "/metadata") {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      return void res.end(JSON.stringify({ issuer: `${origin}/`, authorization_endpoint: `${origin}/auth` }));
+    }
+    if (req.method === "GET" && url.pathname === "/auth") {
+      const q = url.searchParams;
+      if (q.get("response_type") !== "code" || q.get("code_challenge_method") !== "S256") {
+        res.writeHead(400);
+        return void res.end("bad request");
+      }
+      const code = `code-${codes.size + 1}`;
+      codes.set(code, {
+        challenge: q.get("code_challenge")!,
+        redirectUri: q.get("redirect_uri")!,
+        clientId: q.get("client_id")!,
+      });
+      const back = new URL(q.get("redirect_uri")!);
+      back.searchParams.set("code", code);
+      back.searchParams.set("state", q.get("state")!);
+      res.writeHead(302, { Location: back.toString() });
+      return void res.end();
+    }
+    if (req.method === "POST" && url.pathname === "/auth") {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        const f = new URLSearchParams(body);
+        const grant = codes.get(f.get("code") ?? "");
+        codes.delete(f.get("code") ?? "");
+        const verifier = f.get("code_verifier") ?? "";
+        const ok =
+          grant !== undefined &&
+          grant.redirectUri === f.get("redirect_uri") &&
+          grant.clientId === f.get("client_id") &&
+          createHash("sha256").update(verifier).digest("base64url") === grant.challenge;
+        res.writeHead(ok ? 200 : 400, { "Content-Type": "application/json" });
+        res.end(JSON.stringify(ok ? { me: me(origin) } : { error: "invalid_grant" }));
+      });
+      return;
+    }
+    res.writeHead(404);
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { origin, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe("IndieAuth against a second local server", () => {
+  /** Starts a sign-in with `profile` and follows it through the endpoint back to Quire. */
+  async function signInWith(
+    profile: string,
+  ): Promise<{ status: number; session?: string; location: string | null }> {
+    const { cookie, csrf } = await openForm();
+    const start = await post({ csrf, me: profile, redirect: "/2-friends" }, cookie);
+    expect(start.status).toBe(303);
+    const endpoint = await fetch(start.headers.get("location")!, { redirect: "manual" });
+    expect(endpoint.status).toBe(302);
+    const back = new URL(endpoint.headers.get("location")!);
+    const done = await server.get(back.pathname + back.search, { headers: { Cookie: cookie } });
+    return {
+      status: done.status,
+      session: setCookies(done).quire_session,
+      location: done.headers.get("location"),
+    };
+  }
+
+  it("signs a reader in with their own website", async () => {
+    const site = await startIndieAuthSite((origin) => `${origin}/`);
+    try {
+      const result = await signInWith(site.origin);
+      expect(result.status).toBe(303);
+      expect(result.location).toBe("/2-friends");
+      const page = await read("/1-public", session(result.session!));
+      expect(page.body).toContain(`user=${site.origin}/`);
+      // Not in users.cfg: signed in, but not a friend.
+      expect((await read("/2-friends", session(result.session!))).status).toBe(403);
+    } finally {
+      await site.close();
+    }
+  });
+
+  it("refuses an endpoint that vouches for a profile on another site", async () => {
+    const site = await startIndieAuthSite(() => "https://someone-else.example/");
+    try {
+      const result = await signInWith(site.origin);
+      expect(result.status).toBe(400);
+      expect(result.session).toBeUndefined();
+    } finally {
+      await site.close();
+    }
+  });
+
+  it("refuses a callback from another browser or with a forged state", async () => {
+    const site = await startIndieAuthSite((origin) => `${origin}/`);
+    try {
+      const { cookie, csrf } = await openForm();
+      const start = await post({ csrf, me: site.origin, redirect: "/" }, cookie);
+      const endpoint = await fetch(start.headers.get("location")!, { redirect: "manual" });
+      const back = new URL(endpoint.headers.get("location")!);
+      const other = await openForm();
+      const stolen = await server.get(back.pathname + back.search, { headers: { Cookie: other.cookie } });
+      expect(stolen.status).toBe(403);
+      expect(setCookies(stolen).quire_session).toBeUndefined();
+      back.searchParams.set("state", back.searchParams.get("state")!.slice(0, -4) + "AAAA");
+      const forged = await server.get(back.pathname + back.search, { headers: { Cookie: cookie } });
+      expect(forged.status).toBe(403);
+    } finally {
+      await site.close();
+    }
+  });
+});
+
 describe("bearer tokens", () => {
   it("read what the identity may read, in listings too", async () => {
     const token = server.site.auth.token("test:friend1", 3600);
@@ -305,7 +438,7 @@ describe("test identities in production", () => {
     try {
       const res = await prod.get("/_login");
       const html = await res.text();
-      expect(html).not.toContain('name="me"');
+      expect(html).not.toContain('id="login-test"');
       const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
       const cookie = `quire_csrf=${setCookies(res).quire_csrf ?? ""}`;
       const attempt = await prod.get("/_login", {
