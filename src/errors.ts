@@ -45,6 +45,12 @@ export const ERROR_CODES = {
   E_IMAGE_TOO_LARGE: 422,
   E_IMAGE_FORMAT: 400,
   E_IMAGE_TIMEOUT: 503,
+  // readers and sign-in
+  E_AUTH_TOKEN: 401,
+  E_AUTH_CSRF: 403,
+  E_AUTH_LOGIN: 400,
+  E_AUTH_RATE: 429,
+  E_AUTH_MAIL: 502,
   // stores and caches
   E_STORE: 500,
   E_CACHE: 500,

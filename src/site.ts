@@ -42,13 +42,13 @@ import {
   type PageCache,
   type CacheFastPath,
 } from "./cache/index.js";
-import { createImages, type SiteImages } from "./image/site-images.js";
+import { createImages, siteSecret, type SiteImages } from "./image/site-images.js";
 import { formatErrorChain } from "./errors.js";
-import { ANONYMOUS_ACCESS, type ReaderAccess } from "./auth/access-rule.js";
 import { searchGlobal } from "./search/index.js";
 import { RenderThreads, type RenderAnswer } from "./render/index.js";
 import { renderRoute } from "./http/pages.js";
 import type { Route } from "./http/route.js";
+import { SiteAuth, templateUser, isSignedIn, type Reader, type ReaderAccess } from "./auth/index.js";
 
 export interface SiteOptions {
   /** The site folder (default: the current directory). */
@@ -101,6 +101,10 @@ export class Site implements PageSite {
   readonly content: EntryContent;
   readonly images: SiteImages;
   readonly pageCache: PageCache | null;
+  /** Readers: who a request comes from, sessions, tokens (see auth/). */
+  readonly auth: SiteAuth;
+  /** The environment sign-in reads (SMTP settings, memcached for single-use links, NODE_ENV). */
+  readonly loginEnv: NodeJS.ProcessEnv;
   readonly now: () => number;
   indexer: Indexer;
   private db: Db;
@@ -185,7 +189,16 @@ export class Site implements PageSite {
     this.indexer = this.createIndexer();
 
     this.engine = new TemplateEngine({ templatesDir: this.paths.templatesDir });
-    this.images = createImages({ site: this, env, secret: infra.secret });
+    this.loginEnv = env;
+    const secret = siteSecret(this.paths.dataDir, infra.secret, this.logger, this.dev);
+    this.images = createImages({ site: this, env, secret });
+    this.auth = new SiteAuth({
+      config: this.config,
+      siteRoot: this.paths.root,
+      secret,
+      logger: this.logger,
+      now: this.now,
+    });
     // Pages embed site settings, absolute URLs and image URLs signed with the secret: processes that render
     // them differently must not share cached pages (the secret enters only as a digest).
     this.renderSettings = createHash("sha256")
@@ -413,16 +426,19 @@ export class Site implements PageSite {
 
   /**
    * Renders a routed request: on a rendering thread when there are any (the thread routes it again, from the
-   * same index), otherwise here. A page that overran its time budget comes back as a plain 503.
+   * same index, as a signed-out reader), otherwise here. A signed-in reader's page is rendered here: it is
+   * theirs alone, never cached, and the threads' failure memory is keyed by URL only. A page that overran its
+   * time budget comes back as a plain 503.
    */
   async renderPage(
     route: Exclude<Route, { kind: "redirect" }>,
     path: string,
     search: string,
     renderedAt: number,
+    reader: Reader,
   ): Promise<RenderAnswer> {
-    if (this.renderThreadCount === 0) {
-      return { kind: "page", page: renderRoute(this, route, new URLSearchParams(search)) };
+    if (this.renderThreadCount === 0 || isSignedIn(reader)) {
+      return { kind: "page", page: renderRoute(this, route, new URLSearchParams(search), reader) };
     }
     this.threads ??= new RenderThreads({
       setup: {
@@ -502,15 +518,20 @@ export class Site implements PageSite {
     });
   }
 
-  private baseContext(rt: TemplateRuntime, template: string): Record<string, unknown> {
-    return { _rt: rt, site: this.siteInfo(), template: { name: template }, user: null };
+  private baseContext(rt: TemplateRuntime, template: string, reader: Reader): Record<string, unknown> {
+    return {
+      _rt: rt,
+      site: this.siteInfo(),
+      template: { name: template },
+      user: templateUser(reader, this.auth),
+    };
   }
 
-  entryContext(entry: IndexedEntry, query: URLSearchParams): Record<string, unknown> {
-    const rt = this.runtime(ANONYMOUS_ACCESS);
+  entryContext(entry: IndexedEntry, query: URLSearchParams, reader: Reader): Record<string, unknown> {
+    const rt = this.runtime(reader.access);
     const category = rt.category(entry.category);
     return {
-      ...this.baseContext(rt, "entry"),
+      ...this.baseContext(rt, "entry", reader),
       entry: rt.entry(entry),
       category,
       view: viewObject(rt, this.config, { category: entry.category }, new URLSearchParams()),
@@ -518,20 +539,27 @@ export class Site implements PageSite {
     };
   }
 
-  categoryContext(category: string, query: URLSearchParams): Record<string, unknown> {
-    const rt = this.runtime(ANONYMOUS_ACCESS);
+  categoryContext(category: string, query: URLSearchParams, reader: Reader): Record<string, unknown> {
+    const rt = this.runtime(reader.access);
     return {
-      ...this.baseContext(rt, "index"),
+      ...this.baseContext(rt, "index", reader),
       category: rt.category(category),
       view: viewObject(rt, this.config, { category }, query),
       request: { query: Object.fromEntries(query) },
     };
   }
 
-  errorContext(status: number, category: string, message: string): Record<string, unknown> {
-    const rt = this.runtime(ANONYMOUS_ACCESS);
+  errorContext(
+    status: number,
+    category: string,
+    message: string,
+    reader: Reader,
+    entry?: IndexedEntry,
+  ): Record<string, unknown> {
+    const rt = this.runtime(reader.access);
     return {
-      ...this.baseContext(rt, "error"),
+      ...(entry ? { entry: rt.entry(entry) } : {}),
+      ...this.baseContext(rt, "error", reader),
       category: rt.category(category),
       error: { code: status, status, message },
     };

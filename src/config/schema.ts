@@ -33,6 +33,7 @@ const isTimeZone: Check = (v) => {
   }
 };
 const isSlugStyle: Check = (v) => (v === "publ" || v === "lowercase" ? null : '"publ" or "lowercase"');
+const isBool: Check = (v) => (typeof v === "boolean" ? null : "true or false");
 const isTable: Check = (v) => (v !== null && typeof v === "object" && !Array.isArray(v) ? null : "a table");
 
 /** Every section and key of quire.toml. */
@@ -110,6 +111,33 @@ export const SCHEMA = {
       doc: "Source images larger than this are refused instead of decoded.",
     },
   },
+  auth: {
+    users_file: {
+      default: "users.cfg",
+      check: isString,
+      doc: "The file of groups (Publ's users.cfg), relative to the site folder; re-read when it changes.",
+    },
+    admin_group: {
+      default: "admin",
+      check: isString,
+      doc: "Members of this group read every entry.",
+    },
+    session_days: {
+      default: 30,
+      check: positiveInt,
+      doc: "How long a sign-in lasts (the signed session cookie expires after this many days).",
+    },
+    trust_proxy: {
+      default: false,
+      check: isBool,
+      doc: "Believe X-Forwarded-Proto (set it behind Heroku's router or your own HTTPS proxy, nowhere else).",
+    },
+    test_identities: {
+      default: false,
+      check: isBool,
+      doc: "Development only: /_login accepts `test:<name>` identities without proof. Refused in production.",
+    },
+  },
 } as const satisfies Record<string, Record<string, KeySpec>>;
 
 /** The validated, frozen configuration (mirrors SCHEMA). */
@@ -139,6 +167,13 @@ export interface QuireConfig {
     readonly defaults: Readonly<Record<string, unknown>>;
     readonly cache_age_days: number;
     readonly max_input_megapixels: number;
+  };
+  readonly auth: {
+    readonly users_file: string;
+    readonly admin_group: string;
+    readonly session_days: number;
+    readonly trust_proxy: boolean;
+    readonly test_identities: boolean;
   };
 }
 

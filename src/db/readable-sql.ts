@@ -39,3 +39,8 @@ export function readerParam(reader: ReaderAccess): string {
 export function readableSql(alias: string): string {
   return `(${alias}.auth IS NULL OR quire_may_read(${alias}.auth, @reader) = 1)`;
 }
+
+/** SQL for "the entry has a rule and it refuses the bound reader" (Publ's unauthorized stubs). Binds `@reader`. */
+export function unreadableSql(alias: string): string {
+  return `(${alias}.auth IS NOT NULL AND quire_may_read(${alias}.auth, @reader) = 0)`;
+}

@@ -9,7 +9,7 @@ import { isQuireError } from "../errors.js";
 import { liveReloadRoutes } from "./live-reload.js";
 import { contentAsset, contentFileHeaders, staticFile, SECURITY_HEADERS } from "./site-files.js";
 import { siteRoots } from "../content/site-roots.js";
-import { ANONYMOUS_ACCESS } from "../auth/access-rule.js";
+import { isRestricted, loginRoutes } from "../auth/index.js";
 
 // Paths are real and already judged (dot-files included), so send need not look at them again: a site that
 // lives below a dot-folder (~/.sites/blog) must still serve its files.
@@ -50,6 +50,7 @@ export function createApp(site: Site): express.Express {
   });
 
   if (site.dev) liveReloadRoutes(app, site);
+  app.use(loginRoutes(site));
 
   app.get("/_img/{*rest}", async (req: Request, res: Response) => {
     if (!site.ready) return notReady(res);
@@ -82,14 +83,22 @@ export function createApp(site: Site): express.Express {
     }
     if (!site.ready) return notReady(res);
     const search = req.originalUrl.includes("?") ? req.originalUrl.slice(req.originalUrl.indexOf("?")) : "";
+    // Who asks is settled once, here; routing, views, templates and the cache all read this one value.
+    const { reader, refused } = site.auth.readerFor(req);
+    if (refused) {
+      res.setHeader("WWW-Authenticate", 'Bearer error="invalid_token"');
+      return sendPage(res, renderError(site, 401, "", `Not signed in: ${refused}`));
+    }
     // Taken before routing and rendering: the page shows what was published at this moment or later.
     const renderedAt = site.now();
-    const route = routeRequest(site.routeContext(ANONYMOUS_ACCESS), req.path, search);
+    const route = routeRequest(site.routeContext(reader.access), req.path, search);
+    const entry = route.kind === "entry" || route.kind === "error" ? route.entry : undefined;
+    if (entry && isRestricted(entry.auth)) site.auth.logAccess(reader, entry, route.kind === "entry");
     if (route.kind === "redirect") {
       site.storePage(req, null);
       return void res.redirect(route.status, route.location);
     }
-    const answer = await site.renderPage(route, req.path, search, renderedAt);
+    const answer = await site.renderPage(route, req.path, search, renderedAt, reader);
     if (answer.kind === "redirect") {
       site.storePage(req, null);
       return void res.redirect(answer.status, answer.location);

@@ -1,9 +1,10 @@
 /** Renders content routes into responses: entry pages, category pages with named templates, themed error pages. */
 import { createHash } from "node:crypto";
-import type { Route } from "./route.js";
+import { PRIVATE_REASON, type Route } from "./route.js";
 import type { IndexedEntry } from "../db/index.js";
 import { QuireError, isQuireError } from "../errors.js";
 import type { FoundTemplate } from "../template/loader.js";
+import { ANONYMOUS_READER, isSignedIn, type Reader } from "../auth/reader.js";
 
 /** A rendered response, ready to send or to store in the page cache. */
 export interface Page {
@@ -18,11 +19,18 @@ export interface Page {
 export interface PageSite {
   findTemplate(name: string, category: string): FoundTemplate | null;
   renderTemplate(template: FoundTemplate, context: Record<string, unknown>): string;
-  /** Template variables for an entry page. */
-  entryContext(entry: IndexedEntry, query: URLSearchParams): Record<string, unknown>;
-  /** Template variables for a category page (`view` built from the query). */
-  categoryContext(category: string, query: URLSearchParams): Record<string, unknown>;
-  errorContext(status: number, category: string, message: string): Record<string, unknown>;
+  /** Template variables for an entry page, rendered for a reader. */
+  entryContext(entry: IndexedEntry, query: URLSearchParams, reader: Reader): Record<string, unknown>;
+  /** Template variables for a category page (`view` built from the query), rendered for a reader. */
+  categoryContext(category: string, query: URLSearchParams, reader: Reader): Record<string, unknown>;
+  /** Template variables for an error page; `entry` is the entry the reader was refused (shown as a stub). */
+  errorContext(
+    status: number,
+    category: string,
+    message: string,
+    reader: Reader,
+    entry?: IndexedEntry,
+  ): Record<string, unknown>;
   logError(err: unknown, context: Record<string, unknown>): void;
   /** How many entry files were found missing under the index so far (a deploy under way). */
   vanishedEntries?(): number;
@@ -51,27 +59,45 @@ export function bodyEtag(body: string | Buffer): string {
   return `"${createHash("sha1").update(body).digest("base64url").slice(0, 22)}"`;
 }
 
-/** Renders a route that is not a redirect. */
+/**
+ * Renders a route that is not a redirect, for a reader. A signed-in reader's page is theirs alone: never
+ * cached here, and `Cache-Control: private` for anything between us and them.
+ */
 export function renderRoute(
   site: PageSite,
   route: Exclude<Route, { kind: "redirect" }>,
   query: URLSearchParams,
+  reader: Reader,
+): Page {
+  const page = renderFor(site, route, query, reader);
+  if (!isSignedIn(reader)) return page;
+  page.cacheable = false;
+  page.headers["Cache-Control"] = page.status === 200 ? "private, no-cache" : "private, no-store";
+  page.headers.Vary = "Cookie, Authorization";
+  return page;
+}
+
+function renderFor(
+  site: PageSite,
+  route: Exclude<Route, { kind: "redirect" }>,
+  query: URLSearchParams,
+  reader: Reader,
 ): Page {
   for (let attempt = 0; ; attempt++) {
     const vanished = site.vanishedEntries?.() ?? 0;
     try {
-      const page = renderOnce(site, route, query);
+      const page = renderOnce(site, route, query, reader);
       // A page that left out missing entries is right only until the index catches up: not cached.
       return attempt === 0 ? page : { ...page, cacheable: false };
     } catch (err) {
       // A listing that met an entry whose file moved away renders again without it (the index is refreshing).
       if (attempt < VANISHED_RETRIES && (site.vanishedEntries?.() ?? 0) > vanished) continue;
       if (route.kind === "entry" && site.isVanished?.(route.entry))
-        return retryLater(site, route.entry.category);
-      if (isQuireError(err) && err.status === 400) return renderError(site, 400, "", err.message);
-      if (isQuireError(err) && err.status === 404) return renderError(site, 404, "", err.message);
+        return retryLater(site, route.entry.category, reader);
+      if (isQuireError(err) && err.status === 400) return renderError(site, 400, "", err.message, reader);
+      if (isQuireError(err) && err.status === 404) return renderError(site, 404, "", err.message, reader);
       site.logError(err, { route: route.kind });
-      return renderError(site, 500, "", REASONS[500]!);
+      return renderError(site, 500, "", REASONS[500]!, reader);
     }
   }
 }
@@ -80,6 +106,7 @@ function renderOnce(
   site: PageSite,
   route: Exclude<Route, { kind: "redirect" }>,
   query: URLSearchParams,
+  reader: Reader,
 ): Page {
   {
     if (route.kind === "entry") {
@@ -87,39 +114,70 @@ function renderOnce(
       const template =
         site.findTemplate(name, route.entry.category) ?? site.findTemplate("entry", route.entry.category);
       if (!template) throw new QuireError("E_TEMPLATE_NOT_FOUND", `no template "${name}" for entries`);
-      return ok(site.renderTemplate(template, site.entryContext(route.entry, query)), template.mimeType);
-    }
-    if (route.kind === "category") {
-      const template = site.findTemplate(route.template, route.category);
-      if (!template) return renderError(site, 404, route.category, REASONS[404]!);
       return ok(
-        site.renderTemplate(template, site.categoryContext(route.category, query)),
+        site.renderTemplate(template, site.entryContext(route.entry, query, reader)),
         template.mimeType,
       );
     }
-    return renderError(site, route.status, route.category, REASONS[route.status] ?? "Error");
+    if (route.kind === "category") {
+      const template = site.findTemplate(route.template, route.category);
+      if (!template) return renderError(site, 404, route.category, REASONS[404]!, reader);
+      return ok(
+        site.renderTemplate(template, site.categoryContext(route.category, query, reader)),
+        template.mimeType,
+      );
+    }
+    if (route.reason === PRIVATE_REASON) {
+      // Publ's `unauthorized` template for a signed-in reader the rule refuses; 401 offers the sign-in.
+      const message = route.status === 401 ? REASONS[401]! : "This entry is not shared with you";
+      return renderError(
+        site,
+        route.status,
+        route.category,
+        message,
+        reader,
+        route.status === 403 ? "unauthorized" : null,
+        route.entry,
+      );
+    }
+    return renderError(site, route.status, route.category, REASONS[route.status] ?? "Error", reader);
   }
 }
 
 /** An entry whose file is gone while the index still lists it: moved or removed by a deploy under way. */
-function retryLater(site: PageSite, category: string): Page {
-  const page = renderError(site, 503, category, "This page is being updated; try again in a moment");
+function retryLater(site: PageSite, category: string, reader: Reader): Page {
+  const page = renderError(site, 503, category, "This page is being updated; try again in a moment", reader);
   return { ...page, headers: { ...page.headers, "Retry-After": "1" } };
 }
 
-/** A themed error page: `<status>` template, then `error`, then a plain built-in page if even those fail. */
-export function renderError(site: PageSite, status: number, category: string, message: string): Page {
-  const headers = { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" };
+/** A themed error page: `first` template if given, `<status>`, then `error`, then a plain built-in page if even those fail. */
+export function renderError(
+  site: PageSite,
+  status: number,
+  category: string,
+  message: string,
+  reader: Reader = ANONYMOUS_READER,
+  first: string | null = null,
+  entry?: IndexedEntry,
+): Page {
+  const headers: Record<string, string> = {
+    "Content-Type": "text/html; charset=utf-8",
+    "Cache-Control": "no-store",
+  };
   try {
-    const template = site.findTemplate(String(status), category) ?? site.findTemplate("error", category);
+    const template =
+      (first === null ? null : site.findTemplate(first, category)) ??
+      site.findTemplate(String(status), category) ??
+      site.findTemplate("error", category);
     if (template) {
-      const body = site.renderTemplate(template, site.errorContext(status, category, message));
+      const body = site.renderTemplate(template, site.errorContext(status, category, message, reader, entry));
       return { status, body, headers: { ...headers, "Content-Type": template.mimeType }, cacheable: false };
     }
   } catch (err) {
     site.logError(err, { status });
   }
-  const body = `<!doctype html><meta charset="utf-8"><title>${status}</title><h1>${status}</h1><p>${escapeHtml(message)}</p>`;
+  const signIn = status === 401 ? `<p><a href="/_login">Sign in</a></p>` : "";
+  const body = `<!doctype html><meta charset="utf-8"><title>${status}</title><h1>${status}</h1><p>${escapeHtml(message)}</p>${signIn}`;
   return { status, body, headers, cacheable: false };
 }
 

@@ -24,6 +24,9 @@ export interface RouteContext {
   hasTemplate: (category: string, name: string) => boolean;
 }
 
+/** The reason of an error route for an entry the reader may not read (pages render it with its own template). */
+export const PRIVATE_REASON = "the entry is private";
+
 /** Status codes for entry statuses that are not served normally. */
 const STATUS_ERRORS: Partial<Record<IndexedEntry["status"], number>> = {
   DRAFT: 403,
@@ -132,7 +135,7 @@ function entryBlocked(ctx: RouteContext, entry: IndexedEntry): Route | null {
   // Before any redirect: the canonical URL carries the slug (the title) and Redirect-To is the author's to keep.
   if (!mayRead(ctx.reader, entry.auth)) {
     const status = ctx.reader.signedIn ? 403 : 401;
-    return { kind: "error", status, category: entry.category, reason: "the entry is private", entry };
+    return { kind: "error", status, category: entry.category, reason: PRIVATE_REASON, entry };
   }
   return null;
 }

@@ -6,6 +6,7 @@ import { Site } from "../site.js";
 import { createLogger } from "../log.js";
 import { routeRequest } from "../http/route.js";
 import { renderRoute } from "../http/pages.js";
+import { ANONYMOUS_READER } from "../auth/reader.js";
 import type { RenderAnswer, RenderThreadSetup, RenderThreadRequest } from "./protocol.js";
 
 let setup: RenderThreadSetup | undefined;
@@ -34,9 +35,10 @@ function open(): Site {
 
 function render(path: string, search: string): RenderAnswer {
   const s = site ?? open();
-  const route = routeRequest(s.routeContext(), path, search);
+  // Only signed-out readers' pages are rendered on threads (see Site.renderPage).
+  const route = routeRequest(s.routeContext(ANONYMOUS_READER.access), path, search);
   if (route.kind === "redirect") return { kind: "redirect", location: route.location, status: route.status };
-  const page = renderRoute(s, route, new URLSearchParams(search));
+  const page = renderRoute(s, route, new URLSearchParams(search), ANONYMOUS_READER);
   // Spread, so that a header computed on first read (the ETag) travels as a value.
   return { kind: "page", page: { ...page, headers: { ...page.headers } } };
 }

@@ -24,6 +24,22 @@ class CallableHtml extends SafeString {
   }
 }
 
+/** A list that templates iterate and slice like any list and can also call (`view.entries(unauthorized=1)`). */
+class CallableList<T> extends Array<T> {
+  invoke: (kwargs: Record<string, unknown>) => unknown = () => this;
+}
+
+/** A list, callable with keyword arguments through `call`. */
+export function callableList<T>(
+  items: readonly T[],
+  call: (kwargs: Record<string, unknown>) => unknown,
+): T[] {
+  const list = new CallableList<T>();
+  list.push(...items);
+  list.invoke = call;
+  return list;
+}
+
 export function callableHtml(html: string, call: (kwargs: Record<string, unknown>) => unknown): unknown {
   return new CallableHtml(html, call);
 }
@@ -89,5 +105,7 @@ export function installCallableLookup(): void {
   };
   const callWrap = runtime.callWrap;
   runtime.callWrap = (obj, name, context, args) =>
-    obj instanceof CallableHtml ? obj.invoke(keywordArgs(args)) : callWrap(obj, name, context, args);
+    obj instanceof CallableHtml || obj instanceof CallableList
+      ? obj.invoke(keywordArgs(args))
+      : callWrap(obj, name, context, args);
 }

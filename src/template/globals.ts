@@ -9,7 +9,8 @@ import {
   type ViewResult,
   type ViewSpec,
 } from "../view/index.js";
-import { callableHtml, callableObject, keywordArgs } from "./callable.js";
+import { callableHtml, callableList, callableObject, keywordArgs } from "./callable.js";
+import { entriesWithStubs, unauthorizedEntries } from "./unauthorized.js";
 import type { TemplateRuntime } from "./runtime.js";
 import type { TemplateEntry } from "./objects.js";
 import { categoryPath, staticPath, absoluteUrl } from "./urls.js";
@@ -34,10 +35,22 @@ export class TemplateView {
     this.result = result;
   }
 
+  /** The page's entries; `view.entries(unauthorized=N)` adds up to N stubs of entries the reader may not read. */
   get entries(): TemplateEntry[] {
     // An entry whose file went missing under the index is left out until the index catches up.
-    this.entryList ??= this.result.entries.filter((e) => !this.rt.vanished(e)).map((e) => this.rt.entry(e));
-    return this.entryList;
+    return (this.entryList ??= callableList(
+      this.result.entries.filter((e) => !this.rt.vanished(e)).map((e) => this.rt.entry(e)),
+      (kw) => entriesWithStubs(this.rt, this.result, kw.unauthorized),
+    ));
+  }
+  /** Entries on this page the reader may not read (stubs: no title or text). */
+  get unauthorized(): TemplateEntry[] {
+    return callableList(unauthorizedEntries(this.rt, this.result), (kw) =>
+      unauthorizedEntries(this.rt, this.result, kw.count ?? (kw._positional as unknown[] | undefined)?.[0]),
+    );
+  }
+  get has_unauthorized(): boolean {
+    return this.result.unauthorized(1).length > 0;
   }
   get count(): number {
     return this.result.count;

@@ -7,6 +7,7 @@ import { callableHtml, callableObject } from "./callable.js";
 import { TemplateDate } from "./template-date.js";
 import { entryPath, categoryPath, templatePath, absoluteUrl } from "./urls.js";
 import type { TemplateRuntime } from "./runtime.js";
+import { isRestricted } from "../auth/access-rule.js";
 
 const truthy = (v: unknown) => v === true || v === "true" || v === "True" || v === 1;
 
@@ -54,6 +55,18 @@ export class TemplateEntry {
   get id(): number {
     return this.record.id;
   }
+
+  /** False for a stub: an entry the page's reader may not read shows no title, text, tags or headers. */
+  get authorized(): boolean {
+    return this.once("authorized", () => this.rt.mayRead(this.record)) as boolean;
+  }
+  get is_unauthorized(): boolean {
+    return !this.authorized;
+  }
+  /** True when a signed-out reader may not read the entry (Publ's `entry.private`). */
+  get private(): boolean {
+    return isRestricted(this.record.auth) && !this.rt.mayReadSignedOut(this.record);
+  }
   get uuid(): string {
     return this.record.uuid;
   }
@@ -64,21 +77,27 @@ export class TemplateEntry {
     return this.record.entryType;
   }
   get slug(): string {
-    return this.record.slug;
+    return this.authorized ? this.record.slug : "";
   }
 
   /** The title with inline Markdown and smart quotes, escaped; `entry.title(markup=false)` for plain text. */
   get title(): unknown {
     return this.once("title", () => {
-      const html = renderTitle(this.record.title);
-      return callableHtml(html, (kw) =>
-        kw.markup === false || kw.markup === "false" ? titleText(this.record.title) : html,
-      );
+      const shown = this.authorized;
+      const html = shown ? renderTitle(this.record.title) : "";
+      return callableHtml(html, (kw) => {
+        // As in Publ: `always_show=True` prints the title of an entry the reader may not open.
+        const always = kw.always_show === true || kw.always_show === "true";
+        if (!shown && !always) return "";
+        return kw.markup === false || kw.markup === "false"
+          ? titleText(this.record.title)
+          : renderTitle(this.record.title);
+      });
     });
   }
 
   get sort_title(): string {
-    return this.record.sortTitle;
+    return this.authorized ? this.record.sortTitle : "";
   }
 
   get date(): TemplateDate {
@@ -92,13 +111,14 @@ export class TemplateEntry {
   /** The canonical path; `entry.link(absolute=true)` for a full URL. A `Redirect-To` entry links to its target. */
   get link(): unknown {
     return this.once("link", () => {
+      if (!this.authorized) return linkValue(this.rt, `/${this.record.id}`);
       return linkValue(this.rt, this.record.redirectTo ?? entryPath(this.record));
     });
   }
 
   get permalink(): unknown {
     return this.once("permalink", () => {
-      return linkValue(this.rt, entryPath(this.record));
+      return linkValue(this.rt, this.authorized ? entryPath(this.record) : `/${this.record.id}`);
     });
   }
 
@@ -107,6 +127,7 @@ export class TemplateEntry {
   }
 
   get tags(): TemplateTag[] {
+    if (!this.authorized) return [];
     return this.rt
       .index()
       .tags(this.record.file)
@@ -116,6 +137,7 @@ export class TemplateEntry {
   /** The text above the cut; on a page showing only the body, with the notes it refers to. */
   get body(): unknown {
     return this.once("body", () => {
+      if (!this.authorized) return callableHtml("", () => this.rt.safe(""));
       const r = this.rt.content(this.record, false);
       const html = this.record.hasMore ? r.bodyOnly : r.body;
       return callableHtml(html, (kw) => {
@@ -127,13 +149,14 @@ export class TemplateEntry {
 
   /** The body as shown above `more` on the entry page (footnotes are listed after more). */
   get body_with_more(): unknown {
+    if (!this.authorized) return this.rt.safe("");
     return this.rt.safe(this.rt.content(this.record, false).body);
   }
 
   /** The text below the cut, or null when the entry has none. */
   get more(): unknown {
     return this.once("more", () => {
-      if (!this.record.hasMore) return null;
+      if (!this.record.hasMore || !this.authorized) return null;
       const html = this.rt.content(this.record, false).more ?? "";
       return callableHtml(html, (kw) =>
         this.rt.safe(this.rt.content(this.record, truthy(kw.absolute)).more ?? ""),
@@ -142,11 +165,12 @@ export class TemplateEntry {
   }
 
   get has_more(): boolean {
-    return this.record.hasMore;
+    return this.authorized && this.record.hasMore;
   }
 
   get summary(): unknown {
     return this.once("summary", () => {
+      if (!this.authorized) return callableHtml("", () => this.rt.safe(""));
       const html = this.rt.summary(this.record, false);
       return callableHtml(html, (kw) => this.rt.safe(this.rt.summary(this.record, truthy(kw.absolute))));
     });
@@ -155,6 +179,7 @@ export class TemplateEntry {
   /** The table of contents as a nested list, or "" when the entry has no headings. */
   get toc(): unknown {
     return this.once("toc", () => {
+      if (!this.authorized) return this.rt.safe("");
       const toc = this.rt.content(this.record, false).toc;
       return this.rt.safe(toc.length === 0 ? "" : renderToc(toc));
     });
@@ -180,6 +205,7 @@ export class TemplateEntry {
 
   /** The first value of a header (any header, including custom ones), or null. */
   get(name: string): string | null {
+    if (!this.authorized) return null;
     const key = name.toLowerCase().replace(/_/g, "-");
     const h = this.record.headers.find(([n]) => n.toLowerCase().replace(/_/g, "-") === key);
     return h ? h[1] : null;
@@ -187,6 +213,7 @@ export class TemplateEntry {
 
   /** Every value of a repeated header. */
   get_all(name: string): string[] {
+    if (!this.authorized) return [];
     const key = name.toLowerCase().replace(/_/g, "-");
     return this.record.headers.filter(([n]) => n.toLowerCase().replace(/_/g, "-") === key).map(([, v]) => v);
   }

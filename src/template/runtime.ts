@@ -6,7 +6,7 @@ import type { RenderedEntry } from "../markdown/index.js";
 import type { EntryContent } from "./entry-content.js";
 import { TemplateCategory, TemplateEntry } from "./objects.js";
 import { neighbours } from "../view/index.js";
-import { mayRead, type ReaderAccess } from "../auth/access-rule.js";
+import { ANONYMOUS_ACCESS, mayRead, type ReaderAccess } from "../auth/access-rule.js";
 
 export interface TemplateRuntimeOptions {
   index: ContentIndex;
@@ -45,6 +45,11 @@ export class TemplateRuntime {
   /** Whether the page's reader may read this entry. */
   mayRead(record: IndexedEntry): boolean {
     return mayRead(this.reader, record.auth);
+  }
+
+  /** Whether a signed-out reader may read this entry. */
+  mayReadSignedOut(record: IndexedEntry): boolean {
+    return mayRead(ANONYMOUS_ACCESS, record.auth);
   }
 
   index(): ContentIndex {

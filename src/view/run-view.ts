@@ -27,6 +27,7 @@ import {
   nextCountSpec,
   previousCountSpec,
   readerOf,
+  statusMode,
   type ViewContext,
 } from "./count-paging.js";
 import type { ReaderAccess } from "../auth/access-rule.js";
@@ -76,6 +77,11 @@ export interface ViewResult {
   readonly tags: readonly string[];
   /** True on a view's first page: no `date`, no `id`. */
   readonly isCurrent: boolean;
+  /**
+   * Entries within this page's span that the reader may not read (newest first in display order), at most
+   * `limit`: what Publ's `view.unauthorized` and `view.entries(unauthorized=N)` show as stubs.
+   */
+  unauthorized(limit: number): IndexedEntry[];
 }
 
 /** Runs a view at instant `now` (SCHEDULED entries dated at or before it are listed). The page's entries are
@@ -209,6 +215,29 @@ class ViewPage implements ViewResult {
         if (after) addKeyRelation(w, this.spec.order, "before", keyOfEntry(after, this.spec.order));
       }
       return selectEntries(this.ctx.index.db, w, orderBySql("newest"), this.deletedLimit);
+    });
+  }
+
+  unauthorized(limit: number): IndexedEntry[] {
+    return this.once(`unauthorized\0${limit}`, () => {
+      if (this.datePaging && !this.period) return [];
+      const w = filterWhere(
+        this.ctx.index,
+        this.spec,
+        this.ctx.now,
+        statusMode(this.spec),
+        readerOf(this.ctx),
+        true,
+      );
+      if (this.period) {
+        w.add(`e.date >= ${w.bind(this.period.start)} AND e.date < ${w.bind(this.period.end)}`);
+      } else {
+        // The page's span: from its anchor (or the top) to the first entry of the next page.
+        if (this.anchor) addKeyRelation(w, this.spec.order, "atOrAfter", this.anchor);
+        const after = this.entryAfter();
+        if (after) addKeyRelation(w, this.spec.order, "before", keyOfEntry(after, this.spec.order));
+      }
+      return selectEntries(this.ctx.index.db, w, orderBySql(this.spec.order), limit);
     });
   }
 

@@ -4,7 +4,7 @@ import type Database from "better-sqlite3";
 import type { Db } from "../db/open-index.js";
 import { categorySql, categoryParams, listedSql, toEntry, type IndexedEntry } from "../db/content-index.js";
 import { tagKey } from "../db/refresh.js";
-import { readableSql, readerParam } from "../db/readable-sql.js";
+import { readableSql, readerParam, unreadableSql } from "../db/readable-sql.js";
 import { ANONYMOUS_ACCESS, type ReaderAccess } from "../auth/access-rule.js";
 import { QuireError } from "../errors.js";
 import type { ViewOrder, ViewSpec } from "./view-spec.js";
@@ -66,10 +66,12 @@ export function filterWhere(
   now: number,
   mode: StatusMode,
   reader: ReaderAccess = ANONYMOUS_ACCESS,
+  /** Instead keep only the entries this reader may NOT read (Publ's `view.unauthorized`). */
+  refused = false,
 ): Where {
   const w = new Where();
   w.add(STATUS_SQL[mode], mode === "listed" ? { now } : {});
-  w.add(readableSql("e"), { reader: readerParam(reader) });
+  w.add(refused ? unreadableSql("e") : readableSql("e"), { reader: readerParam(reader) });
   w.add(
     categorySql("e", spec.recurse, spec.category),
     spec.recurse ? categoryParams(spec.category) : { category: spec.category },
