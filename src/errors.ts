@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   // templates and rendering
   E_TEMPLATE: 500,
   E_TEMPLATE_NOT_FOUND: 404,
+  E_TEMPLATE_UNKNOWN_NAME: 500,
+  E_EXTENSIONS: 500,
   E_RENDER: 500,
   // requests
   E_NOT_FOUND: 404,
