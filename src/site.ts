@@ -188,7 +188,7 @@ export class Site implements PageSite {
     this.inlineIndexer = options.inlineIndexer ?? false;
     this.indexer = this.createIndexer();
 
-    this.engine = new TemplateEngine({ templatesDir: this.paths.templatesDir });
+    this.engine = new TemplateEngine({ templatesDir: this.paths.templatesDir, siteRoot: this.paths.root });
     this.loginEnv = env;
     const secret = siteSecret(this.paths.dataDir, infra.secret, this.logger, this.dev);
     this.images = createImages({ site: this, env, secret });
@@ -368,11 +368,16 @@ export class Site implements PageSite {
     // chokidar is loaded only by sites that watch (development, VPS), not on every dyno boot.
     const { watchContent } = await import("./content/watcher.js");
     if (this.closing) return;
+    const extensions = this.engine.extensionsPath();
     this.watcher = watchContent({
-      paths: [this.paths.contentDir, this.paths.templatesDir],
+      paths: [this.paths.contentDir, this.paths.templatesDir, ...(extensions ? [extensions] : [])],
       rescanMs: this.config.content.rescan_seconds * 1000,
       onChange: async (reason, paths) => {
-        if (paths.some((p) => p.startsWith(this.paths.templatesDir))) {
+        if (extensions && paths.includes(extensions))
+          await this.engine
+            .reloadExtensions()
+            .catch((err) => this.logger.error({ error: formatErrorChain(err) }, "extensions not reloaded"));
+        if (paths.some((p) => p.startsWith(this.paths.templatesDir) || p === extensions)) {
           this.engine.invalidate();
           this.changed();
           this.emitChange();

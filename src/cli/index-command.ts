@@ -26,12 +26,15 @@ export function indexCommand(argv: string[], out: Output): number {
   return 0;
 }
 
-/** `quire check [--site DIR] [--json]`: reports every problem and exits 1 if there is any; writes nothing. */
-export function checkCommand(argv: string[], out: Output): number {
+/** `quire check [--site DIR] [--json]`: reports every problem (content, config, templates) and exits 1 if there is any; writes nothing. */
+export async function checkCommand(argv: string[], out: Output): Promise<number> {
   const { values } = parseCommand(argv, SITE_OPTIONS, "check");
   const site = loadSite({ site: values.site, dataDir: values.data });
   const summary = runIndex(site, { path: ":memory:", writeBack: false });
-  const problems = [...site.configErrors, ...site.configUnknown, ...summary.problems];
+  // Loaded here so that `quire index` and `quire fix` do not load the template engine.
+  const { checkSiteTemplates } = await import("../template/check.js");
+  const templates = await checkSiteTemplates(site.paths, site.config);
+  const problems = [...site.configErrors, ...site.configUnknown, ...summary.problems, ...templates];
   const warnings = infraWarnings(process.env);
   if (values.json) out.json({ ...summaryJson(summary, problems), warnings });
   else {

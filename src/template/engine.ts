@@ -7,6 +7,7 @@ import { TemplateLoader, type FoundTemplate } from "./loader.js";
 import { limitIncludeDepth, type DepthGuard } from "./include-depth.js";
 import { installJinja, addJinjaBuiltins } from "./jinja/index.js";
 import { htmlToText } from "../markdown/index.js";
+import { loadExtensions, reloadExtensions, type SiteExtensions } from "./extensions.js";
 
 /** Quire's own default theme, the last place a template is looked for. */
 export const BUILTIN_TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "templates");
@@ -16,7 +17,15 @@ export interface TemplateEngineOptions {
   templatesDir: string;
   /** Fallback folder; defaults to Quire's built-in theme. */
   builtinDir?: string;
+  /** The site's root, where its `extensions.mjs` is looked for; none loaded without it. */
+  siteRoot?: string;
 }
+
+type Tables = {
+  filters: Record<string, unknown>;
+  tests: Record<string, unknown>;
+  globals: Record<string, unknown>;
+};
 
 /** Finds and renders templates; one per site, reused for every request. */
 export class TemplateEngine {
@@ -24,6 +33,10 @@ export class TemplateEngine {
   readonly env: nunjucks.Environment;
   private fingerprintValue: string | undefined;
   private readonly depth: DepthGuard;
+  private readonly siteRoot: string | undefined;
+  private extensions: SiteExtensions | null = null;
+  /** What the site's extensions replaced, to put back when they are reloaded. */
+  private shadowed: Tables = { filters: {}, tests: {}, globals: {} };
 
   constructor(options: TemplateEngineOptions) {
     installJinja();
@@ -48,6 +61,41 @@ export class TemplateEngine {
         .replace(/>/g, "&gt;")
         .replace(/"/g, "&quot;"),
     );
+    this.siteRoot = options.siteRoot;
+    if (this.siteRoot) this.applyExtensions(loadExtensions(this.siteRoot));
+  }
+
+  /** The site's extensions in use, or null. */
+  get siteExtensions(): SiteExtensions | null {
+    return this.extensions;
+  }
+
+  /** The absolute path of the site's extensions file in use, or null (what `--dev` watches). */
+  extensionsPath(): string | null {
+    return this.extensions && this.siteRoot ? join(this.siteRoot, this.extensions.file) : null;
+  }
+
+  /** Loads the site's extensions again after their file changed; on error the previous ones stay in use. */
+  async reloadExtensions(): Promise<void> {
+    if (!this.siteRoot) return;
+    this.applyExtensions(await reloadExtensions(this.siteRoot));
+  }
+
+  private applyExtensions(ext: SiteExtensions | null): void {
+    const tables = this.env as unknown as Tables;
+    for (const kind of ["filters", "tests", "globals"] as const) {
+      for (const name of Object.keys(this.extensions?.[kind] ?? {})) {
+        if (name in this.shadowed[kind]) tables[kind][name] = this.shadowed[kind][name];
+        else delete tables[kind][name];
+      }
+      this.shadowed[kind] = {};
+      for (const [name, value] of Object.entries(ext?.[kind] ?? {})) {
+        if (name in tables[kind]) this.shadowed[kind][name] = tables[kind][name];
+        tables[kind][name] = value;
+      }
+    }
+    this.extensions = ext;
+    this.fingerprintValue = undefined;
   }
 
   /** The template `name` for a category, or null; names starting with `_` are found too (callers decide routability). */
@@ -77,7 +125,9 @@ export class TemplateEngine {
 
   /** Adds a global function or value available to every template. */
   addGlobal(name: string, value: unknown): void {
-    this.env.addGlobal(name, value);
+    // The site's own global of the same name wins; Quire's is what a reload without it puts back.
+    if (this.extensions && name in this.extensions.globals) this.shadowed.globals[name] = value;
+    else this.env.addGlobal(name, value);
   }
 
   /** Forgets compiled templates and lookups after a change under templates/. */
@@ -88,6 +138,6 @@ export class TemplateEngine {
 
   /** A fingerprint of the templates' bytes (part of every page-cache key). */
   fingerprint(): string {
-    return (this.fingerprintValue ??= this.loader.fingerprint());
+    return (this.fingerprintValue ??= this.loader.fingerprint(this.extensionsPath() ?? undefined));
   }
 }

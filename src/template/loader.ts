@@ -102,9 +102,10 @@ export class TemplateLoader {
     this.cache = {};
   }
 
-  /** A fingerprint of every template's bytes, the same on every machine for the same files. */
-  fingerprint(): string {
+  /** A fingerprint of every template's bytes (and of the site's extensions file), the same on every machine for the same files. */
+  fingerprint(extraFile?: string): string {
     const h = createHash("sha256");
+    if (extraFile) h.update(readFileSync(extraFile)).update("\n");
     this.roots.forEach((root, i) => {
       for (const rel of listFiles(root))
         h.update(`${i}:${rel}\0`)
