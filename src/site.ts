@@ -24,6 +24,7 @@ import { TemplateEngine } from "./template/engine.js";
 import { EntryContent } from "./template/entry-content.js";
 import { TemplateRuntime } from "./template/runtime.js";
 import { templateGlobals, viewObject } from "./template/globals.js";
+import { templateObject, requestObject } from "./template/page-objects.js";
 import type { FoundTemplate } from "./template/loader.js";
 import type { RouteContext } from "./http/route.js";
 import type { Page, PageSite } from "./http/pages.js";
@@ -377,7 +378,14 @@ export class Site implements PageSite {
   }
 
   renderTemplate(template: FoundTemplate, context: Record<string, unknown>): string {
-    const html = this.engine.render(template, context);
+    const html = this.engine.render(template, {
+      ...context,
+      template: templateObject(
+        template,
+        this.config.site.timezone,
+        (context._rt as TemplateRuntime | undefined)?.now,
+      ),
+    });
     return this.dev && template.mimeType.startsWith("text/html") ? injectLiveReload(html) : html;
   }
 
@@ -392,39 +400,45 @@ export class Site implements PageSite {
       md: this.content.markdown,
       content: this.content,
       categories: this.categorySet,
+      warn: (message, fields) => this.logger.warn(fields, message),
+      contentDir: this.paths.contentDir,
     });
   }
 
-  private baseContext(rt: TemplateRuntime, template: string): Record<string, unknown> {
-    return { _rt: rt, site: this.siteInfo(), template: { name: template }, user: null };
+  private baseContext(rt: TemplateRuntime, path: string, query: URLSearchParams): Record<string, unknown> {
+    return { _rt: rt, site: this.siteInfo(), user: null, request: requestObject(this.baseUrl, path, query) };
   }
 
-  entryContext(entry: IndexedEntry, query: URLSearchParams): Record<string, unknown> {
+  /** `get_template(name, entry_or_category)` for templates. */
+  templateValue(name: string, category: string): unknown {
+    const found = this.engine.find(name, category);
+    return found ? templateObject(found, this.config.site.timezone) : null;
+  }
+
+  entryContext(entry: IndexedEntry, query: URLSearchParams, path = "/"): Record<string, unknown> {
     const rt = this.runtime();
     const category = rt.category(entry.category);
     return {
-      ...this.baseContext(rt, "entry"),
+      ...this.baseContext(rt, path, query),
       entry: rt.entry(entry),
       category,
       view: viewObject(rt, this.config, { category: entry.category }, new URLSearchParams()),
-      request: { query: Object.fromEntries(query) },
     };
   }
 
-  categoryContext(category: string, query: URLSearchParams): Record<string, unknown> {
+  categoryContext(category: string, query: URLSearchParams, path = "/"): Record<string, unknown> {
     const rt = this.runtime();
     return {
-      ...this.baseContext(rt, "index"),
+      ...this.baseContext(rt, path, query),
       category: rt.category(category),
       view: viewObject(rt, this.config, { category }, query),
-      request: { query: Object.fromEntries(query) },
     };
   }
 
-  errorContext(status: number, category: string, message: string): Record<string, unknown> {
+  errorContext(status: number, category: string, message: string, path = "/"): Record<string, unknown> {
     const rt = this.runtime();
     return {
-      ...this.baseContext(rt, "error"),
+      ...this.baseContext(rt, path, new URLSearchParams()),
       category: rt.category(category),
       error: { code: status, status, message },
     };

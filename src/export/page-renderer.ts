@@ -117,7 +117,7 @@ export class PageRenderer {
       return { kind: "redirect", key, url, location: route.location, status: route.status };
     if (route.kind === "error") return { kind: "missing", key, url, status: route.status };
     this.lastError = null;
-    const page = renderRoute(this.site, route, new URLSearchParams(search));
+    const page = renderRoute(this.site, route, new URLSearchParams(search), path);
     if (page.status !== 200) {
       if (page.status < 500 && !this.lastError) return { kind: "missing", key, url, status: page.status };
       const file = route.kind === "entry" ? `content/${route.entry.file}` : errorFile(this.lastError);

@@ -70,7 +70,7 @@ export function createApp(site: Site): express.Express {
     const renderedAt = site.now();
     const route = routeRequest(site.routeContext(), req.path, search);
     if (route.kind === "redirect") return void res.redirect(route.status, route.location);
-    const page = renderRoute(site, route, query);
+    const page = renderRoute(site, route, query, req.path);
     if (page.cacheable) site.storePage(req, page, renderedAt);
     sendPage(res, page, req);
   });

@@ -19,10 +19,10 @@ export interface PageSite {
   findTemplate(name: string, category: string): FoundTemplate | null;
   renderTemplate(template: FoundTemplate, context: Record<string, unknown>): string;
   /** Template variables for an entry page. */
-  entryContext(entry: IndexedEntry, query: URLSearchParams): Record<string, unknown>;
+  entryContext(entry: IndexedEntry, query: URLSearchParams, path?: string): Record<string, unknown>;
   /** Template variables for a category page (`view` built from the query). */
-  categoryContext(category: string, query: URLSearchParams): Record<string, unknown>;
-  errorContext(status: number, category: string, message: string): Record<string, unknown>;
+  categoryContext(category: string, query: URLSearchParams, path?: string): Record<string, unknown>;
+  errorContext(status: number, category: string, message: string, path?: string): Record<string, unknown>;
   logError(err: unknown, context: Record<string, unknown>): void;
 }
 
@@ -47,6 +47,7 @@ export function renderRoute(
   site: PageSite,
   route: Exclude<Route, { kind: "redirect" }>,
   query: URLSearchParams,
+  path = "/",
 ): Page {
   try {
     if (route.kind === "entry") {
@@ -54,13 +55,16 @@ export function renderRoute(
       const template =
         site.findTemplate(name, route.entry.category) ?? site.findTemplate("entry", route.entry.category);
       if (!template) throw new QuireError("E_TEMPLATE_NOT_FOUND", `no template "${name}" for entries`);
-      return ok(site.renderTemplate(template, site.entryContext(route.entry, query)), template.mimeType);
+      return ok(
+        site.renderTemplate(template, site.entryContext(route.entry, query, path)),
+        template.mimeType,
+      );
     }
     if (route.kind === "category") {
       const template = site.findTemplate(route.template, route.category);
       if (!template) return renderError(site, 404, route.category, REASONS[404]!);
       return ok(
-        site.renderTemplate(template, site.categoryContext(route.category, query)),
+        site.renderTemplate(template, site.categoryContext(route.category, query, path)),
         template.mimeType,
       );
     }

@@ -1,19 +1,16 @@
-/** Template globals (`get_view`, `get_entry`, `static`, `image`) and the `view` object, in Publ's names. */
+/** Template globals in Publ's names: `get_view`, `get_entry`, `get_template`, `url_for`, `static`, `image`, `arrow`. */
 import type MarkdownIt from "markdown-it";
 import type { QuireConfig } from "../config/schema.js";
-import {
-  runView,
-  specFromKeywords,
-  specFromQuery,
-  viewLink,
-  type ViewResult,
-  type ViewSpec,
-} from "../view/index.js";
-import { callableHtml, callableObject, keywordArgs } from "./callable.js";
+import { specFromKeywords } from "../view/index.js";
+import { callableFunction, keywordArgs, sig } from "./callable.js";
 import type { TemplateRuntime } from "./runtime.js";
-import type { TemplateEntry } from "./objects.js";
-import { categoryPath, staticPath, absoluteUrl } from "./urls.js";
+import { viewKeywords, truthy } from "./category-object.js";
+import { viewValue } from "./view-object.js";
+import { arrowGlobal } from "./arrow.js";
+import { staticPath, absoluteUrl, categoryPath } from "./urls.js";
 import { QuireError } from "../errors.js";
+
+export { TemplateView, viewValue, viewObject } from "./view-object.js";
 
 /** What the globals need from the site. */
 export interface GlobalsSite {
@@ -21,95 +18,8 @@ export interface GlobalsSite {
   readonly baseUrl: string;
   /** `image(path)` for templates, given the render's runtime. */
   templateImage?(rt: TemplateRuntime, category: string): (path: string) => unknown;
-}
-
-/** `view` in templates: one page of a listing; call it to refine (`view(count=5, recurse=true)`). */
-export class TemplateView {
-  private readonly rt: TemplateRuntime;
-  private readonly result: ViewResult;
-  private entryList: TemplateEntry[] | undefined;
-
-  constructor(rt: TemplateRuntime, result: ViewResult) {
-    this.rt = rt;
-    this.result = result;
-  }
-
-  get entries(): TemplateEntry[] {
-    return (this.entryList ??= this.result.entries.map((e) => this.rt.entry(e)));
-  }
-  get count(): number {
-    return this.result.count;
-  }
-  get first(): TemplateEntry | null {
-    return this.result.first ? this.rt.entry(this.result.first) : null;
-  }
-  get last(): TemplateEntry | null {
-    return this.result.last ? this.rt.entry(this.result.last) : null;
-  }
-  get previous(): unknown {
-    return this.neighbour(this.result.previous);
-  }
-  get next(): unknown {
-    return this.neighbour(this.result.next);
-  }
-  get newer(): unknown {
-    return this.neighbour(this.result.newer);
-  }
-  get older(): unknown {
-    return this.neighbour(this.result.older);
-  }
-  get range(): string {
-    return this.result.range;
-  }
-  get paging(): string {
-    return this.result.paging;
-  }
-  get is_current(): boolean {
-    return this.result.isCurrent;
-  }
-  get tags(): readonly string[] {
-    return this.result.tags;
-  }
-  get spec(): ViewSpec {
-    return this.result.spec;
-  }
-  get category(): unknown {
-    return this.rt.category(this.result.spec.category);
-  }
-  /** Tombstones: GONE/DELETED entries for the feed. */
-  get deleted(): TemplateEntry[] {
-    return this.result.deleted.map((e) => this.rt.entry(e));
-  }
-  /** This page's URL; `view.link(absolute=true)` for a full URL. */
-  get link(): unknown {
-    const path = viewLink(this.result.spec, categoryPath(this.result.spec.category));
-    return callableHtml(path.replace(/&/g, "&amp;"), (kw) =>
-      kw.absolute === true || kw.absolute === "true" ? absoluteUrl(this.rt.baseUrl, path) : path,
-    );
-  }
-
-  private neighbour(spec: ViewSpec | null): unknown {
-    return spec ? viewValue(this.rt, spec) : null;
-  }
-}
-
-/** A view for a spec, callable to refine it with keyword arguments. */
-export function viewValue(rt: TemplateRuntime, spec: ViewSpec): unknown {
-  const index = rt.index();
-  const result = index.memo(`view\0${JSON.stringify(spec)}`, rt.now, () =>
-    runView(index, spec, rt.now, { timeZone: rt.timeZone }),
-  );
-  return callableObject(new TemplateView(rt, result), (kw) => viewValue(rt, specFromKeywords(kw, spec)));
-}
-
-/** The `view` of a category page: the category, paged by the site's count, positioned by the query string. */
-export function viewObject(
-  rt: TemplateRuntime,
-  config: QuireConfig,
-  base: { category: string },
-  query: URLSearchParams,
-): unknown {
-  return viewValue(rt, specFromQuery(query, { category: base.category, count: config.view.count }));
+  /** `get_template(name, entry_or_category)`: the template a page of that category would use, or null. */
+  templateValue?(name: string, category: string): unknown;
 }
 
 type NunjucksThis = { ctx: Record<string, unknown> };
@@ -125,14 +35,51 @@ function currentCategory(self: unknown): string {
   return c?.path ?? "";
 }
 
+/** The category of an entry or category object (or a path), as `get_template` takes it. */
+function categoryOf(v: unknown, fallback: string): string {
+  if (v === null || v === undefined) return fallback;
+  if (typeof v === "string") return v.replace(/^\/+|\/+$/g, "");
+  const o = v as { category?: { path?: unknown }; path?: unknown };
+  if (o.category && typeof o.category.path === "string") return o.category.path;
+  if (typeof o.path === "string") return o.path;
+  return fallback;
+}
+
+/** Flask's endpoints that a Publ template may name in `url_for`. */
+function endpointPath(endpoint: string, kw: Record<string, unknown>): string | null {
+  switch (endpoint) {
+    case "static":
+      return staticPath(String(kw.filename ?? ""));
+    case "category":
+      return categoryPath(String(kw.category ?? ""));
+    case "login":
+      return `/_login/${kw.redir === undefined ? "" : String(kw.redir).replace(/^\/+/, "")}`;
+    case "logout":
+      return "/_logout/";
+    case "admin":
+      return "/_admin/";
+    case "tokens":
+      return "/_tokens";
+    default:
+      return null;
+  }
+}
+
+/** Publ's `redir_path`: a path without its leading slashes; the page's own `full_path` by default. */
+function redirPath(redir: unknown, self: unknown): string {
+  const fallback = ((self as NunjucksThis | undefined)?.ctx?.request as { full_path?: string } | undefined)
+    ?.full_path;
+  const path = redir === undefined || redir === null ? (fallback ?? "") : String(redir);
+  return path.replace(/^\/*/, "").replace(/\?$/, "");
+}
+
 /** The functions every template can call. */
 export function templateGlobals(site: GlobalsSite, _md: MarkdownIt): Record<string, unknown> {
   return {
-    /** `get_view(category="blog", count=5, recurse=true, tag="x", order="oldest")`; the root category by default. */
-    get_view(this: unknown, ...args: unknown[]) {
-      const rt = runtimeOf(this);
-      return viewValue(rt, specFromKeywords(keywordArgs(args), { category: "" }));
-    },
+    /** `get_view(category="blog", count=5, recurse=True, tag="x", order="oldest")`; the root category by default. */
+    get_view: callableFunction(sig("get_view()", [], [], { anyKeyword: true }), (kw, warn, context) =>
+      viewValue(runtimeOf(context), specFromKeywords(viewKeywords(kw, warn, "get_view()"), { category: "" })),
+    ),
     /** `get_entry(123)` or `get_entry("blog/post.md")`: an entry object, or null. */
     get_entry(this: unknown, ref: unknown) {
       const rt = runtimeOf(this);
@@ -145,17 +92,42 @@ export function templateGlobals(site: GlobalsSite, _md: MarkdownIt): Record<stri
             : null;
       return record ? rt.entry(record) : null;
     },
-    /** `static("style.css")` → `/static/style.css`; `absolute=true` for a full URL. */
-    static(this: unknown, path: unknown, ...rest: unknown[]) {
-      const kw = keywordArgs(rest);
-      const url = staticPath(String(path ?? ""));
-      return kw.absolute === true || kw.absolute === "true" ? absoluteUrl(site.baseUrl, url) : url;
+    /** `get_template("_fragment", entry)`: the template that category would use; prints as its file name. */
+    get_template(this: unknown, name: unknown, where?: unknown) {
+      if (!site.templateValue) throw new QuireError("E_TEMPLATE", "get_template() is not available here");
+      return site.templateValue(String(name ?? ""), categoryOf(where, currentCategory(this)));
     },
+    /** Flask's `url_for` for the endpoints a Publ site links to (`static`, `category`, `login`…). */
+    url_for(this: unknown, endpoint: unknown, ...rest: unknown[]) {
+      const kw = keywordArgs(rest);
+      const path = endpointPath(String(endpoint ?? ""), kw);
+      if (path === null) throw new QuireError("E_TEMPLATE", `url_for(): no endpoint "${String(endpoint)}"`);
+      return truthy(kw._external) ? absoluteUrl(site.baseUrl, path) : path;
+    },
+    /** Publ's sign-in link: `login(redir='blog/')`; by default back to this page. */
+    login(this: unknown, ...args: unknown[]) {
+      const kw = keywordArgs(args);
+      const positional = (kw._positional as unknown[] | undefined) ?? [];
+      return `/_login/${redirPath(kw.redir ?? positional[0], this)}`;
+    },
+    /** Publ's sign-out link: `logout(redir='')`. */
+    logout(this: unknown, ...args: unknown[]) {
+      const kw = keywordArgs(args);
+      const positional = (kw._positional as unknown[] | undefined) ?? [];
+      return `/_logout/${redirPath(kw.redir ?? positional[0], this)}`;
+    },
+    /** `static("style.css")` → `/static/style.css`; `absolute=True` for a full URL. */
+    static: callableFunction(sig("static()", ["filename", "absolute"]), (kw) => {
+      const url = staticPath(String(kw.filename ?? ""));
+      return truthy(kw.absolute) ? absoluteUrl(site.baseUrl, url) : url;
+    }),
     /** `image("photo.jpg")(width=320)` → an `<img>` tag; see the image documentation for every argument. */
     image(this: unknown, path: unknown) {
       const rt = runtimeOf(this);
       if (!site.templateImage) throw new QuireError("E_TEMPLATE", "image() is not available on this site");
       return site.templateImage(rt, currentCategory(this))(String(path ?? ""));
     },
+    /** The `arrow` module's `now()`, `utcnow()` and `get()`. */
+    arrow: arrowGlobal(site.config.site.timezone),
   };
 }

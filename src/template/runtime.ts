@@ -5,7 +5,9 @@ import type { ContentIndex, IndexedEntry } from "../db/index.js";
 import type { RenderedEntry } from "../markdown/index.js";
 import type { EntryContent } from "./entry-content.js";
 import { TemplateCategory, TemplateEntry } from "./objects.js";
-import { neighbours } from "../view/index.js";
+import { neighbours, runView, specFromKeywords } from "../view/index.js";
+import { viewKeywords } from "./category-object.js";
+import type { CallSite } from "./callable.js";
 
 export interface TemplateRuntimeOptions {
   index: ContentIndex;
@@ -16,7 +18,15 @@ export interface TemplateRuntimeOptions {
   md: MarkdownIt;
   content: EntryContent;
   categories: ReadonlySet<string>;
+  /** The site's content folder (`entry.file_path`). */
+  contentDir?: string;
+  /** Where template warnings go (a call with an argument Publ's API does not take, …). */
+  warn?: (message: string, fields: Record<string, unknown>) => void;
 }
+
+// A warning repeats on every page that renders the same template line: each is logged once per process.
+const WARNED = new Set<string>();
+const MAX_WARNED = 2000;
 
 /** One render's shared state: categories and entries are created once per render and reused. */
 export class TemplateRuntime {
@@ -25,6 +35,7 @@ export class TemplateRuntime {
   readonly baseUrl: string;
   readonly siteTitle: string;
   readonly md: MarkdownIt;
+  readonly contentDir: string;
   private readonly options: TemplateRuntimeOptions;
   private readonly categoryObjects = new Map<string, TemplateCategory>();
 
@@ -35,6 +46,17 @@ export class TemplateRuntime {
     this.baseUrl = options.baseUrl;
     this.siteTitle = options.siteTitle;
     this.md = options.md;
+    this.contentDir = options.contentDir ?? "content";
+  }
+
+  /** Logs a warning about the template at `site`, once per message and place. */
+  warnTemplate(message: string, site: CallSite | undefined): void {
+    const where = site ? `${site.file}:${site.line}` : "(template)";
+    const key = `${where}\0${message}`;
+    if (WARNED.has(key)) return;
+    if (WARNED.size >= MAX_WARNED) WARNED.clear();
+    WARNED.add(key);
+    this.options.warn?.(`${where}: ${message}`, site ? { template: site.file, line: site.line } : {});
   }
 
   index(): ContentIndex {
@@ -60,16 +82,17 @@ export class TemplateRuntime {
   }
 
   entry(record: IndexedEntry): TemplateEntry {
-    return new TemplateEntry(this, record);
+    return TemplateEntry.wrap(this, record);
   }
 
-  content(record: IndexedEntry, absolute: boolean): RenderedEntry {
-    return this.options.content.render(record, { absolute });
+  /** The entry's rendered text; `args` are a template's keyword arguments (`entry.body(width=320)`). */
+  content(record: IndexedEntry, absolute: boolean, args?: Record<string, unknown>): RenderedEntry {
+    return this.options.content.render(record, args ? { absolute, args } : { absolute });
   }
 
   /** The entry's summary, without rendering the rest of it when it need not be. */
-  summary(record: IndexedEntry, absolute: boolean): string {
-    return this.options.content.summary(record, { absolute });
+  summary(record: IndexedEntry, absolute: boolean, args?: Record<string, unknown>): string {
+    return this.options.content.summary(record, args ? { absolute, args } : { absolute });
   }
 
   /** The next/previous listed entry by date; keyword arguments `category` and `recurse` widen or move the scope. */
@@ -78,6 +101,19 @@ export class TemplateRuntime {
     direction: "next" | "previous",
     kw: Record<string, unknown>,
   ): TemplateEntry | null {
+    const simple = Object.keys(kw).every((k) => k === "category" || k === "recurse");
+    if (!simple) {
+      // Any view argument (`entry.next(entry_type_not='sidebar')`): the nearest entry of that view, as in Publ.
+      const base = { category: record.category, recurse: "category" in kw };
+      const spec = specFromKeywords(viewKeywords(kw), base);
+      const bound =
+        direction === "next"
+          ? { ...spec, after: record.id, order: "oldest" as const, count: 1, id: null, date: null }
+          : { ...spec, before: record.id, order: "newest" as const, count: 1, id: null, date: null };
+      const found = runView(this.options.index, bound, this.now, { timeZone: this.timeZone }).entries[0];
+      return found ? this.entry(found) : null;
+    }
+    kw = viewKeywords(kw);
     const category = typeof kw.category === "string" ? kw.category : record.category;
     const recurse = kw.recurse === true || kw.recurse === "true";
     const index = this.options.index;
