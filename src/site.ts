@@ -24,7 +24,7 @@ import { TemplateEngine } from "./template/engine.js";
 import { EntryContent } from "./template/entry-content.js";
 import { TemplateRuntime } from "./template/runtime.js";
 import { templateGlobals, viewObject } from "./template/globals.js";
-import { templateObject, requestObject } from "./template/page-objects.js";
+import { templateObject, templateReference, requestObject } from "./template/page-objects.js";
 import type { FoundTemplate } from "./template/loader.js";
 import type { RouteContext } from "./http/route.js";
 import type { Page, PageSite } from "./http/pages.js";
@@ -412,7 +412,7 @@ export class Site implements PageSite {
   /** `get_template(name, entry_or_category)` for templates. */
   templateValue(name: string, category: string): unknown {
     const found = this.engine.find(name, category);
-    return found ? templateObject(found, this.config.site.timezone) : null;
+    return found ? templateReference(found) : null;
   }
 
   entryContext(entry: IndexedEntry, query: URLSearchParams, path = "/"): Record<string, unknown> {

@@ -2,6 +2,7 @@
  *  `category.subcats(recurse=True)`, `category.first()`), and what entry and category objects share. */
 import { renderHtml, renderTitle, titleText, htmlToText } from "../markdown/index.js";
 import { guessCategoryName } from "../content/category-file.js";
+import { tagKey } from "../db/refresh.js";
 import type { IndexedEntry } from "../db/index.js";
 import { runView, specFromKeywords, viewLink, makeSpec, isViewKeyword } from "../view/index.js";
 import { CALLS, sig, type Kwargs, type MemberCall } from "./callable.js";
@@ -35,6 +36,12 @@ export function nameOfValue(v: unknown): string {
   if (typeof v === "object" && "path" in v && typeof (v as { path: unknown }).path === "string")
     return (v as { path: string }).path;
   return String(v);
+}
+
+/** The template a link names: Publ links the category's own index page without naming `index`. */
+export function templateName(v: unknown): string {
+  const name = nameOfValue(v);
+  return name === "index" ? "" : name;
 }
 
 /**
@@ -86,7 +93,7 @@ export function archiveLink(
 ): string {
   const category =
     kw.category === undefined || kw.category === null ? entry.record.category : nameOfValue(kw.category);
-  const template = nameOfValue(kw.template);
+  const template = templateName(kw.template);
   const paging = kw.paging ? String(kw.paging) : "offset";
   const formats: Record<string, string> = { day: "YYYY-MM-DD", month: "YYYY-MM", year: "YYYY" };
   const base = template ? templatePath(category, template) : categoryPath(category);
@@ -241,7 +248,7 @@ export class TemplateCategory {
   }
 
   private linkTo(kw: Kwargs): string {
-    const template = nameOfValue(kw.template);
+    const template = templateName(kw.template);
     let path = template ? templatePath(this.path, template) : categoryPath(this.path);
     const { template: _t, absolute: _a, ...rest } = kw;
     if (Object.keys(rest).length > 0)
@@ -276,17 +283,36 @@ export class TemplateCategory {
     });
   }
 
+  /** Tags are counted by key (`Cats` and `cats` are one tag), under the first spelling met. */
   private tagCounts(kw: Kwargs): TagCount[] {
-    const counts = new Map<string, number>();
-    for (const e of this.listed(kw, "newest", null).entries)
-      for (const t of new Set(this.rt.index().tags(e.file))) counts.set(t, (counts.get(t) ?? 0) + 1);
-    return [...counts].map(([name, count]) => Object.assign([name, count], { name, count }) as TagCount);
+    const counts = new Map<string, { name: string; count: number }>();
+    for (const e of this.listed(kw, "newest", null).entries) {
+      const keys = new Set<string>();
+      for (const name of this.rt.index().tags(e.file)) {
+        const key = tagKey(name);
+        if (keys.has(key)) continue;
+        keys.add(key);
+        const c = counts.get(key);
+        if (c) c.count++;
+        else counts.set(key, { name, count: 1 });
+      }
+    }
+    return [...counts.values()].map(
+      ({ name, count }) => Object.assign([name, count], { name, count }) as TagCount,
+    );
   }
 
   private end(order: "newest" | "oldest", kw: Kwargs): unknown {
     const first = this.listed(kw, order, 1).entries[0];
     return first ? this.rt.entry(first) : null;
   }
+}
+
+/** A title as plain text; `no_smartquotes=True` (or `smartquotes=False`) keeps straight quotes, as written. */
+export function plainTitle(title: string, kw: Kwargs): string {
+  const text = titleText(title);
+  const straight = truthy(kw.no_smartquotes) || kw.smartquotes === false;
+  return straight ? text.replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"') : text;
 }
 
 function cmp(a: string, b: string): number {

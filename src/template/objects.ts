@@ -11,6 +11,7 @@ import {
   TemplateTag,
   archiveLink,
   escapeAttr,
+  plainTitle,
   truthy,
   viewKeywords,
   withHeaders,
@@ -220,7 +221,7 @@ export class TemplateEntry {
             ["markup"],
             ["no_smartquotes", "smartquotes", "markdown_extensions", "always_show"],
           ),
-          call: (kw) => (kw.markup === false ? titleText(this.record.title) : this.title),
+          call: (kw) => (kw.markup === false ? plainTitle(this.record.title, kw) : this.title),
         };
       case "link":
       case "permalink":

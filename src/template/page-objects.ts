@@ -15,12 +15,17 @@ export function templateObject(
   return {
     name: basename(found.relative, extname(found.relative)),
     filename: found.relative,
-    raw: found.name,
     get last_modified(): TemplateDate {
       return (mtime ??= new TemplateDate(mtimeOf(found.file) ?? now ?? Date.now(), timeZone, now));
     },
-    toString: () => found.relative,
+    toString: () => basename(found.relative, extname(found.relative)),
   };
+}
+
+/** What `get_template(name, entry)` gives: prints as the template's file ("blog/_fragment.html") and can be given to
+ *  `{% include %}` and `{% extends %}` (Nunjucks loads it by `raw`). */
+export function templateReference(found: FoundTemplate): Record<string, unknown> {
+  return { raw: found.name, filename: found.relative, toString: () => found.relative };
 }
 
 function mtimeOf(file: string): number | null {

@@ -13,7 +13,7 @@ import {
   type ViewSpec,
 } from "../view/index.js";
 import { CALLS, callableFunction, callableObject, sig, type Kwargs, type MemberCall } from "./callable.js";
-import { nameOfValue, truthy, viewKeywords } from "./category-object.js";
+import { nameOfValue, templateName, truthy, viewKeywords } from "./category-object.js";
 import type { TemplateEntry } from "./objects.js";
 import type { TemplateRuntime } from "./runtime.js";
 import { TemplateDate } from "./template-date.js";
@@ -183,7 +183,7 @@ export class TemplateView {
     if (kw.category !== undefined && kw.category !== null && kw.category !== "")
       spec = { ...spec, category: nameOfValue(kw.category) };
     if (kw.tag !== undefined) spec = specFromKeywords(viewKeywords({ tag: kw.tag }), spec);
-    const template = nameOfValue(kw.template);
+    const template = templateName(kw.template);
     const base = template ? templatePath(spec.category, template) : categoryPath(spec.category);
     const path = viewLink(spec, base);
     return truthy(kw.absolute) ? absoluteUrl(this.rt.baseUrl, path) : path;
