@@ -391,7 +391,7 @@ export class Site implements PageSite {
 
   /** A runtime for one render. */
   runtime(): TemplateRuntime {
-    return new TemplateRuntime({
+    const rt: TemplateRuntime = new TemplateRuntime({
       index: this.contentIndex,
       now: this.now(),
       timeZone: this.config.site.timezone,
@@ -402,7 +402,9 @@ export class Site implements PageSite {
       categories: this.categorySet,
       warn: (message, fields) => this.logger.warn(fields, message),
       contentDir: this.paths.contentDir,
+      image: (category, path) => this.images.templateImage(rt, category)(path),
     });
+    return rt;
   }
 
   private baseContext(rt: TemplateRuntime, path: string, query: URLSearchParams): Record<string, unknown> {

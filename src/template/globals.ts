@@ -4,10 +4,10 @@ import type { QuireConfig } from "../config/schema.js";
 import { specFromKeywords } from "../view/index.js";
 import { callableFunction, keywordArgs, sig } from "./callable.js";
 import type { TemplateRuntime } from "./runtime.js";
-import { viewKeywords, truthy } from "./category-object.js";
+import { nameOfValue, templateName, viewKeywords, truthy } from "./category-object.js";
 import { viewValue } from "./view-object.js";
 import { arrowGlobal } from "./arrow.js";
-import { staticPath, absoluteUrl, categoryPath } from "./urls.js";
+import { staticPath, absoluteUrl, categoryPath, templatePath } from "./urls.js";
 import { QuireError } from "../errors.js";
 
 export { TemplateView, viewValue, viewObject } from "./view-object.js";
@@ -50,8 +50,11 @@ function endpointPath(endpoint: string, kw: Record<string, unknown>): string | n
   switch (endpoint) {
     case "static":
       return staticPath(String(kw.filename ?? ""));
-    case "category":
-      return categoryPath(String(kw.category ?? ""));
+    case "category": {
+      const category = nameOfValue(kw.category);
+      const template = templateName(kw.template);
+      return template ? templatePath(category, template) : categoryPath(category);
+    }
     case "login":
       return `/_login/${kw.redir === undefined ? "" : String(kw.redir).replace(/^\/+/, "")}`;
     case "logout":
@@ -65,12 +68,44 @@ function endpointPath(endpoint: string, kw: Record<string, unknown>): string | n
   }
 }
 
+/** The arguments of each endpoint that go into its path; Flask puts every other one in the query string. */
+const ENDPOINT_ARGS: Record<string, string[]> = {
+  static: ["filename"],
+  category: ["category", "template"],
+  login: ["redir"],
+};
+
+/** Flask's query string of the keyword arguments `keep` selects (`?me=test%3Aadmin`), or "". */
+function queryOf(kw: Record<string, unknown>, keep: (key: string) => boolean): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(kw)) {
+    if (key === "_positional" || !keep(key) || value === undefined || value === null) continue;
+    for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
+  }
+  const qs = params.toString();
+  return qs ? `?${qs}` : "";
+}
+
 /** Publ's `redir_path`: a path without its leading slashes; the page's own `full_path` by default. */
 function redirPath(redir: unknown, self: unknown): string {
   const fallback = ((self as NunjucksThis | undefined)?.ctx?.request as { full_path?: string } | undefined)
     ?.full_path;
   const path = redir === undefined || redir === null ? (fallback ?? "") : String(redir);
-  return path.replace(/^\/*/, "").replace(/\?$/, "");
+  // A path argument of the route: each segment encoded as Flask's path converter does ("?" becomes "%3F").
+  return path
+    .replace(/^\/*/, "")
+    .replace(/\?$/, "")
+    .split("/")
+    .map((s) => encodeURIComponent(decodeURIComponentSafe(s)))
+    .join("/");
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /** The functions every template can call. */
@@ -100,21 +135,24 @@ export function templateGlobals(site: GlobalsSite, _md: MarkdownIt): Record<stri
     /** Flask's `url_for` for the endpoints a Publ site links to (`static`, `category`, `login`…). */
     url_for(this: unknown, endpoint: unknown, ...rest: unknown[]) {
       const kw = keywordArgs(rest);
-      const path = endpointPath(String(endpoint ?? ""), kw);
-      if (path === null) throw new QuireError("E_TEMPLATE", `url_for(): no endpoint "${String(endpoint)}"`);
-      return truthy(kw._external) ? absoluteUrl(site.baseUrl, path) : path;
+      const name = String(endpoint ?? "");
+      const path = endpointPath(name, kw);
+      if (path === null) throw new QuireError("E_TEMPLATE", `url_for(): no endpoint "${name}"`);
+      const used = ENDPOINT_ARGS[name] ?? [];
+      const url = path + queryOf(kw, (k) => !used.includes(k) && !k.startsWith("_"));
+      return truthy(kw._external) ? absoluteUrl(site.baseUrl, url) : url;
     },
     /** Publ's sign-in link: `login(redir='blog/')`; by default back to this page. */
     login(this: unknown, ...args: unknown[]) {
       const kw = keywordArgs(args);
       const positional = (kw._positional as unknown[] | undefined) ?? [];
-      return `/_login/${redirPath(kw.redir ?? positional[0], this)}`;
+      return `/_login/${redirPath(kw.redir ?? positional[0], this)}${queryOf(kw, (k) => k !== "redir")}`;
     },
     /** Publ's sign-out link: `logout(redir='')`. */
     logout(this: unknown, ...args: unknown[]) {
       const kw = keywordArgs(args);
       const positional = (kw._positional as unknown[] | undefined) ?? [];
-      return `/_logout/${redirPath(kw.redir ?? positional[0], this)}`;
+      return `/_logout/${redirPath(kw.redir ?? positional[0], this)}${queryOf(kw, (k) => k !== "redir")}`;
     },
     /** `static("style.css")` → `/static/style.css`; `absolute=True` for a full URL. */
     static: callableFunction(sig("static()", ["filename", "absolute"]), (kw) => {

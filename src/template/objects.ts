@@ -198,6 +198,11 @@ export class TemplateEntry {
     ) as TemplateEntry | null;
   }
 
+  /** An image beside the entry, as the global `image()` gives it: `entry.image('photo.jpg').get_img_tag()`. */
+  image(path: unknown): unknown {
+    return this.rt.image(this.record.category, String(path ?? ""));
+  }
+
   /** The first value of a header (any header, including custom ones), or `default`. */
   get(name: string, fallback: unknown = null): unknown {
     const key = String(name).toLowerCase().replace(/_/g, "-");

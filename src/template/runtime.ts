@@ -8,6 +8,7 @@ import { TemplateCategory, TemplateEntry } from "./objects.js";
 import { neighbours, runView, specFromKeywords } from "../view/index.js";
 import { viewKeywords } from "./category-object.js";
 import type { CallSite } from "./callable.js";
+import { QuireError } from "../errors.js";
 
 export interface TemplateRuntimeOptions {
   index: ContentIndex;
@@ -18,6 +19,8 @@ export interface TemplateRuntimeOptions {
   md: MarkdownIt;
   content: EntryContent;
   categories: ReadonlySet<string>;
+  /** `image(path)` looked up from a category's folder (`entry.image(…)`). */
+  image?: (category: string, path: string) => unknown;
   /** The site's content folder (`entry.file_path`). */
   contentDir?: string;
   /** Where template warnings go (a call with an argument Publ's API does not take, …). */
@@ -47,6 +50,12 @@ export class TemplateRuntime {
     this.siteTitle = options.siteTitle;
     this.md = options.md;
     this.contentDir = options.contentDir ?? "content";
+  }
+
+  /** An image for templates, its relative path looked up from `category`'s folder. */
+  image(category: string, path: string): unknown {
+    if (!this.options.image) throw new QuireError("E_TEMPLATE", "images are not available here");
+    return this.options.image(category, path);
   }
 
   /** Logs a warning about the template at `site`, once per message and place. */

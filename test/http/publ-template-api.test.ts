@@ -55,6 +55,7 @@ beforeAll(async () => {
       "[title={{ entry.title(markup=False, no_smartquotes=True) }}|{{ entry.title(markup=False) }}]",
       "[date={{ entry.date }}|{{ entry.date.shift(days=-10).format('YYYY-MM-DD') }}|{{ entry.date < entry.last_modified.shift(hours=1) }}|{{ entry.date_month }}]",
       "[bad={{ entry.body(no_such_argument=3) }}]",
+      "[image={{ entry.image('one.jpg')(width=100) }}]",
     ].join("\n"),
     "templates/blog/cats.html": [
       "[name={{ category.name }}|{{ category.name(markup=False) }}|root={{ category.root.name }}.]",
@@ -79,7 +80,8 @@ beforeAll(async () => {
       "[request={{ request.path }}|{{ request.full_path }}|{{ request.host }}|{{ request.args.q }}|{{ request.args.get('x', 'none') }}]",
       "[template={{ template.name }}|{{ template.filename }}|{{ template.last_modified.format('YYYY') > '2000' }}]",
       "[sub={{ get_template('_part', category) }}|{% include get_template('_part', category) %}]",
-      "[url={{ url_for('static', filename='a.css') }}|{{ url_for('login', redir='blog/') }}]",
+      "[url={{ url_for('static', filename='a.css') }}|{{ url_for('login', redir='blog/') }}|{{ url_for('category', category='blog', template='feed', tag='x') }}]",
+      "[login={{ login(me='test:admin') }}|{{ logout(redir='') }}]",
       "[arrow={{ arrow.get('2024-03-05T07:04:09+00:00').format('YYYY-MM-DD') }}|{{ arrow.now().year > 2000 }}|{{ arrow.get('2020-01-01T00:00:00+00:00').humanize(arrow.get('2020-01-04T00:00:00+00:00')) }}]",
     ].join("\n"),
     "templates/blog/_part.html": "part of blog",
@@ -152,6 +154,10 @@ describe("entry", () => {
     );
   });
 
+  it("gives images beside the entry", async () => {
+    expect((await page("/blog/1-firsts-post"))("image")).toMatch(/^\/_img\/one_[0-9a-f]+_100x75\.jpg\?/);
+  });
+
   it("warns about an argument Publ's call does not take, naming template and line, and renders the rest", async () => {
     const part = await page("/blog/1-firsts-post");
     expect(part("bad")).toContain("Intro with a note.");
@@ -210,7 +216,8 @@ describe("globals", () => {
     expect(part("request")).toBe("/blog/globals|/blog/globals?q=cats|quire.test|cats|none");
     expect(part("template")).toBe("globals|blog/globals.html|true");
     expect(part("sub")).toBe("blog/_part.html|part of blog");
-    expect(part("url")).toBe("/static/a.css|/_login/blog/");
+    expect(part("url")).toBe("/static/a.css|/_login/blog/|/blog/feed?tag=x");
+    expect(part("login")).toBe("/_login/blog/globals%3Fq%3Dcats?me=test%3Aadmin|/_logout/");
     expect(part("arrow")).toBe("2024-03-05|true|3 days ago");
   });
 });
