@@ -7,6 +7,8 @@ const CALLABLE = Symbol.for("quire.callable");
 const INVOKE = Symbol.for("quire.invoke");
 /** An object's calls by member name: `entry.next(…)` calls `entry[CALLS]("next")` whatever `entry.next` is. */
 export const CALLS = Symbol.for("quire.calls");
+/** An object's attributes beyond its own members (an entry's headers: `entry.author`, `'cut' in entry`). */
+export const ATTRIBUTES = Symbol.for("quire.attributes");
 type Fn = (...args: unknown[]) => unknown;
 export type Kwargs = Record<string, unknown>;
 
@@ -41,14 +43,22 @@ export interface CallWarnings {
   warnTemplate(message: string, site: CallSite | undefined): void;
 }
 
-/** Signature shorthand: `sig("entry.archive()", ["paging", "template"], ["absolute"])`. */
+// Pages ask for the same few signatures over and over: each is made once (a name has one signature).
+const SIGNATURES = new Map<string, Signature>();
+
+/** Signature shorthand: `sig("entry.archive()", ["paging", "template"], ["absolute"])`; one per name. */
 export function sig(
   name: string,
   params: readonly string[],
   more: readonly string[] | ((key: string) => boolean) = [],
   options: { rest?: string; anyKeyword?: boolean } = {},
 ): Signature {
-  return { name, params, accepts: typeof more === "function" ? more : new Set(more), ...options };
+  let made = SIGNATURES.get(name);
+  if (!made) {
+    made = { name, params, accepts: typeof more === "function" ? more : new Set(more), ...options };
+    SIGNATURES.set(name, made);
+  }
+  return made;
 }
 
 /** Maps Nunjucks' arguments onto a signature; what it does not take is reported (never silently dropped) and left out. */
@@ -177,6 +187,7 @@ export function keywordArgs(args: readonly unknown[]): Record<string, unknown> {
 
 type Runtime = {
   memberLookup: (obj: unknown, key: string) => unknown;
+  inOperator: (key: unknown, obj: unknown) => boolean;
   callWrap: (obj: unknown, name: string, context: unknown, args: unknown[]) => unknown;
   fromIterator: (arr: unknown) => unknown;
   callMember?: (
@@ -218,11 +229,25 @@ export function installCallableLookup(): void {
   if (installed) return;
   installed = true;
   const runtime = nunjucks.runtime as unknown as Runtime;
+  type Attributes = (key: string) => unknown;
   runtime.memberLookup = (obj, key) => {
     if (obj === undefined || obj === null) return undefined;
     const v = (obj as Record<string, unknown>)[key];
+    if (v === undefined) {
+      const attributes = (obj as Record<symbol, unknown>)[ATTRIBUTES];
+      return typeof attributes === "function" && typeof key === "string"
+        ? (attributes as Attributes).call(obj, key)
+        : undefined;
+    }
     if (typeof v !== "function" || (v as unknown as Record<symbol, boolean>)[CALLABLE]) return v;
     return (...args: unknown[]) => (v as Fn).apply(obj, args);
+  };
+  const inOperator = runtime.inOperator;
+  runtime.inOperator = (key, obj) => {
+    const attributes = (obj as Record<symbol, unknown> | null | undefined)?.[ATTRIBUTES];
+    if (typeof attributes === "function" && typeof key === "string" && !(key in (obj as object)))
+      return (attributes as Attributes).call(obj, key) !== undefined;
+    return inOperator(key, obj);
   };
   const callWrap = runtime.callWrap;
   const call = (

@@ -5,7 +5,7 @@ import { guessCategoryName } from "../content/category-file.js";
 import { tagKey } from "../db/refresh.js";
 import type { IndexedEntry } from "../db/index.js";
 import { runView, specFromKeywords, viewLink, makeSpec, isViewKeyword } from "../view/index.js";
-import { CALLS, sig, type Kwargs, type MemberCall } from "./callable.js";
+import { ATTRIBUTES, CALLS, sig, type Kwargs, type MemberCall } from "./callable.js";
 import { categoryPath, templatePath, absoluteUrl } from "./urls.js";
 import { textArgs } from "./publ-args.js";
 import type { TemplateRuntime } from "./runtime.js";
@@ -16,18 +16,6 @@ export const truthy = (v: unknown): boolean => v === true || v === "true" || v =
 /** Escapes text for an HTML attribute. */
 export function escapeAttr(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-/** An object whose headers also read as attributes (`entry.author`, `entry['redirect-to']`, `'cut' in entry`). */
-export function withHeaders<T extends { get(name: string, fallback?: unknown): unknown }>(target: T): T {
-  return new Proxy(target, {
-    get(t, prop) {
-      if (typeof prop !== "string" || prop in t) return Reflect.get(t, prop, t);
-      const v = t.get(prop, undefined);
-      return v === null ? undefined : v;
-    },
-    has: (t, prop) => prop in t || (typeof prop === "string" && t.get(prop, undefined) !== undefined),
-  });
 }
 
 /** The text of a template value given as an argument: a category, a template or a tag prints as its name. */
@@ -200,6 +188,12 @@ export class TemplateCategory {
   /** Publ prints a category as its path. */
   toString(): string {
     return this.path;
+  }
+
+  /** The category file's headers read as attributes where no member has their name, as in Publ. */
+  [ATTRIBUTES](name: string): unknown {
+    const v = this.get(name, undefined);
+    return v === null ? undefined : v;
   }
 
   /** Publ's calls on a category, with their signatures: see `callable.ts`. */

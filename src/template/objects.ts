@@ -2,7 +2,7 @@
  *  Publ's arguments (`entry.body(width=320)`), and any header reads as an attribute (`entry.author`). */
 import { renderToc, renderTitle, titleText, htmlToText } from "../markdown/index.js";
 import type { IndexedEntry } from "../db/index.js";
-import { CALLS, callableHtml, sig, type Kwargs, type MemberCall } from "./callable.js";
+import { ATTRIBUTES, CALLS, callableHtml, sig, type Kwargs, type MemberCall } from "./callable.js";
 import { TemplateDate } from "./template-date.js";
 import { entryPath, absoluteUrl } from "./urls.js";
 import { textArgs } from "./publ-args.js";
@@ -14,7 +14,6 @@ import {
   plainTitle,
   truthy,
   viewKeywords,
-  withHeaders,
 } from "./category-object.js";
 import type { TemplateRuntime } from "./runtime.js";
 
@@ -33,11 +32,6 @@ export class TemplateEntry {
   constructor(rt: TemplateRuntime, record: IndexedEntry) {
     this.rt = rt;
     this.record = record;
-  }
-
-  /** The entry as templates see it: its headers read as attributes too (`entry.author`, `'cut' in entry`). */
-  static wrap(rt: TemplateRuntime, record: IndexedEntry): TemplateEntry {
-    return withHeaders(new TemplateEntry(rt, record));
   }
 
   private once(key: string, make: () => unknown): unknown {
@@ -214,6 +208,12 @@ export class TemplateEntry {
   get_all(name: string): string[] {
     const key = String(name).toLowerCase().replace(/_/g, "-");
     return this.record.headers.filter(([n]) => n.toLowerCase().replace(/_/g, "-") === key).map(([, v]) => v);
+  }
+
+  /** Any header reads as an attribute where no member has its name (`entry.author`, `entry['redirect-to']`). */
+  [ATTRIBUTES](name: string): unknown {
+    const v = this.get(name, undefined);
+    return v === null ? undefined : v;
   }
 
   /** Publ's calls on an entry, with their signatures: see `callable.ts`. */

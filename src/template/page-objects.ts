@@ -28,6 +28,13 @@ export function templateReference(found: FoundTemplate): Record<string, unknown>
   return { raw: found.name, filename: found.relative, toString: () => found.relative };
 }
 
+// A site has one base URL: parse it once rather than on every page.
+let lastBase: { text: string; url: URL } | undefined;
+function parsedBase(baseUrl: string): URL {
+  if (lastBase?.text !== baseUrl) lastBase = { text: baseUrl, url: new URL(baseUrl) };
+  return lastBase.url;
+}
+
 function mtimeOf(file: string): number | null {
   try {
     return statSync(file).mtimeMs;

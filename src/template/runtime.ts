@@ -91,7 +91,7 @@ export class TemplateRuntime {
   }
 
   entry(record: IndexedEntry): TemplateEntry {
-    return TemplateEntry.wrap(this, record);
+    return new TemplateEntry(this, record);
   }
 
   /** The entry's rendered text; `args` are a template's keyword arguments (`entry.body(width=320)`). */
