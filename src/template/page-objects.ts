@@ -53,7 +53,7 @@ export function requestObject(
   path: string,
   query: URLSearchParams,
 ): Record<string, unknown> {
-  const base = new URL(baseUrl);
+  const base = parsedBase(baseUrl);
   const qs = query.toString();
   const args: Record<string, unknown> = Object.create({
     get: (name: string, fallback: unknown = null) => query.get(name) ?? fallback,
