@@ -26,6 +26,7 @@ import { TemplateEngine } from "./template/engine.js";
 import { EntryContent } from "./template/entry-content.js";
 import { TemplateRuntime } from "./template/runtime.js";
 import { templateGlobals, viewObject } from "./template/globals.js";
+import { templateObject, templateReference, requestObject } from "./template/page-objects.js";
 import type { FoundTemplate } from "./template/loader.js";
 import type { RouteContext } from "./http/route.js";
 import type { Page, PageSite } from "./http/pages.js";
@@ -504,13 +505,20 @@ export class Site implements PageSite {
   }
 
   renderTemplate(template: FoundTemplate, context: Record<string, unknown>): string {
-    const html = this.engine.render(template, context);
+    const html = this.engine.render(template, {
+      ...context,
+      template: templateObject(
+        template,
+        this.config.site.timezone,
+        (context._rt as TemplateRuntime | undefined)?.now,
+      ),
+    });
     return this.dev && template.mimeType.startsWith("text/html") ? injectLiveReload(html) : html;
   }
 
   /** A runtime for one render, for one reader. */
   runtime(reader: ReaderAccess): TemplateRuntime {
-    return new TemplateRuntime({
+    const rt: TemplateRuntime = new TemplateRuntime({
       index: this.contentIndex,
       now: this.now(),
       timeZone: this.config.site.timezone,
@@ -520,37 +528,60 @@ export class Site implements PageSite {
       content: this.content,
       categories: this.categorySet,
       reader,
+      warn: (message, fields) => this.logger.warn(fields, message),
+      contentDir: this.paths.contentDir,
+      image: (category, path) => this.images.templateImage(rt, category)(path),
     });
+    return rt;
   }
 
-  private baseContext(rt: TemplateRuntime, template: string, reader: Reader): Record<string, unknown> {
+  private baseContext(
+    rt: TemplateRuntime,
+    path: string,
+    query: URLSearchParams,
+    reader: Reader,
+  ): Record<string, unknown> {
     return {
       _rt: rt,
       site: this.siteInfo(),
-      template: { name: template },
       user: templateUser(reader, this.auth),
+      request: requestObject(this.baseUrl, path, query),
     };
   }
 
-  entryContext(entry: IndexedEntry, query: URLSearchParams, reader: Reader): Record<string, unknown> {
+  /** `get_template(name, entry_or_category)` for templates. */
+  templateValue(name: string, category: string): unknown {
+    const found = this.engine.find(name, category);
+    return found ? templateReference(found) : null;
+  }
+
+  entryContext(
+    entry: IndexedEntry,
+    query: URLSearchParams,
+    reader: Reader,
+    path = "/",
+  ): Record<string, unknown> {
     const rt = this.runtime(reader.access);
     const category = rt.category(entry.category);
     return {
-      ...this.baseContext(rt, "entry", reader),
+      ...this.baseContext(rt, path, query, reader),
       entry: rt.entry(entry),
       category,
       view: viewObject(rt, this.config, { category: entry.category }, new URLSearchParams()),
-      request: { query: Object.fromEntries(query) },
     };
   }
 
-  categoryContext(category: string, query: URLSearchParams, reader: Reader): Record<string, unknown> {
+  categoryContext(
+    category: string,
+    query: URLSearchParams,
+    reader: Reader,
+    path = "/",
+  ): Record<string, unknown> {
     const rt = this.runtime(reader.access);
     return {
-      ...this.baseContext(rt, "index", reader),
+      ...this.baseContext(rt, path, query, reader),
       category: rt.category(category),
       view: viewObject(rt, this.config, { category }, query),
-      request: { query: Object.fromEntries(query) },
     };
   }
 
@@ -560,11 +591,12 @@ export class Site implements PageSite {
     message: string,
     reader: Reader,
     entry?: IndexedEntry,
+    path = "/",
   ): Record<string, unknown> {
     const rt = this.runtime(reader.access);
     return {
       ...(entry ? { entry: rt.entry(entry) } : {}),
-      ...this.baseContext(rt, "error", reader),
+      ...this.baseContext(rt, path, new URLSearchParams(), reader),
       category: rt.category(category),
       error: { code: status, status, message },
     };

@@ -118,7 +118,7 @@ export class PageRenderer {
       return { kind: "redirect", key, url, location: route.location, status: route.status };
     if (route.kind === "error") return { kind: "missing", key, url, status: route.status };
     this.lastError = null;
-    const page = renderRoute(this.site, route, new URLSearchParams(search), ANONYMOUS_READER);
+    const page = renderRoute(this.site, route, new URLSearchParams(search), ANONYMOUS_READER, path);
     if (page.status !== 200) {
       if (page.status < 500 && !this.lastError) return { kind: "missing", key, url, status: page.status };
       const file = route.kind === "entry" ? `content/${route.entry.file}` : errorFile(this.lastError);

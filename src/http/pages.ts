@@ -19,10 +19,20 @@ export interface Page {
 export interface PageSite {
   findTemplate(name: string, category: string): FoundTemplate | null;
   renderTemplate(template: FoundTemplate, context: Record<string, unknown>): string;
-  /** Template variables for an entry page, rendered for a reader. */
-  entryContext(entry: IndexedEntry, query: URLSearchParams, reader: Reader): Record<string, unknown>;
+  /** Template variables for an entry page, rendered for a reader; `path` is the request's path. */
+  entryContext(
+    entry: IndexedEntry,
+    query: URLSearchParams,
+    reader: Reader,
+    path?: string,
+  ): Record<string, unknown>;
   /** Template variables for a category page (`view` built from the query), rendered for a reader. */
-  categoryContext(category: string, query: URLSearchParams, reader: Reader): Record<string, unknown>;
+  categoryContext(
+    category: string,
+    query: URLSearchParams,
+    reader: Reader,
+    path?: string,
+  ): Record<string, unknown>;
   /** Template variables for an error page; `entry` is the entry the reader was refused (shown as a stub). */
   errorContext(
     status: number,
@@ -30,6 +40,7 @@ export interface PageSite {
     message: string,
     reader: Reader,
     entry?: IndexedEntry,
+    path?: string,
   ): Record<string, unknown>;
   logError(err: unknown, context: Record<string, unknown>): void;
   /** How many entry files were found missing under the index so far (a deploy under way). */
@@ -68,8 +79,9 @@ export function renderRoute(
   route: Exclude<Route, { kind: "redirect" }>,
   query: URLSearchParams,
   reader: Reader,
+  path = "/",
 ): Page {
-  const page = renderFor(site, route, query, reader);
+  const page = renderFor(site, route, query, reader, path);
   if (!isSignedIn(reader)) return page;
   page.cacheable = false;
   page.headers["Cache-Control"] = page.status === 200 ? "private, no-cache" : "private, no-store";
@@ -82,11 +94,12 @@ function renderFor(
   route: Exclude<Route, { kind: "redirect" }>,
   query: URLSearchParams,
   reader: Reader,
+  path: string,
 ): Page {
   for (let attempt = 0; ; attempt++) {
     const vanished = site.vanishedEntries?.() ?? 0;
     try {
-      const page = renderOnce(site, route, query, reader);
+      const page = renderOnce(site, route, query, reader, path);
       // A page that left out missing entries is right only until the index catches up: not cached.
       return attempt === 0 ? page : { ...page, cacheable: false };
     } catch (err) {
@@ -107,41 +120,40 @@ function renderOnce(
   route: Exclude<Route, { kind: "redirect" }>,
   query: URLSearchParams,
   reader: Reader,
+  path: string,
 ): Page {
-  {
-    if (route.kind === "entry") {
-      const name = route.template ?? "entry";
-      const template =
-        site.findTemplate(name, route.entry.category) ?? site.findTemplate("entry", route.entry.category);
-      if (!template) throw new QuireError("E_TEMPLATE_NOT_FOUND", `no template "${name}" for entries`);
-      return ok(
-        site.renderTemplate(template, site.entryContext(route.entry, query, reader)),
-        template.mimeType,
-      );
-    }
-    if (route.kind === "category") {
-      const template = site.findTemplate(route.template, route.category);
-      if (!template) return renderError(site, 404, route.category, REASONS[404]!, reader);
-      return ok(
-        site.renderTemplate(template, site.categoryContext(route.category, query, reader)),
-        template.mimeType,
-      );
-    }
-    if (route.reason === PRIVATE_REASON) {
-      // Publ's `unauthorized` template for a signed-in reader the rule refuses; 401 offers the sign-in.
-      const message = route.status === 401 ? REASONS[401]! : "This entry is not shared with you";
-      return renderError(
-        site,
-        route.status,
-        route.category,
-        message,
-        reader,
-        route.status === 403 ? "unauthorized" : null,
-        route.entry,
-      );
-    }
-    return renderError(site, route.status, route.category, REASONS[route.status] ?? "Error", reader);
+  if (route.kind === "entry") {
+    const name = route.template ?? "entry";
+    const template =
+      site.findTemplate(name, route.entry.category) ?? site.findTemplate("entry", route.entry.category);
+    if (!template) throw new QuireError("E_TEMPLATE_NOT_FOUND", `no template "${name}" for entries`);
+    return ok(
+      site.renderTemplate(template, site.entryContext(route.entry, query, reader, path)),
+      template.mimeType,
+    );
   }
+  if (route.kind === "category") {
+    const template = site.findTemplate(route.template, route.category);
+    if (!template) return renderError(site, 404, route.category, REASONS[404]!, reader);
+    return ok(
+      site.renderTemplate(template, site.categoryContext(route.category, query, reader, path)),
+      template.mimeType,
+    );
+  }
+  if (route.reason === PRIVATE_REASON) {
+    // Publ's `unauthorized` template for a signed-in reader the rule refuses; 401 offers the sign-in.
+    const message = route.status === 401 ? REASONS[401]! : "This entry is not shared with you";
+    return renderError(
+      site,
+      route.status,
+      route.category,
+      message,
+      reader,
+      route.status === 403 ? "unauthorized" : null,
+      route.entry,
+    );
+  }
+  return renderError(site, route.status, route.category, REASONS[route.status] ?? "Error", reader);
 }
 
 /** An entry whose file is gone while the index still lists it: moved or removed by a deploy under way. */

@@ -107,11 +107,12 @@ export function createImages(options: {
   });
   const defaults = site.config.images.defaults as Record<string, unknown>;
 
-  const contextFor = (entry: IndexedEntry, absolute: boolean) =>
+  const contextFor = (entry: IndexedEntry, absolute: boolean, args?: Readonly<Record<string, unknown>>) =>
     createImageContext(service, {
       entryFile: entry.file,
       category: entry.category,
-      defaults,
+      // A template's `entry.body(width=320, …)` sets defaults for this rendering over the site's.
+      defaults: args ? { ...defaults, ...args } : defaults,
       absolute,
       baseUrl: site.baseUrl,
       entryLink: absolute ? absoluteUrl(site.baseUrl, entryPath(entry)) : entryPath(entry),
@@ -119,7 +120,7 @@ export function createImages(options: {
     });
 
   const hooks: ImageHooks = {
-    contextFor: (entry, absolute) => ({ ...contextFor(entry, absolute) }),
+    contextFor: (entry, absolute, args) => ({ ...contextFor(entry, absolute, args) }),
     rewriteHtml: (html, entry, absolute) => contextFor(entry, absolute).rewriteHtml(html),
   };
 

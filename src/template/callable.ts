@@ -1,8 +1,104 @@
-/** Publ-style template values that print as a value and can also be called with keyword arguments (`entry.title`, `entry.title(markup=False)`). */
+/** Publ-style template values that print as a value and can also be called with keyword arguments
+ *  (`entry.title`, `entry.title(markup=False)`), and the checking of those arguments against Publ's signatures. */
 import nunjucks from "@11ty/nunjucks";
 
 const CALLABLE = Symbol.for("quire.callable");
+/** A value's own call, given its arguments and where the template calls it. */
+const INVOKE = Symbol.for("quire.invoke");
+/** An object's calls by member name: `entry.next(…)` calls `entry[CALLS]("next")` whatever `entry.next` is. */
+export const CALLS = Symbol.for("quire.calls");
+/** An object's attributes beyond its own members (an entry's headers: `entry.author`, `'cut' in entry`). */
+export const ATTRIBUTES = Symbol.for("quire.attributes");
 type Fn = (...args: unknown[]) => unknown;
+export type Kwargs = Record<string, unknown>;
+
+/** Where a template calls something: `templates/entry.html`, line 12. */
+export interface CallSite {
+  file: string;
+  line: number;
+}
+
+/** Python's signature of a Publ call: positional arguments fill `params` in order, `rest` takes the others. */
+export interface Signature {
+  /** How the call reads in a warning: `entry.body()`. */
+  readonly name: string;
+  readonly params: readonly string[];
+  /** Further keyword arguments accepted (a set of names, or a test). */
+  readonly accepts?: ReadonlySet<string> | ((key: string) => boolean);
+  /** Positional arguments after `params` go here as a list (Python's `*args`). */
+  readonly rest?: string;
+  /** Any keyword is accepted (Python's `**kwargs` passed on to something that takes anything). */
+  readonly anyKeyword?: boolean;
+}
+
+/** A call an object offers under a member name. */
+export interface MemberCall {
+  readonly sig: Signature;
+  /** `warn` reports a problem with the arguments at the place the template calls from. */
+  readonly call: (kw: Kwargs, warn: (message: string) => void) => unknown;
+}
+
+/** Where warnings about calls go: the render's runtime provides it (`ctx._rt`). */
+export interface CallWarnings {
+  warnTemplate(message: string, site: CallSite | undefined): void;
+}
+
+// Pages ask for the same few signatures over and over: each is made once (a name has one signature).
+const SIGNATURES = new Map<string, Signature>();
+
+/** Signature shorthand: `sig("entry.archive()", ["paging", "template"], ["absolute"])`; one per name. */
+export function sig(
+  name: string,
+  params: readonly string[],
+  more: readonly string[] | ((key: string) => boolean) = [],
+  options: { rest?: string; anyKeyword?: boolean } = {},
+): Signature {
+  let made = SIGNATURES.get(name);
+  if (!made) {
+    made = { name, params, accepts: typeof more === "function" ? more : new Set(more), ...options };
+    SIGNATURES.set(name, made);
+  }
+  return made;
+}
+
+/** Maps Nunjucks' arguments onto a signature; what it does not take is reported (never silently dropped) and left out. */
+export function bindArguments(
+  signature: Signature,
+  args: readonly unknown[],
+  site?: CallSite,
+  warnings?: CallWarnings,
+): Kwargs {
+  const raw = keywordArgs(args);
+  const positional = (raw._positional as unknown[] | undefined) ?? [];
+  delete raw._positional;
+  const out: Kwargs = {};
+  positional.forEach((value, i) => {
+    const name = signature.params[i];
+    if (name !== undefined) out[name] = value;
+    else if (signature.rest) ((out[signature.rest] ??= []) as unknown[]).push(value);
+    else
+      warnings?.warnTemplate(
+        `${signature.name} takes at most ${signature.params.length} positional arguments; the extra one is ignored`,
+        site,
+      );
+  });
+  for (const [key, value] of Object.entries(raw)) {
+    if (accepts(signature, key)) out[key] = value;
+    else
+      warnings?.warnTemplate(
+        `${signature.name} does not take the keyword argument "${key}"; it is ignored`,
+        site,
+      );
+  }
+  return out;
+}
+
+function accepts(signature: Signature, key: string): boolean {
+  if (signature.anyKeyword || signature.params.includes(key)) return true;
+  const more = signature.accepts;
+  if (!more) return false;
+  return typeof more === "function" ? more(key) : more.has(key);
+}
 
 const SafeString = nunjucks.runtime.SafeString as unknown as new (html: string) => {
   val: string;
@@ -45,18 +141,24 @@ export function callableHtml(html: string, call: (kwargs: Record<string, unknown
 }
 
 /**
- * An object (`entry.next.link`) that can also be called (`entry.next(category="blog")`); null when the
- * default is null, so `{% if entry.next %}` keeps working.
+ * An object (`view`, `view.current`) that can also be called (`view(count=5)`): its calls are checked against
+ * `signature`; null stays null, so `{% if … %}` keeps working.
  */
 export function callableObject<T extends object>(
   value: T | null,
-  call: (kwargs: Record<string, unknown>) => unknown,
+  call: (kwargs: Record<string, unknown>, warn: (message: string) => void) => unknown,
+  signature?: Signature,
 ): unknown {
   if (value === null) return null;
-  const target = (...args: unknown[]) => call(keywordArgs(args));
+  const invoke = (args: unknown[], site?: CallSite, warnings?: CallWarnings) =>
+    call(signature ? bindArguments(signature, args, site, warnings) : keywordArgs(args), (message) =>
+      warnings?.warnTemplate(message, site),
+    );
+  const target = (...args: unknown[]) => invoke(args);
   return new Proxy(target, {
     get(t, prop) {
       if (prop === CALLABLE) return true;
+      if (prop === INVOKE) return invoke;
       // Nunjucks calls values through `.apply`; those come from the function, everything else from the object.
       if (prop === "apply" || prop === "call" || prop === "bind") return Reflect.get(t, prop);
       const v = Reflect.get(value, prop, value);
@@ -65,8 +167,25 @@ export function callableObject<T extends object>(
         : v;
     },
     has: (_t, prop) => prop in value,
-    apply: (_t, _this, args) => call(keywordArgs(args)),
+    apply: (_t, _this, args) => invoke(args),
   });
+}
+
+/** A function templates call with Publ's signature (`arrow.get(…)`, `view.tag_toggle(…)`), its arguments checked. */
+export function callableFunction(
+  signature: Signature,
+  call: (kw: Kwargs, warn: (message: string) => void, context: unknown) => unknown,
+): Fn {
+  const invoke = (args: unknown[], site?: CallSite, warnings?: CallWarnings, context?: unknown) =>
+    call(
+      bindArguments(signature, args, site, warnings),
+      (message) => warnings?.warnTemplate(message, site),
+      context,
+    );
+  const f = (...args: unknown[]) => invoke(args);
+  Object.defineProperty(f, INVOKE, { value: invoke });
+  Object.defineProperty(f, CALLABLE, { value: true });
+  return f;
 }
 
 /** Nunjucks passes keyword arguments as a trailing object marked `__keywords`; positional ones come first. */
@@ -82,30 +201,137 @@ export function keywordArgs(args: readonly unknown[]): Record<string, unknown> {
   return kwargs;
 }
 
+type Runtime = {
+  memberLookup: (obj: unknown, key: string) => unknown;
+  inOperator: (key: unknown, obj: unknown) => boolean;
+  callWrap: (obj: unknown, name: string, context: unknown, args: unknown[]) => unknown;
+  fromIterator: (arr: unknown) => unknown;
+  callMember?: (
+    obj: unknown,
+    key: unknown,
+    name: string,
+    context: unknown,
+    args: unknown[],
+    line: number,
+    file: string | null,
+  ) => unknown;
+};
+type CompilerProto = {
+  compileFunCall(node: FunCallNode, frame: unknown): void;
+  _emit(code: string): void;
+  _compileExpression(node: unknown, frame: unknown): void;
+  _compileAggregate(node: unknown, frame: unknown, start: string, end: string): void;
+  _getNodeName(node: unknown): string;
+  templateName?: string | null;
+};
+type FunCallNode = {
+  lineno: number;
+  colno: number;
+  name: { typename: string; target?: unknown; val?: unknown };
+  args: unknown;
+};
+
 let installed = false;
 
 /**
- * Teaches Nunjucks the callable values: `memberLookup` wraps every function it finds on an object in a fresh
- * closure, which callable objects (bound already) skip, and `callWrap` calls only functions, so calls to
- * callable HTML go to its `invoke`. The lookup also reads each member once (Nunjucks reads it twice, running
- * a getter twice).
+ * Teaches Nunjucks the callable values. `memberLookup` wraps every function it finds on an object in a fresh
+ * closure, which callable values (bound already) skip, and reads each member once (Nunjucks reads it twice,
+ * running a getter twice). A call of a member (`entry.next(…)`) asks the object for that call first, so a value
+ * that is empty or null when read (`entry.more`, `entry.next`) can still be called, as Publ's proxies can. Calls
+ * carry the template and line, so an argument Publ's signature does not take is reported where it is written.
+ * A callable object that iterates (a view) iterates in `for` loops.
  */
 export function installCallableLookup(): void {
   if (installed) return;
   installed = true;
-  const runtime = nunjucks.runtime as unknown as {
-    memberLookup: (obj: unknown, key: string) => unknown;
-    callWrap: (obj: unknown, name: string, context: unknown, args: unknown[]) => unknown;
-  };
+  const runtime = nunjucks.runtime as unknown as Runtime;
+  type Attributes = (key: string) => unknown;
   runtime.memberLookup = (obj, key) => {
     if (obj === undefined || obj === null) return undefined;
     const v = (obj as Record<string, unknown>)[key];
+    if (v === undefined) {
+      const attributes = (obj as Record<symbol, unknown>)[ATTRIBUTES];
+      return typeof attributes === "function" && typeof key === "string"
+        ? (attributes as Attributes).call(obj, key)
+        : undefined;
+    }
     if (typeof v !== "function" || (v as unknown as Record<symbol, boolean>)[CALLABLE]) return v;
     return (...args: unknown[]) => (v as Fn).apply(obj, args);
   };
+  const inOperator = runtime.inOperator;
+  runtime.inOperator = (key, obj) => {
+    const attributes = (obj as Record<symbol, unknown> | null | undefined)?.[ATTRIBUTES];
+    if (typeof attributes === "function" && typeof key === "string" && !(key in (obj as object)))
+      return (attributes as Attributes).call(obj, key) !== undefined;
+    return inOperator(key, obj);
+  };
   const callWrap = runtime.callWrap;
-  runtime.callWrap = (obj, name, context, args) =>
-    obj instanceof CallableHtml || obj instanceof CallableList
-      ? obj.invoke(keywordArgs(args))
-      : callWrap(obj, name, context, args);
+  const call = (
+    obj: unknown,
+    name: string,
+    context: unknown,
+    args: unknown[],
+    line?: number,
+    file?: string | null,
+  ) => {
+    if (obj instanceof CallableHtml || obj instanceof CallableList) return obj.invoke(keywordArgs(args));
+    const invoke = (obj as Record<symbol, unknown> | null | undefined)?.[INVOKE] as
+      ((args: unknown[], site?: CallSite, warnings?: CallWarnings, context?: unknown) => unknown) | undefined;
+    if (typeof invoke === "function") return invoke(args, callSite(line, file), warningsOf(context), context);
+    return callWrap(obj, name, context, args);
+  };
+  runtime.callWrap = call;
+  runtime.callMember = (obj, key, name, context, args, line, file) => {
+    const calls = (obj as Record<symbol, unknown> | null | undefined)?.[CALLS];
+    if (typeof calls === "function" && typeof key === "string") {
+      const member = (calls as (k: string) => MemberCall | undefined).call(obj, key);
+      if (member) {
+        const site = callSite(line, file);
+        const warnings = warningsOf(context);
+        return member.call(bindArguments(member.sig, args, site, warnings), (message) =>
+          warnings?.warnTemplate(message, site),
+        );
+      }
+    }
+    return call(runtime.memberLookup(obj, key as string), name, context, args, line, file);
+  };
+  const fromIterator = runtime.fromIterator;
+  runtime.fromIterator = (arr) =>
+    typeof arr === "function" &&
+    (arr as unknown as Record<symbol, unknown>)[CALLABLE] &&
+    Symbol.iterator in arr
+      ? [...(arr as unknown as Iterable<unknown>)]
+      : fromIterator(arr);
+
+  const compiler = (nunjucks as unknown as { compiler: { Compiler: { prototype: CompilerProto } } }).compiler;
+  compiler.Compiler.prototype.compileFunCall = function (this: CompilerProto, node, frame) {
+    // As Nunjucks' own, plus the line and template for messages, and member calls through `callMember`.
+    const name = JSON.stringify(this._getNodeName(node.name));
+    const where = `${node.lineno + 1}, ${JSON.stringify(this.templateName ?? null)}`;
+    this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, `);
+    if (node.name.typename === "LookupVal") {
+      this._emit("runtime.callMember((");
+      this._compileExpression(node.name.target, frame);
+      this._emit("), ");
+      this._compileExpression(node.name.val, frame);
+    } else {
+      this._emit("runtime.callWrap(");
+      this._compileExpression(node.name, frame);
+    }
+    this._emit(`, ${name}, context, `);
+    this._compileAggregate(node.args, frame, "[", "]");
+    this._emit(`, ${where}))`);
+  };
+}
+
+function callSite(line: number | undefined, file: string | null | undefined): CallSite | undefined {
+  if (line === undefined) return undefined;
+  const path = (file ?? "").replace(/\\/g, "/");
+  const i = path.lastIndexOf("/templates/");
+  return { file: i >= 0 ? path.slice(i + 1) : path || "(template)", line };
+}
+
+function warningsOf(context: unknown): CallWarnings | undefined {
+  const rt = (context as { ctx?: { _rt?: CallWarnings } } | undefined)?.ctx?._rt;
+  return rt && typeof rt.warnTemplate === "function" ? rt : undefined;
 }

@@ -19,12 +19,18 @@ import { QuireError } from "../errors.js";
 /** What a page can ask of an entry's text. */
 export interface EntryContentOptions {
   absolute: boolean;
+  /** A template's keyword arguments (`entry.body(width=320)`): image defaults for this rendering. */
+  args?: Readonly<Record<string, unknown>>;
 }
 
 /** Hooks the image engine adds to the render context (set by the composition root). */
 export interface ImageHooks {
   /** Extra RenderContext members (e.g. `renderImageSet`) for one entry. */
-  contextFor(entry: IndexedEntry, absolute: boolean): Record<string, unknown>;
+  contextFor(
+    entry: IndexedEntry,
+    absolute: boolean,
+    args?: Readonly<Record<string, unknown>>,
+  ): Record<string, unknown>;
   /** `.html` entries: replace `<img src="photo.jpg{320}">` with rendered markup. */
   rewriteHtml?(html: string, entry: IndexedEntry, absolute: boolean): string;
 }
@@ -94,7 +100,7 @@ export class EntryContent {
 
   /** The rendered body, more, summary and toc of an entry. */
   render(entry: IndexedEntry, options: EntryContentOptions): RenderedEntry {
-    const key = `${entry.file}\0${entry.id}\0${options.absolute ? 1 : 0}`;
+    const key = `${entry.file}\0${entry.id}\0${options.absolute ? 1 : 0}${argsKey(options.args)}`;
     const hit = this.memo.get(key);
     if (hit) {
       // Refresh its place in the LRU order.
@@ -114,7 +120,7 @@ export class EntryContent {
    * without rendering the rest (code, images, later paragraphs).
    */
   summary(entry: IndexedEntry, options: EntryContentOptions): string {
-    const key = `${entry.file}\0${entry.id}\0${options.absolute ? 1 : 0}`;
+    const key = `${entry.file}\0${entry.id}\0${options.absolute ? 1 : 0}${argsKey(options.args)}`;
     const rendered = this.memo.get(key);
     if (rendered) return rendered.summary;
     const known = this.summaries.get(key);
@@ -160,7 +166,7 @@ export class EntryContent {
       absolute: options.absolute,
       baseUrl: absoluteUrl(this.deps.baseUrl, entryPath(entry)),
       idPrefix: `e${entry.id}-`,
-      ...(this.deps.images?.contextFor(entry, options.absolute) ?? {}),
+      ...(this.deps.images?.contextFor(entry, options.absolute, options.args) ?? {}),
     };
     return { record, ctx };
   }
@@ -221,6 +227,13 @@ export class EntryContent {
     const out = [posix.join(folder, path), posix.join(entry.category, path), posix.normalize(path)];
     return [...new Set(out)].filter((p) => p !== "." && !p.startsWith("..") && !p.startsWith("/"));
   }
+}
+
+/** The part of a memo key that keyword arguments add; none for the plain rendering. */
+function argsKey(args: Readonly<Record<string, unknown>> | undefined): string {
+  if (!args) return "";
+  const keys = Object.keys(args).sort();
+  return keys.length === 0 ? "" : `\0${JSON.stringify(keys.map((k) => [k, args[k]]))}`;
 }
 
 function splitSuffix(href: string): [string, string] {

@@ -1,20 +1,16 @@
-/** Template globals (`get_view`, `get_entry`, `static`, `image`) and the `view` object, in Publ's names. */
+/** Template globals in Publ's names: `get_view`, `get_entry`, `get_template`, `url_for`, `static`, `image`, `arrow`. */
 import type MarkdownIt from "markdown-it";
 import type { QuireConfig } from "../config/schema.js";
-import {
-  runView,
-  specFromKeywords,
-  specFromQuery,
-  viewLink,
-  type ViewResult,
-  type ViewSpec,
-} from "../view/index.js";
-import { callableHtml, callableList, callableObject, keywordArgs } from "./callable.js";
-import { entriesWithStubs, unauthorizedEntries } from "./unauthorized.js";
+import { specFromKeywords } from "../view/index.js";
+import { callableFunction, keywordArgs, sig } from "./callable.js";
 import type { TemplateRuntime } from "./runtime.js";
-import type { TemplateEntry } from "./objects.js";
-import { categoryPath, staticPath, absoluteUrl } from "./urls.js";
+import { nameOfValue, templateName, viewKeywords, truthy } from "./category-object.js";
+import { viewValue } from "./view-object.js";
+import { arrowGlobal } from "./arrow.js";
+import { staticPath, absoluteUrl, categoryPath, templatePath } from "./urls.js";
 import { QuireError } from "../errors.js";
+
+export { TemplateView, viewValue, viewObject } from "./view-object.js";
 
 /** What the globals need from the site. */
 export interface GlobalsSite {
@@ -22,110 +18,8 @@ export interface GlobalsSite {
   readonly baseUrl: string;
   /** `image(path)` for templates, given the render's runtime. */
   templateImage?(rt: TemplateRuntime, category: string): (path: string) => unknown;
-}
-
-/** `view` in templates: one page of a listing; call it to refine (`view(count=5, recurse=true)`). */
-export class TemplateView {
-  private readonly rt: TemplateRuntime;
-  private readonly result: ViewResult;
-  private entryList: TemplateEntry[] | undefined;
-
-  constructor(rt: TemplateRuntime, result: ViewResult) {
-    this.rt = rt;
-    this.result = result;
-  }
-
-  /** The page's entries; `view.entries(unauthorized=N)` adds up to N stubs of entries the reader may not read. */
-  get entries(): TemplateEntry[] {
-    // An entry whose file went missing under the index is left out until the index catches up.
-    return (this.entryList ??= callableList(
-      this.result.entries.filter((e) => !this.rt.vanished(e)).map((e) => this.rt.entry(e)),
-      (kw) => entriesWithStubs(this.rt, this.result, kw.unauthorized),
-    ));
-  }
-  /** Entries on this page the reader may not read (stubs: no title or text). */
-  get unauthorized(): TemplateEntry[] {
-    return callableList(unauthorizedEntries(this.rt, this.result), (kw) =>
-      unauthorizedEntries(this.rt, this.result, kw.count ?? (kw._positional as unknown[] | undefined)?.[0]),
-    );
-  }
-  get has_unauthorized(): boolean {
-    return this.result.unauthorized(1).length > 0;
-  }
-  get count(): number {
-    return this.result.count;
-  }
-  get first(): TemplateEntry | null {
-    return this.result.first ? this.rt.entry(this.result.first) : null;
-  }
-  get last(): TemplateEntry | null {
-    return this.result.last ? this.rt.entry(this.result.last) : null;
-  }
-  get previous(): unknown {
-    return this.neighbour(this.result.previous);
-  }
-  get next(): unknown {
-    return this.neighbour(this.result.next);
-  }
-  get newer(): unknown {
-    return this.neighbour(this.result.newer);
-  }
-  get older(): unknown {
-    return this.neighbour(this.result.older);
-  }
-  get range(): string {
-    return this.result.range;
-  }
-  get paging(): string {
-    return this.result.paging;
-  }
-  get is_current(): boolean {
-    return this.result.isCurrent;
-  }
-  get tags(): readonly string[] {
-    return this.result.tags;
-  }
-  get spec(): ViewSpec {
-    return this.result.spec;
-  }
-  get category(): unknown {
-    return this.rt.category(this.result.spec.category);
-  }
-  /** Tombstones: GONE/DELETED entries for the feed. */
-  get deleted(): TemplateEntry[] {
-    return this.result.deleted.map((e) => this.rt.entry(e));
-  }
-  /** This page's URL; `view.link(absolute=true)` for a full URL. */
-  get link(): unknown {
-    const path = viewLink(this.result.spec, categoryPath(this.result.spec.category));
-    return callableHtml(path.replace(/&/g, "&amp;"), (kw) =>
-      kw.absolute === true || kw.absolute === "true" ? absoluteUrl(this.rt.baseUrl, path) : path,
-    );
-  }
-
-  private neighbour(spec: ViewSpec | null): unknown {
-    return spec ? viewValue(this.rt, spec) : null;
-  }
-}
-
-/** A view for a spec, callable to refine it with keyword arguments. */
-export function viewValue(rt: TemplateRuntime, spec: ViewSpec): unknown {
-  const index = rt.index();
-  const reader = rt.reader;
-  const result = index.memo(`view\0${JSON.stringify(spec)}\0${reader.accessKey}`, rt.now, () =>
-    runView(index, spec, rt.now, { timeZone: rt.timeZone, reader }),
-  );
-  return callableObject(new TemplateView(rt, result), (kw) => viewValue(rt, specFromKeywords(kw, spec)));
-}
-
-/** The `view` of a category page: the category, paged by the site's count, positioned by the query string. */
-export function viewObject(
-  rt: TemplateRuntime,
-  config: QuireConfig,
-  base: { category: string },
-  query: URLSearchParams,
-): unknown {
-  return viewValue(rt, specFromQuery(query, { category: base.category, count: config.view.count }));
+  /** `get_template(name, entry_or_category)`: the template a page of that category would use, or null. */
+  templateValue?(name: string, category: string): unknown;
 }
 
 type NunjucksThis = { ctx: Record<string, unknown> };
@@ -141,15 +35,87 @@ function currentCategory(self: unknown): string {
   return c?.path ?? "";
 }
 
+/** The category of an entry or category object (or a path), as `get_template` takes it. */
+function categoryOf(v: unknown, fallback: string): string {
+  if (v === null || v === undefined) return fallback;
+  if (typeof v === "string") return v.replace(/^\/+|\/+$/g, "");
+  const o = v as { category?: { path?: unknown }; path?: unknown };
+  if (o.category && typeof o.category.path === "string") return o.category.path;
+  if (typeof o.path === "string") return o.path;
+  return fallback;
+}
+
+/** Flask's endpoints that a Publ template may name in `url_for`. */
+function endpointPath(endpoint: string, kw: Record<string, unknown>): string | null {
+  switch (endpoint) {
+    case "static":
+      return staticPath(String(kw.filename ?? ""));
+    case "category": {
+      const category = nameOfValue(kw.category);
+      const template = templateName(kw.template);
+      return template ? templatePath(category, template) : categoryPath(category);
+    }
+    case "login":
+      return `/_login/${kw.redir === undefined ? "" : String(kw.redir).replace(/^\/+/, "")}`;
+    case "logout":
+      return "/_logout/";
+    case "admin":
+      return "/_admin/";
+    case "tokens":
+      return "/_tokens";
+    default:
+      return null;
+  }
+}
+
+/** The arguments of each endpoint that go into its path; Flask puts every other one in the query string. */
+const ENDPOINT_ARGS: Record<string, string[]> = {
+  static: ["filename"],
+  category: ["category", "template"],
+  login: ["redir"],
+};
+
+/** Flask's query string of the keyword arguments `keep` selects (`?me=test%3Aadmin`), or "". */
+function queryOf(kw: Record<string, unknown>, keep: (key: string) => boolean): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(kw)) {
+    if (key === "_positional" || !keep(key) || value === undefined || value === null) continue;
+    for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
+  }
+  const qs = params.toString();
+  return qs ? `?${qs}` : "";
+}
+
+/** Publ's `redir_path`: a path without its leading slashes; the page's own `full_path` by default. */
+function redirPath(redir: unknown, self: unknown): string {
+  const fallback = ((self as NunjucksThis | undefined)?.ctx?.request as { full_path?: string } | undefined)
+    ?.full_path;
+  const path = redir === undefined || redir === null ? (fallback ?? "") : String(redir);
+  // A path argument of the route: each segment encoded as Flask's path converter does ("?" becomes "%3F").
+  return path
+    .replace(/^\/*/, "")
+    .replace(/\?$/, "")
+    .split("/")
+    .map((s) => encodeURIComponent(decodeURIComponentSafe(s)))
+    .join("/");
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 /** The functions every template can call. */
 export function templateGlobals(site: GlobalsSite, _md: MarkdownIt): Record<string, unknown> {
   return {
-    /** `get_view(category="blog", count=5, recurse=true, tag="x", order="oldest")`; the root category by default. */
-    get_view(this: unknown, ...args: unknown[]) {
-      const rt = runtimeOf(this);
-      return viewValue(rt, specFromKeywords(keywordArgs(args), { category: "" }));
-    },
-    /** `get_entry(123)` or `get_entry("blog/post.md")`: an entry object, or null (also when the reader may not read it). */
+    /** `get_view(category="blog", count=5, recurse=True, tag="x", order="oldest")`; the root category by default. */
+    get_view: callableFunction(sig("get_view()", [], [], { anyKeyword: true }), (kw, warn, context) =>
+      viewValue(runtimeOf(context), specFromKeywords(viewKeywords(kw, warn, "get_view()"), { category: "" })),
+    ),
+    /** `get_entry(123)` or `get_entry("blog/post.md")`: an entry object, or null. */
     get_entry(this: unknown, ref: unknown) {
       const rt = runtimeOf(this);
       const index = rt.index();
@@ -161,17 +127,45 @@ export function templateGlobals(site: GlobalsSite, _md: MarkdownIt): Record<stri
             : null;
       return record && rt.mayRead(record) ? rt.entry(record) : null;
     },
-    /** `static("style.css")` → `/static/style.css`; `absolute=true` for a full URL. */
-    static(this: unknown, path: unknown, ...rest: unknown[]) {
-      const kw = keywordArgs(rest);
-      const url = staticPath(String(path ?? ""));
-      return kw.absolute === true || kw.absolute === "true" ? absoluteUrl(site.baseUrl, url) : url;
+    /** `get_template("_fragment", entry)`: the template that category would use; prints as its file name. */
+    get_template(this: unknown, name: unknown, where?: unknown) {
+      if (!site.templateValue) throw new QuireError("E_TEMPLATE", "get_template() is not available here");
+      return site.templateValue(String(name ?? ""), categoryOf(where, currentCategory(this)));
     },
+    /** Flask's `url_for` for the endpoints a Publ site links to (`static`, `category`, `login`…). */
+    url_for(this: unknown, endpoint: unknown, ...rest: unknown[]) {
+      const kw = keywordArgs(rest);
+      const name = String(endpoint ?? "");
+      const path = endpointPath(name, kw);
+      if (path === null) throw new QuireError("E_TEMPLATE", `url_for(): no endpoint "${name}"`);
+      const used = ENDPOINT_ARGS[name] ?? [];
+      const url = path + queryOf(kw, (k) => !used.includes(k) && !k.startsWith("_"));
+      return truthy(kw._external) ? absoluteUrl(site.baseUrl, url) : url;
+    },
+    /** Publ's sign-in link: `login(redir='blog/')`; by default back to this page. */
+    login(this: unknown, ...args: unknown[]) {
+      const kw = keywordArgs(args);
+      const positional = (kw._positional as unknown[] | undefined) ?? [];
+      return `/_login/${redirPath(kw.redir ?? positional[0], this)}${queryOf(kw, (k) => k !== "redir")}`;
+    },
+    /** Publ's sign-out link: `logout(redir='')`. */
+    logout(this: unknown, ...args: unknown[]) {
+      const kw = keywordArgs(args);
+      const positional = (kw._positional as unknown[] | undefined) ?? [];
+      return `/_logout/${redirPath(kw.redir ?? positional[0], this)}${queryOf(kw, (k) => k !== "redir")}`;
+    },
+    /** `static("style.css")` → `/static/style.css`; `absolute=True` for a full URL. */
+    static: callableFunction(sig("static()", ["filename", "absolute"]), (kw) => {
+      const url = staticPath(String(kw.filename ?? ""));
+      return truthy(kw.absolute) ? absoluteUrl(site.baseUrl, url) : url;
+    }),
     /** `image("photo.jpg")(width=320)` → an `<img>` tag; see the image documentation for every argument. */
     image(this: unknown, path: unknown) {
       const rt = runtimeOf(this);
       if (!site.templateImage) throw new QuireError("E_TEMPLATE", "image() is not available on this site");
       return site.templateImage(rt, currentCategory(this))(String(path ?? ""));
     },
+    /** The `arrow` module's `now()`, `utcnow()` and `get()`. */
+    arrow: arrowGlobal(site.config.site.timezone),
   };
 }

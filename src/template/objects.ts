@@ -1,39 +1,27 @@
-/** The objects templates see, with Publ's names: `entry`, `category`, tags; values print as HTML and take keyword arguments. */
-import { renderToc } from "../markdown/index.js";
-import { renderTitle, titleText, renderHtml } from "../markdown/index.js";
+/** `entry` in templates, with Publ's names, keyword arguments and defaults: values print as HTML, calls take
+ *  Publ's arguments (`entry.body(width=320)`), and any header reads as an attribute (`entry.author`). */
+import { renderToc, renderTitle, titleText, htmlToText } from "../markdown/index.js";
 import type { IndexedEntry } from "../db/index.js";
-import { guessCategoryName } from "../content/category-file.js";
-import { callableHtml, callableObject } from "./callable.js";
+import { ATTRIBUTES, CALLS, callableHtml, sig, type Kwargs, type MemberCall } from "./callable.js";
 import { TemplateDate } from "./template-date.js";
-import { entryPath, categoryPath, templatePath, absoluteUrl } from "./urls.js";
+import { entryPath, absoluteUrl } from "./urls.js";
+import { textArgs } from "./publ-args.js";
+import {
+  TemplateCategory,
+  TemplateTag,
+  archiveLink,
+  escapeAttr,
+  plainTitle,
+  truthy,
+  viewKeywords,
+} from "./category-object.js";
 import type { TemplateRuntime } from "./runtime.js";
 import { isRestricted } from "../auth/access-rule.js";
 
-const truthy = (v: unknown) => v === true || v === "true" || v === "True" || v === 1;
+export { TemplateCategory, TemplateTag } from "./category-object.js";
 
-/** A link that prints as a path and takes `absolute=true`. */
-function linkValue(rt: TemplateRuntime, path: string): unknown {
-  return callableHtml(escapeAttr(path), (kw) => (truthy(kw.absolute) ? absoluteUrl(rt.baseUrl, path) : path));
-}
-
-function escapeAttr(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-/** A tag as templates see it: prints as its name, knows its link within a category. */
-export class TemplateTag {
-  readonly name: string;
-  readonly link: string;
-  readonly count: number | undefined;
-  constructor(name: string, category: string, count?: number) {
-    this.name = name;
-    this.link = `${categoryPath(category)}?tag=${encodeURIComponent(name)}`;
-    this.count = count;
-  }
-  toString(): string {
-    return this.name;
-  }
-}
+const TEXT_CALLS = ["body", "more", "footnotes", "summary", "toc"] as const;
+const NEIGHBOUR_SIG = (name: string) => sig(`entry.${name}()`, [], [], { anyKeyword: true });
 
 /** `entry` in templates. */
 export class TemplateEntry {
@@ -73,26 +61,35 @@ export class TemplateEntry {
   get status(): string {
     return this.record.status;
   }
-  get entry_type(): string | null {
-    return this.record.entryType;
+  get entry_type(): string {
+    return this.record.entryType ?? "";
+  }
+  get type(): string {
+    return this.entry_type;
   }
   get slug(): string {
     return this.authorized ? this.record.slug : "";
   }
+  get slug_text(): string {
+    return this.authorized ? this.record.slug : "";
+  }
+  get redirect_url(): string {
+    return this.authorized ? (this.record.redirectTo ?? "") : "";
+  }
+  get entry_template(): string {
+    return this.record.entryTemplate ?? "";
+  }
+  /** The entry's file, as Publ gives it (under the site's content folder). */
+  get file_path(): string {
+    return `${this.rt.contentDir}/${this.record.file}`;
+  }
 
-  /** The title with inline Markdown and smart quotes, escaped; `entry.title(markup=false)` for plain text. */
+  /** The title with inline Markdown and smart quotes, escaped; `entry.title(markup=False)` for plain text. */
   get title(): unknown {
     return this.once("title", () => {
-      const shown = this.authorized;
-      const html = shown ? renderTitle(this.record.title) : "";
-      return callableHtml(html, (kw) => {
-        // As in Publ: `always_show=True` prints the title of an entry the reader may not open.
-        const always = kw.always_show === true || kw.always_show === "true";
-        if (!shown && !always) return "";
-        return kw.markup === false || kw.markup === "false"
-          ? titleText(this.record.title)
-          : renderTitle(this.record.title);
-      });
+      // A stub (an entry the reader may not read) shows no title unless a template asks with always_show.
+      const html = this.authorized ? renderTitle(this.record.title) : "";
+      return html === "" ? "" : this.rt.safe(html);
     });
   }
 
@@ -101,25 +98,39 @@ export class TemplateEntry {
   }
 
   get date(): TemplateDate {
-    return this.once("date", () => new TemplateDate(this.record.date, this.rt.timeZone)) as TemplateDate;
+    return this.once(
+      "date",
+      () => new TemplateDate(this.record.date, this.rt.timeZone, this.rt.now),
+    ) as TemplateDate;
+  }
+  get date_year(): string {
+    return this.date.format("YYYY");
+  }
+  get date_month(): string {
+    return this.date.format("YYYY-MM");
+  }
+  get date_day(): string {
+    return this.date.format("YYYY-MM-DD");
   }
 
   get last_modified(): TemplateDate {
-    return new TemplateDate(this.record.lastModified ?? this.record.date, this.rt.timeZone);
+    return new TemplateDate(this.record.lastModified ?? this.record.date, this.rt.timeZone, this.rt.now);
   }
 
-  /** The canonical path; `entry.link(absolute=true)` for a full URL. A `Redirect-To` entry links to its target. */
+  /** The canonical path; `entry.link(absolute=True)` for a full URL. A `Redirect-To` entry links to its target. */
   get link(): unknown {
-    return this.once("link", () => {
-      if (!this.authorized) return linkValue(this.rt, `/${this.record.id}`);
-      return linkValue(this.rt, this.record.redirectTo ?? entryPath(this.record));
-    });
+    return this.once("link", () => callableHtml(escapeAttr(this.linkTo({})), (kw) => this.linkTo(kw)));
   }
 
   get permalink(): unknown {
-    return this.once("permalink", () => {
-      return linkValue(this.rt, this.authorized ? entryPath(this.record) : `/${this.record.id}`);
-    });
+    return this.once("permalink", () =>
+      callableHtml(escapeAttr(this.permalinkTo({})), (kw) => this.permalinkTo(kw)),
+    );
+  }
+
+  /** Publ's sign-in link for the entry (`/_login/<id>`). */
+  get login(): string {
+    return `/_login/${this.record.id}`;
   }
 
   get category(): TemplateCategory {
@@ -134,17 +145,9 @@ export class TemplateEntry {
       .map((t) => new TemplateTag(t, this.record.category));
   }
 
-  /** The text above the cut; on a page showing only the body, with the notes it refers to. */
+  /** The text above the cut (the whole text when there is none): "" when empty, and callable either way. */
   get body(): unknown {
-    return this.once("body", () => {
-      if (!this.authorized) return callableHtml("", () => this.rt.safe(""));
-      const r = this.rt.content(this.record, false);
-      const html = this.record.hasMore ? r.bodyOnly : r.body;
-      return callableHtml(html, (kw) => {
-        const rr = this.rt.content(this.record, truthy(kw.absolute));
-        return this.rt.safe(this.record.hasMore && !truthy(kw.with_more) ? rr.bodyOnly : rr.body);
-      });
-    });
+    return this.once("body", () => this.text("body", {}));
   }
 
   /** The body as shown above `more` on the entry page (footnotes are listed after more). */
@@ -153,156 +156,184 @@ export class TemplateEntry {
     return this.rt.safe(this.rt.content(this.record, false).body);
   }
 
-  /** The text below the cut, or null when the entry has none. */
+  /** The text below the cut: "" when the entry has none. */
   get more(): unknown {
-    return this.once("more", () => {
-      if (!this.record.hasMore || !this.authorized) return null;
-      const html = this.rt.content(this.record, false).more ?? "";
-      return callableHtml(html, (kw) =>
-        this.rt.safe(this.rt.content(this.record, truthy(kw.absolute)).more ?? ""),
-      );
-    });
+    return this.once("more", () => this.text("more", {}));
   }
 
   get has_more(): boolean {
     return this.authorized && this.record.hasMore;
   }
 
+  /** The entry's footnotes as a list (Publ's `entry.footnotes`), "" when it has none. */
+  get footnotes(): unknown {
+    return this.once("footnotes", () => this.text("footnotes", {}));
+  }
+
   get summary(): unknown {
-    return this.once("summary", () => {
-      if (!this.authorized) return callableHtml("", () => this.rt.safe(""));
-      const html = this.rt.summary(this.record, false);
-      return callableHtml(html, (kw) => this.rt.safe(this.rt.summary(this.record, truthy(kw.absolute))));
-    });
+    return this.once("summary", () => this.text("summary", {}));
   }
 
   /** The table of contents as a nested list, or "" when the entry has no headings. */
   get toc(): unknown {
-    return this.once("toc", () => {
-      if (!this.authorized) return this.rt.safe("");
-      const toc = this.rt.content(this.record, false).toc;
-      return this.rt.safe(toc.length === 0 ? "" : renderToc(toc));
-    });
+    return this.once("toc", () => this.text("toc", {}));
   }
 
-  /** The next (newer) listed entry in the same category; `entry.next(category="x", recurse=true)`. */
-  get next(): unknown {
-    return this.once("next", () => {
-      return callableObject(this.rt.neighbour(this.record, "next", {}), (kw) =>
-        this.rt.neighbour(this.record, "next", kw),
-      );
-    });
+  /** OpenGraph `<meta>` tags for the entry (`entry.card(width=640, height=350, count=4)`). */
+  get card(): unknown {
+    return this.once("card", () => this.cardTags({}));
+  }
+
+  /** A link to the page of the category view starting at this entry (`entry.archive(paging='month')`). */
+  get archive(): string {
+    return archiveLink(this.rt, this, {});
+  }
+
+  /** The next (newer) listed entry in the same category; `entry.next(category="x", recurse=True)`. */
+  get next(): TemplateEntry | null {
+    return this.once("next", () => this.rt.neighbour(this.record, "next", {})) as TemplateEntry | null;
   }
 
   /** The previous (older) listed entry in the same category. */
-  get previous(): unknown {
-    return this.once("previous", () => {
-      return callableObject(this.rt.neighbour(this.record, "previous", {}), (kw) =>
-        this.rt.neighbour(this.record, "previous", kw),
-      );
-    });
+  get previous(): TemplateEntry | null {
+    return this.once("previous", () =>
+      this.rt.neighbour(this.record, "previous", {}),
+    ) as TemplateEntry | null;
   }
 
-  /** The first value of a header (any header, including custom ones), or null. */
-  get(name: string): string | null {
-    if (!this.authorized) return null;
-    const key = name.toLowerCase().replace(/_/g, "-");
+  /** An image beside the entry, as the global `image()` gives it: `entry.image('photo.jpg').get_img_tag()`. */
+  image(path: unknown): unknown {
+    return this.rt.image(this.record.category, String(path ?? ""));
+  }
+
+  /** The first value of a header (any header, including custom ones), or `default`. */
+  get(name: string, fallback: unknown = null): unknown {
+    if (!this.authorized) return fallback;
+    const key = String(name).toLowerCase().replace(/_/g, "-");
     const h = this.record.headers.find(([n]) => n.toLowerCase().replace(/_/g, "-") === key);
-    return h ? h[1] : null;
+    return h ? h[1] : fallback;
   }
 
   /** Every value of a repeated header. */
   get_all(name: string): string[] {
     if (!this.authorized) return [];
-    const key = name.toLowerCase().replace(/_/g, "-");
+    const key = String(name).toLowerCase().replace(/_/g, "-");
     return this.record.headers.filter(([n]) => n.toLowerCase().replace(/_/g, "-") === key).map(([, v]) => v);
   }
-}
 
-/** `category` in templates. */
-export class TemplateCategory {
-  private readonly rt: TemplateRuntime;
-  readonly path: string;
-
-  constructor(rt: TemplateRuntime, path: string) {
-    this.rt = rt;
-    this.path = path;
+  /** Any header reads as an attribute where no member has its name (`entry.author`, `entry['redirect-to']`). */
+  [ATTRIBUTES](name: string): unknown {
+    const v = this.get(name, undefined);
+    return v === null ? undefined : v;
   }
 
-  private get meta() {
-    return this.rt.index().categoryMeta(this.path);
+  /** Publ's calls on an entry, with their signatures: see `callable.ts`. */
+  [CALLS](key: string): MemberCall | undefined {
+    switch (key) {
+      case "title":
+        return {
+          sig: sig(
+            "entry.title()",
+            ["markup"],
+            ["no_smartquotes", "smartquotes", "markdown_extensions", "always_show"],
+          ),
+          call: (kw) => {
+            // As in Publ: `always_show=True` prints the title of an entry the reader may not open.
+            if (!this.authorized && !truthy(kw.always_show)) return "";
+            if (kw.markup === false) return plainTitle(this.record.title, kw);
+            const html = renderTitle(this.record.title);
+            return html === "" ? "" : this.rt.safe(html);
+          },
+        };
+      case "link":
+      case "permalink":
+        return {
+          sig: sig(`entry.${key}()`, ["absolute", "expand"]),
+          call: (kw) => (key === "link" ? this.linkTo(kw) : this.permalinkTo(kw)),
+        };
+      case "archive":
+        return {
+          sig: sig("entry.archive()", ["paging", "template", "category", "absolute", "tag"]),
+          call: (kw) => archiveLink(this.rt, this, kw),
+        };
+      case "card":
+        return {
+          sig: sig("entry.card()", [], [], { anyKeyword: true }),
+          call: (kw, warn) => this.cardTags(textArgs(kw, "entry.card()", warn, ["image"])),
+        };
+      case "next":
+      case "previous":
+        return {
+          sig: NEIGHBOUR_SIG(key),
+          call: (kw, warn) => this.rt.neighbour(this.record, key, viewKeywords(kw, warn, `entry.${key}()`)),
+        };
+      default:
+        if ((TEXT_CALLS as readonly string[]).includes(key)) {
+          const part = key as (typeof TEXT_CALLS)[number];
+          const extra = part === "toc" ? ["max_depth"] : [];
+          return {
+            sig: sig(`entry.${part}()`, [], [], { anyKeyword: true }),
+            call: (kw, warn) => this.text(part, textArgs(kw, `entry.${part}()`, warn, extra)),
+          };
+        }
+        return undefined;
+    }
   }
 
-  /** The display name: the `.cat` file's Name, else the folder name. */
-  get name(): string {
-    return this.meta?.name ?? (this.path === "" ? this.rt.siteTitle : guessCategoryName(this.path));
+  private linkTo(kw: Kwargs): string {
+    // A stub links to the bare /<id>: the slug carries the title, and Redirect-To is the author's to keep.
+    const target = this.authorized ? this.record.redirectTo : null;
+    if (target) return truthy(kw.absolute) ? absoluteUrl(this.rt.baseUrl, target) : target;
+    return this.permalinkTo(kw);
   }
 
-  get sort_name(): string {
-    return this.meta?.sortName ?? this.name;
+  private permalinkTo(kw: Kwargs): string {
+    const path = kw.expand === false || !this.authorized ? `/${this.record.id}` : entryPath(this.record);
+    return truthy(kw.absolute) ? absoluteUrl(this.rt.baseUrl, path) : path;
   }
 
-  get basename(): string {
-    return this.path.split("/").pop() ?? "";
+  /** One part of the text, rendered with a template's arguments; "" (printable and callable) when empty. */
+  private text(part: (typeof TEXT_CALLS)[number], kw: Kwargs): unknown {
+    if (!this.authorized) return "";
+    const absolute = truthy(kw.absolute);
+    const args = Object.keys(kw).length === 0 ? undefined : kw;
+    let html: string;
+    if (part === "summary") html = this.rt.summary(this.record, absolute, args);
+    else {
+      const r = this.rt.content(this.record, absolute, args);
+      if (part === "body") html = this.record.hasMore && !truthy(kw.with_more) ? r.bodyOnly : r.body;
+      else if (part === "more") html = r.more ?? "";
+      else if (part === "footnotes") html = r.footnotes.html;
+      else {
+        const depth = Number(kw.max_depth);
+        const linkBase = typeof kw.toc_link === "string" ? kw.toc_link : undefined;
+        html = renderToc(r.toc, {
+          ...(Number.isFinite(depth) && depth > 0 ? { maxDepth: depth } : {}),
+          ...(linkBase !== undefined ? { linkBase } : {}),
+        });
+      }
+    }
+    if (kw.markup === false) return htmlToText(html).trim();
+    return html.trim() === "" ? "" : this.rt.safe(html);
   }
 
-  get is_root(): boolean {
-    return this.path === "";
-  }
-
-  /** `/blog/`; `category.link(template="feed")` → `/blog/feed`; `absolute=true` for a full URL. */
-  get link(): unknown {
-    const path = categoryPath(this.path);
-    return callableHtml(escapeAttr(path), (kw) => {
-      const p = typeof kw.template === "string" ? templatePath(this.path, kw.template) : path;
-      return truthy(kw.absolute) ? absoluteUrl(this.rt.baseUrl, p) : p;
-    });
-  }
-
-  get parent(): TemplateCategory | null {
-    if (this.path === "") return null;
-    const i = this.path.lastIndexOf("/");
-    return this.rt.category(i < 0 ? "" : this.path.slice(0, i));
-  }
-
-  /** From the root down to this category. */
-  get breadcrumb(): TemplateCategory[] {
-    const out: TemplateCategory[] = [this];
-    for (let c = this.parent; c; c = c.parent) out.unshift(c);
-    return out;
-  }
-
-  /** The direct subcategories, by sort name. */
-  get subcats(): TemplateCategory[] {
-    const prefix = this.path === "" ? "" : `${this.path}/`;
-    return this.rt
-      .categoryPaths()
-      .filter((p) => p !== this.path && p.startsWith(prefix) && !p.slice(prefix.length).includes("/"))
-      .map((p) => this.rt.category(p))
-      .sort((a, b) => a.sort_name.localeCompare(b.sort_name));
-  }
-
-  /** The description from the `.cat` file, as HTML. */
-  get description(): unknown {
-    const text = this.meta?.description ?? "";
-    return this.rt.safe(text.trim() === "" ? "" : renderHtml(this.rt.md.render(text)));
-  }
-
-  /** Tags used by entries listed here (and below), most used first. */
-  get tags(): TemplateTag[] {
-    return this.rt
-      .index()
-      .tagCounts(this.path, true, this.rt.now, this.rt.reader)
-      .map((t) => new TemplateTag(t.name, this.path, t.count));
-  }
-
-  get(name: string): string | null {
-    const key = name.toLowerCase().replace(/_/g, "-");
-    const h = this.meta?.headers.find(([n]) => n.toLowerCase().replace(/_/g, "-") === key);
-    return h ? h[1] : null;
-  }
-
-  toString(): string {
-    return this.name;
+  /** Publ's OpenGraph card: title, URL, the first `count` images at the given size, and the summary. */
+  private cardTags(kw: Kwargs): unknown {
+    if (!this.authorized) return "";
+    const tag = (property: string, content: string) =>
+      `<meta property="${property}" content="${escapeAttr(content)}" />`;
+    let out = tag("og:title", titleText(this.record.title)) + tag("og:url", this.linkTo({ absolute: true }));
+    if (kw.image !== false) {
+      const r = this.rt.content(this.record, true, { ...kw, absolute: true });
+      const source = r.body.trim() !== "" ? r.body : (r.more ?? "");
+      const count = typeof kw.count === "number" ? kw.count : 1;
+      const images = [...source.matchAll(/<img\b[^>]*?\ssrc="([^"]*)"/gi)].map((m) =>
+        m[1]!.replace(/&amp;/g, "&"),
+      );
+      for (const src of images.slice(0, count)) out += tag("og:image", src);
+    }
+    const description = String(this.get("Summary", "") || htmlToText(this.rt.summary(this.record, false)));
+    if (description.trim() !== "") out += tag("og:description", description.trim());
+    return this.rt.safe(out);
   }
 }

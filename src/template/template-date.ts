@@ -1,20 +1,27 @@
 /** Dates in templates, in the manner of Publ's arrow objects: `entry.date.format('MMMM D, YYYY')`, `entry.date.isoformat()`. */
-import { zoneOffsetMs, MONTHS } from "../content/dates.js";
+import { zoneOffsetMs, zonedToUtc, MONTHS } from "../content/dates.js";
 
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
-const TOKENS = /\[([^\]]*)\]|YYYY|YY|MMMM|MMM|MM|M|DDDD|DD|Do|D|dddd|ddd|d|HH|H|hh|h|mm|m|ss|s|A|a|ZZ|Z|X/g;
+const TOKENS =
+  /\[([^\]]*)\]|YYYY|YY|MMMM|MMM|MM|M|DDDD|DDD|DD|Do|D|dddd|ddd|d|HH|H|hh|h|mm|m|ss|s|S+|A|a|ZZ|Z|X|x|W/g;
 
-/** A point in time shown in the site's time zone. */
+/** Units `shift()` takes, as Arrow names them. */
+const SHIFT_UNITS = ["years", "months", "weeks", "days", "hours", "minutes", "seconds", "microseconds"];
+
+/** A point in time shown in the site's time zone, with the part of Arrow's API templates use. */
 export class TemplateDate {
   readonly ms: number;
   readonly timeZone: string;
+  /** The instant `humanize()` measures from (the render's clock). */
+  readonly now: number | undefined;
   private readonly local: Date;
   private readonly offsetMinutes: number;
 
-  constructor(ms: number, timeZone: string) {
+  constructor(ms: number, timeZone: string, now?: number) {
     this.ms = ms;
     this.timeZone = timeZone;
+    this.now = now;
     const offset = zoneOffsetMs(ms, timeZone);
     this.offsetMinutes = Math.round(offset / 60000);
     this.local = new Date(ms + offset);
@@ -82,14 +89,73 @@ export class TemplateDate {
       }
       case "X":
         return String(Math.floor(this.ms / 1000));
+      case "x":
+        return String(Math.floor(this.ms));
+      case "DDDD":
+        return String(dayOfYear(d)).padStart(3, "0");
+      case "DDD":
+        return String(dayOfYear(d));
+      case "W":
+        return isoWeekDate(d);
       default:
+        // S, SS, SSS…: fractions of a second.
+        if (t.startsWith("S"))
+          return String(d.getUTCMilliseconds()).padStart(3, "0").padEnd(t.length, "0").slice(0, t.length);
         return t;
     }
   }
 
-  /** ISO 8601 with the zone offset, for `<time datetime>` and feeds. */
+  /** ISO 8601 with the zone offset, as Arrow writes it (microseconds only when there are any). */
   isoformat(): string {
-    return this.format("YYYY-MM-DD[T]HH:mm:ssZZ");
+    const ms = this.local.getUTCMilliseconds();
+    return this.format(ms ? "YYYY-MM-DD[T]HH:mm:ss.SSS[000]ZZ" : "YYYY-MM-DD[T]HH:mm:ssZZ");
+  }
+
+  /** Arrow's `humanize()`: "just now", "in 3 days", "6 years ago", measured from `other` or the render's clock. */
+  humanize(other?: unknown): string {
+    const from = other instanceof TemplateDate ? other.ms : (this.now ?? Date.now());
+    return humanizeDelta(Math.round((this.ms - from) / 1000));
+  }
+
+  /** Arrow's `shift(days=-1, …)`: a new date moved by calendar units in the site's time zone. */
+  shift(kw: Record<string, unknown> = {}): TemplateDate {
+    const n = (k: string) => (typeof kw[k] === "number" ? (kw[k] as number) : 0);
+    const d = new Date(this.local.getTime());
+    if (n("years") || n("months")) {
+      const day = d.getUTCDate();
+      d.setUTCDate(1);
+      d.setUTCMonth(d.getUTCMonth() + n("months") + 12 * n("years"));
+      // Arrow keeps the day, or the month's last day when it has fewer.
+      const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+      d.setUTCDate(Math.min(day, last));
+    }
+    d.setUTCDate(d.getUTCDate() + n("days") + 7 * n("weeks"));
+    const wall = d.getTime() + n("hours") * 3_600_000 + n("minutes") * 60_000 + n("seconds") * 1000;
+    return new TemplateDate(
+      zonedToUtc(wall, this.timeZone) + n("microseconds") / 1000,
+      this.timeZone,
+      this.now,
+    );
+  }
+
+  /** The same instant in another zone (`date.to('UTC')`). */
+  to(timeZone: string): TemplateDate {
+    return new TemplateDate(this.ms, timeZone === "local" ? this.timeZone : timeZone, this.now);
+  }
+
+  /** Python's `datetime.weekday()`: Monday is 0. */
+  weekday(): number {
+    return (this.local.getUTCDay() + 6) % 7;
+  }
+
+  /** Python's `datetime.isoweekday()`: Monday is 1. */
+  isoweekday(): number {
+    return this.weekday() + 1;
+  }
+
+  /** Comparisons (`entry.date < other.date`) compare instants. */
+  valueOf(): number {
+    return this.ms;
   }
 
   /** RFC 822, for RSS. */
@@ -114,9 +180,59 @@ export class TemplateDate {
     return this.local.getUTCDate();
   }
 
-  toString(): string {
-    return this.format("MMMM D, YYYY");
+  get hour(): number {
+    return this.local.getUTCHours();
   }
+
+  get minute(): number {
+    return this.local.getUTCMinutes();
+  }
+
+  get second(): number {
+    return this.local.getUTCSeconds();
+  }
+
+  /** Printed as Arrow prints itself: ISO 8601. */
+  toString(): string {
+    return this.isoformat();
+  }
+}
+
+/** The units of Arrow's `shift`, for keyword-argument checks. */
+export const DATE_SHIFT_UNITS: readonly string[] = SHIFT_UNITS;
+
+/** Arrow's English `humanize()` for a difference in seconds (positive: in the future). */
+export function humanizeDelta(delta: number): string {
+  const diff = Math.abs(delta);
+  const say = (text: string) => (delta < 0 ? `${text} ago` : `in ${text}`);
+  const plural = (n: number, unit: string) => say(`${n} ${unit}`);
+  if (diff < 10) return "just now";
+  if (diff < 45) return plural(diff, "seconds");
+  if (diff < 90) return say("a minute");
+  if (diff < 2700) return plural(Math.max(Math.floor(diff / 60), 2), "minutes");
+  if (diff < 5400) return say("an hour");
+  if (diff < 79200) return plural(Math.max(Math.floor(diff / 3600), 2), "hours");
+  if (diff < 129600) return say("a day");
+  if (diff < 554400) return plural(Math.max(Math.ceil(diff / 86400), 2), "days");
+  if (diff < 907200) return say("a week");
+  if (diff < 2419200) return plural(Math.max(Math.floor(diff / 604800), 2), "weeks");
+  if (diff < 3888000) return say("a month");
+  if (diff < 29808000) return plural(Math.max(Math.round(diff / 2629800), 2), "months");
+  if (diff < 47260800) return say("a year");
+  return plural(Math.max(Math.floor(diff / 31536000), 2), "years");
+}
+
+function dayOfYear(d: Date): number {
+  return Math.round((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
+}
+
+/** Arrow's `W`: the ISO week date, `2024-W10-2`. */
+function isoWeekDate(d: Date): string {
+  const day = (d.getUTCDay() + 6) % 7;
+  const thursday = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - day + 3));
+  const year = thursday.getUTCFullYear();
+  const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * 86_400_000)) + 1;
+  return `${year}-W${String(week).padStart(2, "0")}-${day + 1}`;
 }
 
 type PatternPart = { literal: string; token?: undefined } | { literal?: undefined; token: string };

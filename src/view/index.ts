@@ -14,7 +14,7 @@ export {
   type DatePaging,
   type Paging,
 } from "./view-spec.js";
-export { specFromQuery, specFromKeywords, MAX_TAGS, type QueryLike } from "./spec-parse.js";
+export { specFromQuery, specFromKeywords, isViewKeyword, MAX_TAGS, type QueryLike } from "./spec-parse.js";
 export { runView, allPages, pageAnchors, type ViewResult, type ViewOptions } from "./run-view.js";
 export { neighbours, type NeighbourOptions } from "./neighbours.js";
 export { viewLink } from "./view-link.js";

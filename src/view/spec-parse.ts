@@ -82,6 +82,11 @@ const KEYWORDS: Record<string, [keyof ViewSpec, Parse]> = {
   after: ["after", entryId],
 };
 
+/** True for a keyword argument `view()` takes. */
+export function isViewKeyword(name: string): boolean {
+  return Object.hasOwn(KEYWORDS, name);
+}
+
 /** A spec from template keyword arguments over `base`, as Publ's `view(**kwargs)` merges them. */
 export function specFromKeywords(kwargs: Record<string, unknown>, base: Partial<ViewSpec> = {}): ViewSpec {
   const patch: Record<string, unknown> = {};

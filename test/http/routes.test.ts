@@ -10,7 +10,7 @@ const post = (id: number, title: string, date: string, extra = "", body = `Body 
 const files: Record<string, string> = {
   "quire.toml": '[site]\ntitle = "Route test"\nbase_url = "https://example.test"\n[view]\ncount = 3\n',
   "templates/index.html":
-    "{% for e in view.entries %}[{{ e.id }}]{% endfor %}|prev={% if view.previous %}{{ view.previous.link }}{% endif %}|next={% if view.next %}{{ view.next.link }}{% endif %}|range={{ view.range }}",
+    "{% for e in view.entries %}[{{ e.id }}]{% endfor %}|prev={% if view.previous %}{{ view.previous.link }}{% endif %}|next={% if view.next %}{{ view.next.link }}{% endif %}|range={{ view.label }}",
   "templates/entry.html":
     "<h1>{{ entry.title }}</h1>{{ entry.body }}{{ entry.more }}|next={% if entry.next %}{{ entry.next.id }}{% endif %}|prev={% if entry.previous %}{{ entry.previous.id }}{% endif %}",
   "templates/_private.html": "secret partial",

@@ -1,6 +1,6 @@
 // Dates in templates format with arrow's tokens in the site's time zone, as Publ's templates expect.
 import { describe, expect, it } from "vitest";
-import { TemplateDate } from "../../src/template/template-date.js";
+import { TemplateDate, humanizeDelta } from "../../src/template/template-date.js";
 
 // Tuesday 2024-03-05 07:04:09 UTC.
 const MS = Date.UTC(2024, 2, 5, 7, 4, 9);
@@ -61,5 +61,46 @@ describe("TemplateDate.format", () => {
       "1 PM",
       "11 PM",
     ]);
+  });
+});
+
+describe("Arrow's date API", () => {
+  it("humanizes as Arrow does in English, at each threshold", () => {
+    const cases: Array<[number, string]> = [
+      [0, "just now"],
+      [-30, "30 seconds ago"],
+      [60, "in a minute"],
+      [-600, "10 minutes ago"],
+      [3600, "in an hour"],
+      [-5 * 3600, "5 hours ago"],
+      [86400, "in a day"],
+      [-3 * 86400, "3 days ago"],
+      [7 * 86400, "in a week"],
+      [-3 * 7 * 86400, "3 weeks ago"],
+      [31 * 86400, "in a month"],
+      [-100 * 86400, "3 months ago"],
+      [365 * 86400, "in a year"],
+      [-6 * 365 * 86400, "6 years ago"],
+    ];
+    for (const [seconds, text] of cases) expect(humanizeDelta(seconds), String(seconds)).toBe(text);
+    const d = new TemplateDate(MS, "UTC", MS + 2 * 86400_000);
+    expect(d.humanize()).toBe("2 days ago");
+  });
+
+  it("shifts by calendar units in the site's zone, keeping the wall time across a DST change", () => {
+    const d = new TemplateDate(Date.UTC(2024, 2, 9, 17, 0), "America/New_York"); // 12:00 EST, the day before DST
+    expect(d.shift({ days: 1 }).format("YYYY-MM-DD HH:mm ZZ")).toBe("2024-03-10 12:00 -04:00");
+    expect(new TemplateDate(Date.UTC(2024, 0, 31), "UTC").shift({ months: 1 }).format("YYYY-MM-DD")).toBe(
+      "2024-02-29",
+    );
+    expect(d.shift({ weeks: -1, hours: 2 }).format("YYYY-MM-DD HH:mm")).toBe("2024-03-02 14:00");
+  });
+
+  it("prints as ISO 8601 and compares as an instant", () => {
+    const a = new TemplateDate(MS, "Asia/Kolkata");
+    expect(String(a)).toBe("2024-03-05T12:34:09+05:30");
+    expect(a.to("UTC").isoformat()).toBe("2024-03-05T07:04:09+00:00");
+    expect(a < new TemplateDate(MS + 1000, "UTC")).toBe(true);
+    expect([a.weekday(), a.isoweekday()]).toEqual([1, 2]);
   });
 });

@@ -1,0 +1,77 @@
+/** The `template` and `request` objects of a page, as Publ's templates read them (Flask's request, Publ's Template). */
+import { statSync } from "node:fs";
+import { basename, extname } from "node:path";
+import type { FoundTemplate } from "./loader.js";
+import { TemplateDate } from "./template-date.js";
+
+/** `template`: `name` ("index"), `filename` ("tags/index.html"), `last_modified`; prints as its file name and can be
+ *  given to `{% include %}` and `{% extends %}` (Nunjucks loads it by `raw`). */
+export function templateObject(
+  found: FoundTemplate,
+  timeZone: string,
+  now?: number,
+): Record<string, unknown> {
+  let mtime: TemplateDate | undefined;
+  return {
+    name: basename(found.relative, extname(found.relative)),
+    filename: found.relative,
+    get last_modified(): TemplateDate {
+      return (mtime ??= new TemplateDate(mtimeOf(found.file) ?? now ?? Date.now(), timeZone, now));
+    },
+    toString: () => basename(found.relative, extname(found.relative)),
+  };
+}
+
+/** What `get_template(name, entry)` gives: prints as the template's file ("blog/_fragment.html") and can be given to
+ *  `{% include %}` and `{% extends %}` (Nunjucks loads it by `raw`). */
+export function templateReference(found: FoundTemplate): Record<string, unknown> {
+  return { raw: found.name, filename: found.relative, toString: () => found.relative };
+}
+
+// A site has one base URL: parse it once rather than on every page.
+let lastBase: { text: string; url: URL } | undefined;
+function parsedBase(baseUrl: string): URL {
+  if (lastBase?.text !== baseUrl) lastBase = { text: baseUrl, url: new URL(baseUrl) };
+  return lastBase.url;
+}
+
+function mtimeOf(file: string): number | null {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `request` as Flask gives it to Publ's templates: `path`, `full_path` (always with its `?`), `url`, `host`, `args`
+ * (`request.args.q`, `request.args.get('q', default)`, `getlist`). The host and scheme are the site's base URL's:
+ * a page is cached by its path and query, whatever Host header asked for it.
+ */
+export function requestObject(
+  baseUrl: string,
+  path: string,
+  query: URLSearchParams,
+): Record<string, unknown> {
+  const base = parsedBase(baseUrl);
+  const qs = query.toString();
+  const args: Record<string, unknown> = Object.create({
+    get: (name: string, fallback: unknown = null) => query.get(name) ?? fallback,
+    getlist: (name: string) => query.getAll(name),
+  });
+  for (const key of new Set(query.keys())) args[key] = query.get(key);
+  const origin = `${base.protocol}//${base.host}`;
+  return {
+    path,
+    full_path: `${path}?${qs}`,
+    url: `${origin}${path}${qs ? `?${qs}` : ""}`,
+    base_url: `${origin}${path}`,
+    url_root: `${origin}/`,
+    host_url: `${origin}/`,
+    host: base.host,
+    scheme: base.protocol.replace(/:$/, ""),
+    method: "GET",
+    args,
+    query: Object.fromEntries(query),
+  };
+}
