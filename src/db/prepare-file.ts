@@ -9,7 +9,7 @@ import type { ContentKind } from "../content/scanner.js";
 import { parseEntryHeader, MAX_ENTRY_BYTES } from "../content/parse-entry.js";
 import { parseCategoryFile } from "../content/category-file.js";
 import { derivedEntryId, derivedUuid } from "../content/entry-id.js";
-import { entrySlug, type SlugStyle } from "../content/slug.js";
+import { entrySlug, publSlug, type SlugStyle } from "../content/slug.js";
 
 /** A file to prepare. `size`/`mtimeMs` of -1 mean "not statted yet": the open file is statted instead. */
 export interface FileToPrepare {
@@ -294,10 +294,16 @@ function problemRow(p: QuireError): ProblemRow {
   return [p.code, p.message, p.line ?? null, p.field ?? null];
 }
 
-/** The case-folded key of a tag: `Road Trips` and `road trips` are one tag. */
+/**
+ * The key of a tag, as Publ normalises it: case-folded, and punctuation and spaces made one `-`, so
+ * `Road Trips`, `road trips` and `road-trips` are one tag, `?tag=cats` finds `cats!!!`, and `ßlig` is `sslig`.
+ * A tag made only of punctuation keeps it (its key would otherwise be empty).
+ */
 export function tagKey(tag: string): string {
-  // toLowerCase is the en-US lowercasing (only Turkish, Azeri and Lithuanian differ), without ICU's cost.
-  return tag.trim().normalize("NFC").toLowerCase().replace(/\s+/g, " ");
+  // toLowerCase is the en-US lowercasing (only Turkish, Azeri and Lithuanian differ), without ICU's cost;
+  // ß and ẞ fold to "ss" as in Python's casefold.
+  const folded = tag.trim().normalize("NFC").toLowerCase().replace(/[ßẞ]/g, "ss");
+  return publSlug(folded) || folded.replace(/\s+/g, " ");
 }
 
 /** One `aliases` row after `file`: [request path, kind, template or null]. */
