@@ -10,6 +10,8 @@ import { parseEntryHeader, MAX_ENTRY_BYTES } from "../content/parse-entry.js";
 import { parseCategoryFile } from "../content/category-file.js";
 import { derivedEntryId, derivedUuid } from "../content/entry-id.js";
 import { entrySlug, publSlug, type SlugStyle } from "../content/slug.js";
+import { dateZone } from "../content/dates.js";
+import { getHeader } from "../content/entry-record.js";
 
 /** A file to prepare. `size`/`mtimeMs` of -1 mean "not statted yet": the open file is statted instead. */
 export interface FileToPrepare {
@@ -32,6 +34,7 @@ export type EntryValues = [
   slug: string,
   date: number,
   date_explicit: number,
+  date_zone: string | null,
   last_modified: number | null,
   category: string,
   status: string,
@@ -58,6 +61,7 @@ export const ENTRY_INSERT_COLUMNS = [
   "slug",
   "date",
   "date_explicit",
+  "date_zone",
   "last_modified",
   "category",
   "status",
@@ -229,6 +233,7 @@ function prepareEntry(out: PreparedFile, bytes: Buffer, timeZone: string, slugSt
     entrySlug(record, slugStyle),
     record.date ?? Math.round(out.mtimeMs),
     record.date === null ? 0 : 1,
+    record.date === null ? null : dateZone(getHeader(record.headers, "date") ?? ""),
     record.lastModified,
     record.category,
     record.status,
