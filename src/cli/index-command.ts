@@ -8,6 +8,7 @@ import { QuireError } from "../errors.js";
 import { contentKind, isIgnoredName } from "../content/scanner.js";
 import { parseCommand, SITE_OPTIONS } from "./args.js";
 import type { Output } from "./output.js";
+import { imageArgWarnings } from "../image/arg-warnings.js";
 
 /** `quire index [--site DIR] [--data DIR] [--json]`: exits 0 once the index is written, even if files were skipped. */
 export function indexCommand(argv: string[], out: Output): number {
@@ -35,7 +36,11 @@ export async function checkCommand(argv: string[], out: Output): Promise<number>
   const { checkSiteTemplates } = await import("../template/check.js");
   const templates = await checkSiteTemplates(site.paths, site.config);
   const problems = [...site.configErrors, ...site.configUnknown, ...summary.problems, ...templates];
-  const warnings = infraWarnings(process.env);
+  // Unknown image arguments are ignored when rendering, as Publ ignores them: warned of, not failed on.
+  const warnings = [
+    ...infraWarnings(process.env),
+    ...imageArgWarnings(site.paths.contentDir).map((w) => w.describe()),
+  ];
   if (values.json) out.json({ ...summaryJson(summary, problems), warnings });
   else {
     for (const w of warnings) out.err(`warning: ${w}`);

@@ -5,6 +5,7 @@ import { startServer } from "../http/server.js";
 import { infraFromEnv } from "../config/env.js";
 import { parseCommand, SITE_OPTIONS } from "./args.js";
 import type { Output } from "./output.js";
+import { reloadOnConfigChange } from "./config-reload.js";
 
 const OPTIONS = {
   ...SITE_OPTIONS,
@@ -17,14 +18,16 @@ const OPTIONS = {
 export async function serveCommand(argv: string[], _out: Output): Promise<number> {
   const { values } = parseCommand(argv, OPTIONS, "serve");
   const infra = infraFromEnv(values.port ? { ...process.env, PORT: values.port } : process.env);
-  const site = new Site({
-    site: values.site,
-    dataDir: values.data,
-    dev: values.dev,
-    // A page that is not in the cache renders on a thread, so that no single page holds the others up.
-    renderThreads: infra.renderThreads ?? Math.min(2, availableParallelism()),
-    renderTimeoutMs: infra.renderTimeoutMs,
-  });
+  const makeSite = () =>
+    new Site({
+      site: values.site,
+      dataDir: values.data,
+      dev: values.dev,
+      // A page that is not in the cache renders on a thread, so that no single page holds the others up.
+      renderThreads: infra.renderThreads ?? Math.min(2, availableParallelism()),
+      renderTimeoutMs: infra.renderTimeoutMs,
+    });
+  const site = makeSite();
   const server = await startServer(site, infra.port, values.host ?? infra.host);
   site.logger.info(
     {
@@ -37,6 +40,7 @@ export async function serveCommand(argv: string[], _out: Output): Promise<number
     `listening on http://${values.host ?? infra.host}:${server.port} (data in ${site.paths.dataDir})`,
   );
   site.start().catch((err) => site.logger.error({ err }, "indexing failed"));
+  const configReload = values.dev ? reloadOnConfigChange(server, site, makeSite) : null;
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -44,17 +48,21 @@ export async function serveCommand(argv: string[], _out: Output): Promise<number
       if (stopping) return;
       stopping = true;
       site.logger.info({ signal }, "stopping: finishing requests in flight");
-      server.stop(25_000).then(
-        () => {
-          resolve(0);
-          // Work that cannot be interrupted (an image being encoded) must not keep a stopped server alive.
-          setTimeout(() => process.exit(), 200).unref();
-        },
-        (err) => {
-          site.logger.error({ err }, "error while stopping");
-          resolve(1);
-        },
-      );
+      // A reload in progress finishes (and is swapped in) first, so the server closes the site it ends with.
+      const watching = configReload?.close() ?? Promise.resolve();
+      watching
+        .then(() => server.stop(25_000))
+        .then(
+          () => {
+            resolve(0);
+            // Work that cannot be interrupted (an image being encoded) must not keep a stopped server alive.
+            setTimeout(() => process.exit(), 200).unref();
+          },
+          (err) => {
+            site.logger.error({ err }, "error while stopping");
+            resolve(1);
+          },
+        );
     };
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));

@@ -88,6 +88,31 @@ export function tryParseDate(text: string, timeZone = "UTC"): number | null {
   return null;
 }
 
+/**
+ * The zone an author wrote a date in, for showing it as written (Publ shows `13:37-05:00` as 13:37, not
+ * in the site's zone): `+HH:MM` for an offset or an RFC 2822 name, the IANA name as written, or null for
+ * a naive date (shown in the site's zone) or one that is not a date.
+ */
+export function dateZone(text: string): string | null {
+  if (text.length > 200) return null;
+  const s = text.trim().replace(/\s+/g, " ");
+  const words = s.replace(WEEKDAY, "");
+  const zone = ISO.exec(s)?.[9] ?? ISO_BASIC.exec(s)?.[7] ?? MONTH_FIRST.exec(words)?.[9] ?? DAY_FIRST.exec(words)?.[9];
+  if (zone === undefined) return null;
+  const minutes = zoneOffsetMinutes(zone);
+  if (minutes !== null) return offsetZone(minutes);
+  return isValidTimeZone(zone) ? zone : null;
+}
+
+/** `+05:30` for 330 minutes east of UTC. */
+function offsetZone(minutes: number): string {
+  const abs = Math.abs(minutes);
+  return `${minutes < 0 ? "-" : "+"}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+// A fixed offset as `dateZone` writes it; zoneOffsetMs reads it without Intl (Node 20 has no offset zones).
+const FIXED_ZONE = /^([+-])(\d{2}):(\d{2})$/;
+
 const FULL_MONTHS = [
   "january", "february", "march", "april", "may", "june",
   "july", "august", "september", "october", "november", "december",
@@ -193,6 +218,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 export function isValidTimeZone(timeZone: string): boolean {
   // Without Intl for UTC: the first DateTimeFormat loads the time zone data, ~10 ms.
   if (UTC_ZONES.has(timeZone)) return true;
+  if (FIXED_ZONE.test(timeZone)) return false;
   try {
     formatterFor(timeZone);
     return true;
@@ -204,6 +230,8 @@ export function isValidTimeZone(timeZone: string): boolean {
 /** The zone's offset from UTC at this instant, in ms (wall clock minus UTC). */
 export function zoneOffsetMs(utcMs: number, timeZone: string): number {
   if (UTC_ZONES.has(timeZone)) return 0;
+  const fixed = FIXED_ZONE.exec(timeZone);
+  if (fixed) return (fixed[1] === "-" ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3])) * 60_000;
   const whole = Math.floor(utcMs / 1000) * 1000;
   const parts: Record<string, string> = {};
   for (const p of formatterFor(timeZone).formatToParts(new Date(whole))) parts[p.type] = p.value;

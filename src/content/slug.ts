@@ -1,5 +1,5 @@
 /** The slug of an entry's URL: from `Slug-Text`, else from the title's plain text; readable, stable, Unicode kept. */
-import type { EntryRecord } from "./entry-record.js";
+import { getHeader, type EntryRecord, type Header } from "./entry-record.js";
 import { slugify } from "../markdown/slugify.js";
 import { titleText, titleSlugText } from "../markdown/plain-text.js";
 
@@ -20,14 +20,23 @@ export const SLUG_STYLES: readonly SlugStyle[] = ["publ", "lowercase"];
  */
 const PLAIN_TITLE = /^(?:[\p{L}\p{N}\p{M} ,;:?!-]|&(?![\p{L}\p{N}#]))*$/u;
 
-/** The slug an entry's canonical URL ends with (`/<category>/<id>-<slug>`); may be empty. */
+/**
+ * The slug an entry's canonical URL ends with (`/<category>/<id>-<slug>`); may be empty. In Publ's style,
+ * given the headers, an empty `Slug-Text:` or a missing `Title` gives an empty slug (`/557`), as in Publ,
+ * where a title guessed from the file name is never slugged.
+ */
 export function entrySlug(
-  record: Pick<EntryRecord, "slugText" | "title">,
+  record: Pick<EntryRecord, "slugText" | "title"> & { headers?: readonly Header[] },
   style: SlugStyle = "publ",
 ): string {
   if (style === "lowercase") {
     if (record.slugText !== null) return slugify(record.slugText);
     return slugify(PLAIN_TITLE.test(record.title) ? record.title : titleText(record.title));
+  }
+  if (record.headers) {
+    const slugText = getHeader(record.headers, "slug-text");
+    if (slugText !== undefined) return publSlug(slugText);
+    if (getHeader(record.headers, "title") === undefined) return "";
   }
   if (record.slugText !== null) return publSlug(record.slugText);
   return publSlug(PLAIN_TITLE.test(record.title) ? record.title : titleSlugText(record.title));

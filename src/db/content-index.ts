@@ -18,6 +18,8 @@ export interface IndexedEntry {
   /** Epoch ms. */
   date: number;
   dateExplicit: boolean;
+  /** The zone the Date was written in (`+HH:MM` or an IANA name), to show it as written; null: the site's. */
+  dateZone?: string | null;
   lastModified: number | null;
   category: string;
   status: EntryStatus;
@@ -68,7 +70,7 @@ export interface TagInfo {
   count: number;
 }
 
-const ENTRY_COLUMNS = `id, file, uuid, title, sort_title, slug, date, date_explicit, last_modified, category, status, format,
+const ENTRY_COLUMNS = `id, file, uuid, title, sort_title, slug, date, date_explicit, date_zone, last_modified, category, status, format,
   entry_type, entry_template, redirect_to, path_canonical, summary, auth, has_more, headers_json`;
 
 interface EntryRow {
@@ -80,6 +82,7 @@ interface EntryRow {
   slug: string;
   date: number;
   date_explicit: number;
+  date_zone: string | null;
   last_modified: number | null;
   category: string;
   status: EntryStatus;
@@ -107,6 +110,7 @@ export function toEntry(r: EntryRow): IndexedEntry {
     slug: r.slug,
     date: r.date,
     dateExplicit: r.date_explicit === 1,
+    dateZone: r.date_zone,
     lastModified: r.last_modified,
     category: r.category,
     status: r.status,

@@ -9,7 +9,9 @@ import type { ContentKind } from "../content/scanner.js";
 import { parseEntryHeader, MAX_ENTRY_BYTES } from "../content/parse-entry.js";
 import { parseCategoryFile } from "../content/category-file.js";
 import { derivedEntryId, derivedUuid } from "../content/entry-id.js";
-import { entrySlug, type SlugStyle } from "../content/slug.js";
+import { entrySlug, publSlug, type SlugStyle } from "../content/slug.js";
+import { dateZone } from "../content/dates.js";
+import { getHeader } from "../content/entry-record.js";
 
 /** A file to prepare. `size`/`mtimeMs` of -1 mean "not statted yet": the open file is statted instead. */
 export interface FileToPrepare {
@@ -32,6 +34,7 @@ export type EntryValues = [
   slug: string,
   date: number,
   date_explicit: number,
+  date_zone: string | null,
   last_modified: number | null,
   category: string,
   status: string,
@@ -59,6 +62,7 @@ export const ENTRY_INSERT_COLUMNS = [
   "slug",
   "date",
   "date_explicit",
+  "date_zone",
   "last_modified",
   "category",
   "status",
@@ -231,6 +235,7 @@ function prepareEntry(out: PreparedFile, bytes: Buffer, timeZone: string, slugSt
     entrySlug(record, slugStyle),
     record.date ?? Math.round(out.mtimeMs),
     record.date === null ? 0 : 1,
+    record.date === null ? null : dateZone(getHeader(record.headers, "date") ?? ""),
     record.lastModified,
     record.category,
     record.status,
@@ -297,10 +302,16 @@ function problemRow(p: QuireError): ProblemRow {
   return [p.code, p.message, p.line ?? null, p.field ?? null];
 }
 
-/** The case-folded key of a tag: `Road Trips` and `road trips` are one tag. */
+/**
+ * The key of a tag, as Publ normalises it: case-folded, and punctuation and spaces made one `-`, so
+ * `Road Trips`, `road trips` and `road-trips` are one tag, `?tag=cats` finds `cats!!!`, and `ßlig` is `sslig`.
+ * A tag made only of punctuation keeps it (its key would otherwise be empty).
+ */
 export function tagKey(tag: string): string {
-  // toLowerCase is the en-US lowercasing (only Turkish, Azeri and Lithuanian differ), without ICU's cost.
-  return tag.trim().normalize("NFC").toLowerCase().replace(/\s+/g, " ");
+  // toLowerCase is the en-US lowercasing (only Turkish, Azeri and Lithuanian differ), without ICU's cost;
+  // ß and ẞ fold to "ss" as in Python's casefold.
+  const folded = tag.trim().normalize("NFC").toLowerCase().replace(/[ßẞ]/g, "ss");
+  return publSlug(folded) || folded.replace(/\s+/g, " ");
 }
 
 /** One `aliases` row after `file`: [request path, kind, template or null]. */

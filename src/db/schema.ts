@@ -31,6 +31,8 @@ CREATE TABLE entries (
   slug TEXT NOT NULL,
   date INTEGER NOT NULL,
   date_explicit INTEGER NOT NULL,
+  -- The zone the Date was written in (+HH:MM or an IANA name), shown as written; null: the site's zone.
+  date_zone TEXT,
   last_modified INTEGER,
   category TEXT NOT NULL,
   status TEXT NOT NULL,

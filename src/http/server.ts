@@ -12,15 +12,19 @@ export interface RunningServer {
   backlog: number;
   /** Stops accepting, waits for in-flight requests (up to `graceMs`), then closes the site. */
   stop(graceMs?: number): Promise<void>;
+  /** Serves another site from now on (settings reloaded in development) and closes the one it replaces. */
+  replaceSite(next: Site): Promise<void>;
 }
 
 /** Listens on host:port and answers at once (503 until the site's first index is ready). */
-export async function startServer(site: Site, port: number, host = "0.0.0.0"): Promise<RunningServer> {
-  const app = createApp(site);
+export async function startServer(first: Site, port: number, host = "0.0.0.0"): Promise<RunningServer> {
+  let site = first;
+  let app = createApp(site);
   // The fast path sends the security headers itself, merged once per cached page; express sets them on misses.
-  const fastPath = site.cacheFastPath(SECURITY_HEADERS);
+  let fastPath = site.cacheFastPath(SECURITY_HEADERS);
   let draining = false;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const serving = app;
     if ((req.url?.length ?? 0) > MAX_URL_LENGTH) return tooLong(res);
     // While stopping, every response closes its connection, so keep-alive clients let go and the drain ends.
     if (draining) res.setHeader("Connection", "close");
@@ -33,16 +37,16 @@ export async function startServer(site: Site, port: number, host = "0.0.0.0"): P
         answered = false;
       }
       if (answered === true) return;
-      if (answered === false) return void app(req, res);
+      if (answered === false) return void serving(req, res);
       answered.then(
         (done) => {
-          if (!done) app(req, res);
+          if (!done) serving(req, res);
         },
-        () => app(req, res),
+        () => serving(req, res),
       );
       return;
     }
-    app(req, res);
+    serving(req, res);
   };
   // Headers may be larger than Node's 16 KB default so an over-long URL reaches us and gets a clear 414,
   // the same on every Node version (Node itself answers or resets the connection, depending on the version).
@@ -79,6 +83,13 @@ export async function startServer(site: Site, port: number, host = "0.0.0.0"): P
         await site.close();
       })();
       return stopping;
+    },
+    async replaceSite(next: Site) {
+      const old = site;
+      site = next;
+      app = createApp(next);
+      fastPath = next.cacheFastPath(SECURITY_HEADERS);
+      await old.close();
     },
   };
 }

@@ -194,7 +194,10 @@ export function isArgKey(key: string): key is ArgKey {
   return Object.hasOwn(CHECKS, key);
 }
 
-/** Parse `{…}` text: up to two positional numbers are width and height; unknown keys are refused, naming the key. */
+/**
+ * Parse `{…}` text: up to two positional numbers are width and height. Keys Quire does not know are left
+ * out, as Publ ignores them (`quire check` warns of them, see `unknownImageArgs`).
+ */
 export function parseImageArgs(source: string): ArgMap {
   const list = parseArgList(source);
   if (list.positional.length > 2)
@@ -206,9 +209,18 @@ export function parseImageArgs(source: string): ArgMap {
     args[key] = list.positional[i] as ArgValue;
   });
   for (const key of Object.keys(args)) {
-    if (!isArgKey(key)) throw unknownKey(key);
+    if (!isArgKey(key)) delete args[key];
   }
   return args;
+}
+
+/** The keys of `{…}` text that Quire does not know (and ignores); none when the text does not parse. */
+export function unknownArgKeys(source: string): string[] {
+  try {
+    return Object.keys(parseArgList(source).keywords).filter((key) => !isArgKey(key));
+  } catch {
+    return [];
+  }
 }
 
 /** Validate raw arguments into ImageArgs; the first bad value is a QuireError naming its key. */

@@ -2,7 +2,8 @@
  * The configured markdown-it instance for entry bodies. Build it once at startup and reuse it: it holds
  * no per-render state (that lives in the env, see env.ts), and building one costs far more than a render.
  *
- * Dialect: CommonMark plus tables and strikethrough (built in), footnotes, raw HTML (authors are
+ * Dialect: CommonMark plus tables and strikethrough (built in), `==highlight==` as `<mark>` (as in Publ,
+ * through markdown-it-mark), footnotes, raw HTML (authors are
  * trusted), typographic quotes and dashes, heading ids with self-links, highlighted code fences with
  * Publ's caption line, and link resolution. Linkify is off: a bare `example.com` or `notes.md` in prose
  * stays prose, as it does in Publ; authors who want a bare URL as a link write `<https://…>`.
@@ -13,6 +14,9 @@ import { codeBlockPlugin } from "./code-block.js";
 import { footnotesPlugin } from "./footnotes.js";
 import { headingsPlugin } from "./headings.js";
 import { linksPlugin } from "./links.js";
+import mark from "markdown-it-mark";
+import { footnoteLabelsPlugin } from "./footnote-labels.js";
+import { linkSpacesPlugin } from "./link-spaces.js";
 
 /** A markdown-it plugin; Publ's image syntax arrives this way. */
 export type MarkdownPlugin = (md: MarkdownIt) => void;
@@ -35,9 +39,12 @@ export function createMarkdown(options: MarkdownOptions = {}): MarkdownIt {
   const md = newMarkdownIt("default", { html: true, typographer: true, linkify: false });
   md.core.ruler.after("block", "quire_after_blocks", afterBlocks);
   // Order matters: ids and links are settled before footnote definitions are lifted out of the stream.
+  md.use(mark);
   md.use(headingsPlugin);
   md.use(linksPlugin);
   md.use(footnotesPlugin);
+  md.use(footnoteLabelsPlugin);
+  md.use(linkSpacesPlugin);
   md.use(codeBlockPlugin);
   for (const plugin of options.plugins ?? []) md.use(plugin);
   return md;

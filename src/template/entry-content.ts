@@ -208,7 +208,11 @@ export class EntryContent {
       const target = index.entryById(Number(path));
       return target ? linkPath(target) + suffix : null;
     }
-    if (path.startsWith("/")) return null;
+    // `/tools/reblob.md` names an entry file from content/, as in Publ; any other absolute path is a URL.
+    if (path.startsWith("/")) {
+      const target = ENTRY_FILE.test(path) ? index.entryByFile(posix.normalize(path).slice(1)) : null;
+      return target ? entryPath(target) + suffix : null;
+    }
     for (const candidate of this.candidates(entry, path)) {
       if (/\.(md|markdown|html?)$/i.test(candidate)) {
         const target = index.entryByFile(candidate);
@@ -235,6 +239,8 @@ function argsKey(args: Readonly<Record<string, unknown>> | undefined): string {
   const keys = Object.keys(args).sort();
   return keys.length === 0 ? "" : `\0${JSON.stringify(keys.map((k) => [k, args[k]]))}`;
 }
+
+const ENTRY_FILE = /\.(md|markdown|html?)$/i;
 
 function splitSuffix(href: string): [string, string] {
   const i = href.search(/[?#]/);

@@ -98,10 +98,9 @@ export class TemplateEntry {
   }
 
   get date(): TemplateDate {
-    return this.once(
-      "date",
-      () => new TemplateDate(this.record.date, this.rt.timeZone, this.rt.now),
-    ) as TemplateDate;
+    // Shown in the zone it was written in, as Publ shows it; a naive date in the site's zone.
+    const zone = this.record.dateZone ?? this.rt.timeZone;
+    return this.once("date", () => new TemplateDate(this.record.date, zone, this.rt.now)) as TemplateDate;
   }
   get date_year(): string {
     return this.date.format("YYYY");

@@ -1,7 +1,7 @@
 // Entry dates: the formats authors write, naive times in the site zone across DST, and the canonical form.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatDate, isValidTimeZone, parseDate, tryParseDate } from "../../src/content/dates.js";
+import { dateZone, formatDate, isValidTimeZone, parseDate, tryParseDate, zoneOffsetMs } from "../../src/content/dates.js";
 
 const utc = (iso: string): number => Date.parse(iso);
 const LA = "America/Los_Angeles";
@@ -131,5 +131,23 @@ describe("formatDate", () => {
     expect(isValidTimeZone("UTC")).toBe(true);
     expect(isValidTimeZone("Mars/Olympus")).toBe(false);
     expect(isValidTimeZone("")).toBe(false);
+  });
+});
+
+describe("the zone a date was written in (shown as written, as Publ shows it)", () => {
+  it("is the offset or zone the author wrote, or null for a naive date", () => {
+    expect(dateZone("2025-01-01 13:37:00-0500")).toBe("-05:00");
+    expect(dateZone("2025-01-01 13:37:00-0000")).toBe("+00:00");
+    expect(dateZone("2025-01-01T13:37:00Z")).toBe("+00:00");
+    expect(dateZone("2012-01-02 07:00:00+12:00")).toBe("+12:00");
+    expect(dateZone("Tue, 1 Apr 2025 10:00:00 PDT")).toBe("-07:00");
+    expect(dateZone("2025-04-01 10:00 Europe/Paris")).toBe("Europe/Paris");
+    expect(dateZone("2025-01-01 13:37")).toBeNull();
+    expect(dateZone("next tuesday")).toBeNull();
+  });
+
+  it("gives a fixed offset that zoneOffsetMs reads whatever the instant", () => {
+    expect(zoneOffsetMs(Date.UTC(2025, 0, 1), "-05:00")).toBe(-5 * 3600_000);
+    expect(zoneOffsetMs(Date.UTC(2025, 6, 1), "+05:30")).toBe(5.5 * 3600_000);
   });
 });

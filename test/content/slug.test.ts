@@ -41,6 +41,14 @@ describe("entry slugs in Publ's style (the default)", () => {
     }
   });
 
+  it("are empty for an empty Slug-Text or a missing Title, as Publ's are", () => {
+    const header = (name: string, value: string) => ({ name, key: name.toLowerCase(), value, line: 1 });
+    const emptySlugText = [header("Title", "Empty slug text"), header("Slug-Text", "")];
+    expect(entrySlug({ title: "Empty slug text", slugText: null, headers: emptySlugText })).toBe("");
+    expect(entrySlug({ title: "No Title", slugText: null, headers: [header("Date", "2020-07-16")] })).toBe("");
+    expect(entrySlug({ title: "No Title", slugText: null, headers: [] }, "lowercase")).toBe("no-title");
+  });
+
   it("come from Slug-Text when there is one, in the same style", () => {
     expect(entrySlug({ title: "Anything", slugText: "My Own Slug!" })).toBe("My-Own-Slug");
   });

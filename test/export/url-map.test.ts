@@ -41,11 +41,13 @@ describe("view pages map to folders", () => {
   });
 
   it("uses a tag's key as its folder when that is a safe file name, and a slug with a hash otherwise", () => {
-    expect(tagSegment("Getting started")).toBe("getting started");
+    expect(tagSegment("Getting started")).toBe("getting-started");
     expect(tagSegment("Café")).toBe("café");
-    const odd = tagSegment("C++/CLI");
-    expect(odd).toMatch(/^c-cli-[0-9a-f]{8}$/);
-    expect(tagSegment("c++/cli")).toBe(odd);
+    // Keys are Publ's: punctuation is already a -, so "C++/CLI" is the tag "c-cli".
+    expect(tagSegment("C++/CLI")).toBe("c-cli");
+    const odd = tagSegment("♥ love");
+    expect(odd).toMatch(/^love-[0-9a-f]{8}$/);
+    expect(tagSegment("♥ LOVE")).toBe(odd);
     expect(tagSegment("a,b")).not.toBe(tagSegment("a") + "," + tagSegment("b"));
     expect(tagSegment("..")).toMatch(/-[0-9a-f]{8}$/);
   });

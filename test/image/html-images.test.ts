@@ -25,7 +25,9 @@ describe("findHtmlImages", () => {
   });
 
   it("carries a parse error instead of throwing", () => {
-    expect(findHtmlImages('<img src="a.jpg{nope=1}">')[0]!.error).toMatch(/Unknown image argument "nope"/);
+    expect(findHtmlImages('<img src="a.jpg{320,,}">')[0]!.error).toMatch(/Image arguments/);
+    // An unknown argument is ignored, as Publ ignores it.
+    expect(findHtmlImages('<img src="a.jpg{nope=1}">')[0]!.error).toBeUndefined();
   });
 });
 

@@ -7,6 +7,7 @@ import {
   parseImageArgs,
   pickImageArgs,
   PIXEL_CHECKS,
+  unknownArgKeys,
   type ArgMap,
 } from "../../src/image/image-args.js";
 
@@ -31,8 +32,16 @@ describe("parseImageArgs", () => {
     expect(errorOf(() => parseImageArgs("320, width=640")).field).toBe("width");
   });
 
-  it("names an unknown key and suggests the near one", () => {
-    const err = errorOf(() => parseImageArgs("widht=320"));
+  it("leaves out keys it does not know, as Publ ignores them, and lists them for warnings", () => {
+    expect(parseImageArgs("320,index_crop=True,fullscreen_width=50")).toEqual({ width: 320 });
+    expect(unknownArgKeys("320,index_crop=True,fullscreen_width=50")).toEqual([
+      "index_crop",
+      "fullscreen_width",
+    ]);
+  });
+
+  it("names an unknown key given directly (template keywords) and suggests the near one", () => {
+    const err = errorOf(() => normalizeImageArgs({ widht: 320 }));
     expect(err.code).toBe("E_IMAGE_SPEC");
     expect(err.field).toBe("widht");
     expect(err.message).toMatch(/Unknown image argument "widht" \(did you mean width\?\)/);

@@ -78,9 +78,14 @@ describe("image sets", () => {
     expect(set.images[0]!.args.title).toBe("it's (1)");
   });
 
-  it("a bad argument list is carried as an error, not thrown", () => {
-    const { set } = parse("![x](a.jpg{bogus=1} | b.jpg)");
-    expect(set.images[0]!.error).toMatch(/Unknown image argument "bogus"/);
+  it("a bad argument list is carried as an error, not thrown; an unknown key is ignored", () => {
+    expect(parse("![x](a.jpg{bogus=1} | b.jpg)").set.images[0]).toEqual({
+      path: "a.jpg",
+      args: {},
+      title: null,
+    });
+    const { set } = parse("![x](a.jpg{1,2,3} | b.jpg)");
+    expect(set.images[0]!.error).toMatch(/at most 2 positional/);
     expect(set.images[1]).toEqual({ path: "b.jpg", args: {}, title: null });
     expect(parse("![x{320,,}](a.jpg{1})").set.error).toMatch(/Image arguments \{320,,\}/);
   });

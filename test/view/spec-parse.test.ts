@@ -133,7 +133,7 @@ describe("viewLink", () => {
     expect(viewLink(makeSpec({ category: "blog", id: 123 }), "/blog/")).toBe("/blog/?id=123");
     expect(viewLink(makeSpec({ date: "2024-03", id: 5 }), "/")).toBe("/?date=2024-03");
     expect(viewLink(makeSpec({ tag: ["b", "A"] }), "/")).toBe("/?tag=a&tag=b");
-    expect(viewLink(makeSpec({ tag: ["New York"], id: 9 }), "/")).toBe("/?id=9&tag=new%20york");
+    expect(viewLink(makeSpec({ tag: ["New York"], id: 9 }), "/")).toBe("/?id=9&tag=new-york");
     expect(viewLink(makeSpec({ count: 10, order: "oldest" }), "/blog/")).toBe("/blog/");
   });
 
