@@ -329,6 +329,8 @@ export class Site implements PageSite {
       },
       onError: (err) => this.logger.warn({ err }, "watcher error"),
     });
+    await this.watcher.ready;
+    this.logger.info({ paths: [this.paths.contentDir, this.paths.templatesDir] }, "watching for changes");
   }
 
   /** Removes renditions nobody requested for `images.cache_age_days`, now and then once a day. */

@@ -5,24 +5,53 @@ import { execFileSync } from "node:child_process";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { QuireError } from "../errors.js";
 import { contentKind, isIgnoredName } from "../content/scanner.js";
+import { SETTLE_DUPLICATES, duplicateOf } from "../content/entry-id.js";
 import { parseCommand, SITE_OPTIONS } from "./args.js";
 import type { Output } from "./output.js";
 
-/** `quire index [--site DIR] [--data DIR] [--json]`: exits 0 once the index is written, even if files were skipped. */
+/**
+ * `quire index [--site DIR] [--data DIR] [--json]`: exits 0 once the index is written, even if files were
+ * skipped; exits 1 when two entries claim one Entry-ID or UUID, so a deploy never decides which keeps it.
+ */
 export function indexCommand(argv: string[], out: Output): number {
   const { values } = parseCommand(argv, SITE_OPTIONS, "index");
   const site = loadSite({ site: values.site, dataDir: values.data });
   const summary = runIndex(site, { path: site.paths.indexPath, writeBack: false });
   const problems = [...site.configErrors, ...site.configUnknown, ...summary.problems];
+  const duplicates = unsettledDuplicates(summary.problems);
   if (values.json) {
     out.json({ ...summaryJson(summary, problems), index: site.paths.indexPath });
   } else {
     for (const p of problems) out.err(`warning: ${p.describe()}`);
     out.line(
-      `indexed ${summary.entries} entries in ${summary.categories} categories (${summary.files} files; ${summary.added} added, ${summary.updated} changed, ${summary.removed} removed) with ${problems.length} problem${problems.length === 1 ? "" : "s"} in ${summary.ms} ms → ${site.paths.indexPath}`,
+      `indexed ${plural(summary.entries, "entry", "entries")} in ${plural(summary.categories, "category", "categories")} (${plural(summary.files, "file")}; ${summary.added} added, ${summary.updated} changed, ${summary.removed} removed) with ${plural(problems.length, "problem")} in ${summary.ms} ms → ${site.paths.indexPath}`,
     );
   }
-  return 0;
+  for (const line of duplicates) out.err(`error: ${line}`);
+  return duplicates.length > 0 ? 1 : 0;
+}
+
+/**
+ * One sentence per pair of entries sharing an Entry-ID or UUID, naming both files and the command that
+ * settles it. A deploy stops on them: without the author's decision written into the copy, the permalink
+ * could move to the other file on a later deploy.
+ */
+export function unsettledDuplicates(problems: readonly QuireError[]): string[] {
+  const lines = new Set<string>();
+  for (const p of problems) {
+    if (p.code !== "E_ENTRY_DUPLICATE_ID" && p.code !== "E_ENTRY_DUPLICATE_UUID") continue;
+    const d = duplicateOf(p.message);
+    if (!d || !p.file) continue;
+    lines.add(
+      `${p.file} and ${d.original} both have ${d.field} ${d.value}; run \`${SETTLE_DUPLICATES}\` to give the copy (${p.file}) a fresh one, then commit it`,
+    );
+  }
+  return [...lines];
+}
+
+/** `1 file`, `2 files`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** `quire check [--site DIR] [--json]`: reports every problem and exits 1 if there is any; writes nothing. */

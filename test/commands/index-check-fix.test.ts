@@ -45,7 +45,7 @@ describe("quire index", () => {
     ]);
     expect(existsSync(join(data, "index.db"))).toBe(true);
     const text = await quire(["index", "--site", root, "--data", data]);
-    expect(text.stdout).toMatch(/^indexed 2 entries in 1 categories .* with 2 problems in \d+ ms/);
+    expect(text.stdout).toMatch(/^indexed 2 entries in 1 category \(3 files; .* with 2 problems in \d+ ms/);
   });
 });
 
