@@ -5,6 +5,7 @@ import type { IncomingMessage } from "node:http";
 import type { Request, Response } from "express";
 import { loadSite, seedReadOnlyData, type LoadedSite, type SitePaths } from "./config/site.js";
 import type { QuireConfig } from "./config/schema.js";
+import { resolveBaseUrl } from "./config/base-url.js";
 import { infraFromEnv } from "./config/env.js";
 import { createLogger, type Logger } from "./log.js";
 import {
@@ -122,7 +123,9 @@ export class Site implements PageSite {
     this.config = this.loaded.config;
     for (const p of [...this.loaded.configErrors, ...this.loaded.configUnknown])
       this.logger.warn(p.describe());
-    this.baseUrl = infra.baseUrl ?? this.config.site.base_url;
+    const base = resolveBaseUrl(this.config.site.base_url, env, this.dev);
+    this.baseUrl = base.url;
+    if (base.warning) this.logger.warn({ field: "site.base_url" }, base.warning);
     // Pages embed the site settings and absolute URLs: processes that render them differently must not share pages.
     this.now = options.now ?? Date.now;
     // A read-only site is never written to: its data lives in a temporary folder and write-back is off.

@@ -9,6 +9,7 @@ import {
 } from "../export/index.js";
 import { QuireError } from "../errors.js";
 import { parseCommand, SITE_OPTIONS } from "./args.js";
+import { NO_BASE_URL } from "../config/base-url.js";
 import type { Output } from "./output.js";
 
 const OPTIONS = {
@@ -77,7 +78,8 @@ function report(s: BuildSummary, out: Output): void {
     out.line(`left out: content/${e.file} is scheduled; rebuild after ${e.when} to publish it`);
   }
   for (const f of s.failures) out.err(`error: ${describeProblem(f)}`);
-  if (/\/\/(localhost|127\.0\.0\.1)[:/]/.test(s.baseUrl)) {
+  if (s.baseUrl === "") out.err(`warning: ${NO_BASE_URL.replace("or QUIRE_BASE_URL", "or --base-url")}`);
+  else if (/\/\/(localhost|127\.0\.0\.1)[:/]/.test(s.baseUrl)) {
     out.err(
       `warning: the base URL is ${s.baseUrl}; feeds and the sitemap need the public one (site.base_url or --base-url)`,
     );

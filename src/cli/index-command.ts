@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { QuireError } from "../errors.js";
 import { contentKind, isIgnoredName } from "../content/scanner.js";
+import { resolveBaseUrl } from "../config/base-url.js";
 import { SETTLE_DUPLICATES, duplicateOf } from "../content/entry-id.js";
 import { parseCommand, SITE_OPTIONS } from "./args.js";
 import type { Output } from "./output.js";
@@ -60,7 +61,7 @@ export function checkCommand(argv: string[], out: Output): number {
   const site = loadSite({ site: values.site, dataDir: values.data });
   const summary = runIndex(site, { path: ":memory:", writeBack: false });
   const problems = [...site.configErrors, ...site.configUnknown, ...summary.problems];
-  const warnings = infraWarnings(process.env);
+  const warnings = infraWarnings(process.env, site);
   if (values.json) out.json({ ...summaryJson(summary, problems), warnings });
   else {
     for (const w of warnings) out.err(`warning: ${w}`);
@@ -160,14 +161,14 @@ function isEntryFile(rel: string): boolean {
   return contentKind(names[names.length - 1]!) === "entry" && !names.some((n) => isIgnoredName(n));
 }
 
-/** Things that are fine on a laptop but wrong in production; printed by `quire check`, never counted as problems. */
-export function infraWarnings(env: NodeJS.ProcessEnv): string[] {
+/**
+ * Things that are fine on a laptop but wrong in production; printed by `quire check`, never counted as
+ * problems. (QUIRE_SECRET is the server's business: `quire serve` says so when it matters.)
+ */
+export function infraWarnings(env: NodeJS.ProcessEnv, site: LoadedSite): string[] {
   const warnings: string[] = [];
-  if (!env.QUIRE_SECRET?.trim()) {
-    warnings.push(
-      "QUIRE_SECRET is not set: image URLs are signed with a secret generated for this machine; in production set QUIRE_SECRET, the same on every instance",
-    );
-  }
+  const base = resolveBaseUrl(site.config.site.base_url, env, false);
+  if (base.warning) warnings.push(base.warning);
   return warnings;
 }
 

@@ -165,6 +165,9 @@ export function quireToml(title: string): string {
     for (const [key, spec] of Object.entries(keys) as [string, { default: unknown; doc: string }][]) {
       lines.push(`# ${spec.doc}`);
       if (section === "site" && key === "title") lines.push(`title = ${JSON.stringify(title)}`);
+      // Production needs the public address; leaving it out is reported at start and by `quire check`.
+      else if (section === "site" && key === "base_url")
+        lines.push(`# base_url = "https://blog.example.com"`);
       else lines.push(`# ${key} = ${tomlValue(spec.default)}`);
     }
     lines.push("");
@@ -202,7 +205,11 @@ function appJson(title: string) {
     buildpacks: [{ url: "heroku/nodejs" }],
     env: {
       QUIRE_SECRET: { description: "Signs image URLs; the same on every dyno", generator: "secret" },
-      QUIRE_BASE_URL: { description: "The site's public URL, for feeds and the sitemap", required: false },
+      QUIRE_BASE_URL: {
+        description:
+          "Your site's public address, e.g. https://blog.example.com or https://<app>-<id>.herokuapp.com (heroku domains shows it), for canonical links, feeds and the sitemap. Leave empty to use site.base_url from quire.toml or Heroku's dyno metadata (heroku labs:enable runtime-dyno-metadata); with neither, links are relative and Quire warns at start.",
+        required: false,
+      },
     },
   };
 }
