@@ -59,6 +59,8 @@ export interface SiteOptions {
   cacheCoolDownMs?: number;
   /** Overrides `content.watch`. */
   watch?: boolean;
+  /** Serve DRAFT entries at their URLs (development previews only). */
+  drafts?: boolean;
   /** Overrides `content.write_back`. */
   writeBack?: boolean;
   /** Run indexing on this thread (tests, tools). */
@@ -102,6 +104,7 @@ export class Site implements PageSite {
   private watcher: ContentWatcher | undefined;
   private readonly listeners: (() => void)[] = [];
   private readonly writeBack: boolean;
+  private readonly drafts: boolean;
   private readonly watch: boolean;
   private firstIndex: Promise<RefreshSummary> | undefined;
   private cleanupTimer: NodeJS.Timeout | undefined;
@@ -132,6 +135,7 @@ export class Site implements PageSite {
     this.writeBack =
       !this.paths.readOnly && (options.writeBack ?? this.config.content.write_back ?? this.dev);
     this.watch = options.watch ?? this.config.content.watch ?? this.dev;
+    this.drafts = this.dev && options.drafts === true;
     if (this.paths.readOnly) {
       seedReadOnlyData(this.paths);
       this.logger.warn(
@@ -368,6 +372,7 @@ export class Site implements PageSite {
     return {
       index: this.contentIndex,
       now: this.now(),
+      drafts: this.drafts,
       categories: this.categorySet,
       hasTemplate: (category, name) => templates.find(name, category) !== null,
       indexTemplate: (category) => this.contentIndex.categoryMeta(category)?.indexTemplate ?? "index",

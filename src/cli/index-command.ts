@@ -8,7 +8,7 @@ import { contentKind, isIgnoredName } from "../content/scanner.js";
 import { resolveBaseUrl } from "../config/base-url.js";
 import { SETTLE_DUPLICATES, duplicateOf } from "../content/entry-id.js";
 import { parseCommand, SITE_OPTIONS } from "./args.js";
-import type { Output } from "./output.js";
+import { plural, type Output } from "./output.js";
 
 /**
  * `quire index [--site DIR] [--data DIR] [--json]`: exits 0 once the index is written, even if files were
@@ -50,11 +50,6 @@ export function unsettledDuplicates(problems: readonly QuireError[]): string[] {
   return [...lines];
 }
 
-/** `1 file`, `2 files`. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 /** `quire check [--site DIR] [--json]`: reports every problem and exits 1 if there is any; writes nothing. */
 export function checkCommand(argv: string[], out: Output): number {
   const { values } = parseCommand(argv, SITE_OPTIONS, "check");
@@ -68,14 +63,15 @@ export function checkCommand(argv: string[], out: Output): number {
     for (const p of problems) out.line(p.describe());
     out.line(
       problems.length === 0
-        ? `no problems in ${summary.entries} entries (${summary.ms} ms)`
-        : `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${summary.entries} entries`,
+        ? `no problems in ${plural(summary.entries, "entry", "entries")} (${summary.ms} ms)`
+        : `${plural(problems.length, "problem")} in ${plural(summary.entries, "entry", "entries")}`,
     );
   }
   return problems.length === 0 ? 0 : 1;
 }
 
-const FIX_OPTIONS = { ...SITE_OPTIONS, staged: { type: "boolean", default: false } } as const;
+/** The flags `quire fix` takes (described in usage.ts). */
+export const FIX_OPTIONS = { ...SITE_OPTIONS, staged: { type: "boolean", default: false } } as const;
 
 /** `quire fix [--site DIR] [--staged]`: stamps missing Entry-ID, UUID and Date into entry files and lists them. */
 export function fixCommand(argv: string[], out: Output): number {
@@ -86,7 +82,9 @@ export function fixCommand(argv: string[], out: Output): number {
   if (values.json) out.json({ written: summary.written.map((f) => `content/${f}`) });
   else {
     for (const f of summary.written) out.line(`stamped content/${f}`);
-    out.line(summary.written.length === 0 ? "nothing to fix" : `stamped ${summary.written.length} files`);
+    out.line(
+      summary.written.length === 0 ? "nothing to fix" : `stamped ${plural(summary.written.length, "file")}`,
+    );
   }
   return 0;
 }

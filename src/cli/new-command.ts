@@ -16,7 +16,8 @@ import { QuireError } from "../errors.js";
 import { parseCommand, SITE_OPTIONS } from "./args.js";
 import type { Output } from "./output.js";
 
-const OPTIONS = {
+/** The flags `quire new` takes (described in usage.ts). */
+export const NEW_OPTIONS = {
   ...SITE_OPTIONS,
   category: { type: "string", short: "c" },
   title: { type: "string" },
@@ -24,7 +25,7 @@ const OPTIONS = {
 
 /** `quire new <dir>` or `quire new post "Title" [--category c] [--site DIR]`. */
 export function newCommand(argv: string[], out: Output): number {
-  const { values, positionals } = parseCommand(argv, OPTIONS, "new");
+  const { values, positionals } = parseCommand(argv, NEW_OPTIONS, "new");
   if (values.help || positionals.length === 0) {
     out.line(
       "usage: quire new <dir>                                   scaffold a new site in an empty folder",
@@ -36,12 +37,11 @@ export function newCommand(argv: string[], out: Output): number {
   }
   if (positionals[0] === "post") {
     const title = positionals.slice(1).join(" ") || values.title;
-    if (!title)
-      throw new QuireError("E_BAD_REQUEST", 'give the title, e.g. quire new post "A walk in the hills"');
+    if (!title) throw new QuireError("E_USAGE", 'give the title, e.g. quire new post "A walk in the hills"');
     return newPost(title, { site: values.site, data: values.data, category: values.category }, out);
   }
   if (positionals.length > 1)
-    throw new QuireError("E_BAD_REQUEST", `one folder at a time, not ${positionals.join(" ")}`);
+    throw new QuireError("E_USAGE", `one folder at a time, not ${positionals.join(" ")}`);
   return newSite(positionals[0]!, out);
 }
 
@@ -53,11 +53,11 @@ export function newPost(
 ): number {
   const clean = title.trim();
   if (clean === "" || /[\r\n]/.test(clean))
-    throw new QuireError("E_BAD_REQUEST", "the title must be one line of text");
+    throw new QuireError("E_USAGE", "the title must be one line of text");
   const site = loadSite({ site: options.site, dataDir: options.data });
   const category = (options.category ?? "").replace(/^\/+|\/+$/g, "");
   if (category.split("/").some((s) => s === "." || s === ".." || s.startsWith(".") || s.startsWith("_"))) {
-    throw new QuireError("E_BAD_REQUEST", `"${category}" is not a category folder name`, {
+    throw new QuireError("E_USAGE", `"${category}" is not a category folder name`, {
       field: "--category",
     });
   }
@@ -65,7 +65,7 @@ export function newPost(
   const file = category ? `${category}/${slug}.md` : `${slug}.md`;
   const abs = join(site.paths.contentDir, file);
   if (existsSync(abs)) {
-    throw new QuireError("E_BAD_REQUEST", "already exists; choose another title (or --category)", {
+    throw new QuireError("E_SITE", "already exists; choose another title (or --category)", {
       file: `content/${file}`,
     });
   }
@@ -117,7 +117,7 @@ function freeEntryId(indexPath: string, contentDir: string, timeZone: string, fi
 export function newSite(dir: string, out: Output): number {
   const root = resolve(dir);
   if (existsSync(root) && readdirSync(root).length > 0) {
-    throw new QuireError("E_BAD_REQUEST", "is not empty; give a new or empty folder", { file: root });
+    throw new QuireError("E_SITE", "is not empty; give a new or empty folder", { file: root });
   }
   const name = basename(root);
   const title = name.replace(/[-_]+/g, " ").replace(/^\w/, (c) => c.toUpperCase());

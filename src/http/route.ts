@@ -11,6 +11,8 @@ export type Route =
 export interface RouteContext {
   index: ContentIndex;
   now: number;
+  /** Serve DRAFT entries at their URLs (`quire serve --dev --drafts`, an author's preview). */
+  drafts?: boolean;
   /** Every category path (from `index.categories()`, memoised by the caller). */
   categories: ReadonlySet<string>;
   /** The template of a category's index pages (`Index-Template` of its `.cat` file, default `index`). */
@@ -85,7 +87,7 @@ function entryRoute(
   search: string,
   mounted: boolean,
 ): Route {
-  const status = STATUS_ERRORS[entry.status];
+  const status = entry.status === "DRAFT" && ctx.drafts ? undefined : STATUS_ERRORS[entry.status];
   if (status) return { kind: "error", status, category: entry.category, reason: entry.status, entry };
   if (!isVisible(entry, ctx.now)) return notFound(entry.category, "the entry is not published yet");
   if (entry.redirectTo) {
