@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   // requests
   E_NOT_FOUND: 404,
   E_BAD_REQUEST: 400,
+  // the command line: a wrong option or argument (exit status 2)
+  E_USAGE: 400,
   E_NOT_READY: 503,
   // images
   E_IMAGE_SPEC: 400,

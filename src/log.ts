@@ -15,10 +15,33 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   if (options.pretty) {
     return pino({
       level,
-      transport: { target: "pino-pretty", options: { colorize: true, translateTime: "HH:MM:ss" } },
+      transport: {
+        target: "pino-pretty",
+        options: { colorize: useColour(process.stdout, process.env), translateTime: "HH:MM:ss" },
+      },
     });
   }
-  return pino({ level, base: { app: "quire" } });
+  // Level names ("warn"), not pino's numbers (40): log search and alerting read them as they are.
+  return pino({ level, base: { app: "quire" }, formatters: { level: (label) => ({ level: label }) } });
+}
+
+/** Colours only on a terminal, and never with NO_COLOR set (no-color.org); FORCE_COLOR forces them. */
+export function useColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "" && env.FORCE_COLOR !== "0") return true;
+  return stream.isTTY === true;
+}
+
+/**
+ * Sends the process's warnings (deprecations, the AWS SDK's Node version notice) through the logger as one
+ * line each, instead of Node's multi-line text on stderr between JSON lines.
+ */
+export function logProcessWarnings(logger: Logger): void {
+  process.removeAllListeners("warning");
+  process.on("warning", (w: Error & { code?: string }) => {
+    const text = w.message.replace(/\s*\n\s*/g, " ").trim();
+    logger.warn({ warning: w.name, ...(w.code ? { code: w.code } : {}) }, text);
+  });
 }
 
 /** A logger that discards everything (tests, library use). */

@@ -5,6 +5,7 @@ import type { IncomingMessage } from "node:http";
 import type { Request, Response } from "express";
 import { loadSite, seedReadOnlyData, type LoadedSite, type SitePaths } from "./config/site.js";
 import type { QuireConfig } from "./config/schema.js";
+import { resolveBaseUrl } from "./config/base-url.js";
 import { infraFromEnv } from "./config/env.js";
 import { createLogger, type Logger } from "./log.js";
 import {
@@ -68,6 +69,8 @@ export interface SiteOptions {
   cacheCoolDownMs?: number;
   /** Overrides `content.watch`. */
   watch?: boolean;
+  /** Serve DRAFT entries at their URLs (development previews only). */
+  drafts?: boolean;
   /** Overrides `content.write_back`. */
   writeBack?: boolean;
   /** Run indexing on this thread (tests, tools). */
@@ -121,6 +124,7 @@ export class Site implements PageSite {
   private watcher: ContentWatcher | undefined;
   private readonly listeners: (() => void)[] = [];
   private readonly writeBack: boolean;
+  private readonly drafts: boolean;
   private readonly watch: boolean;
   private firstIndex: Promise<RefreshSummary> | undefined;
   private cleanupTimer: NodeJS.Timeout | undefined;
@@ -153,13 +157,16 @@ export class Site implements PageSite {
     this.config = this.loaded.config;
     for (const p of [...this.loaded.configErrors, ...this.loaded.configUnknown])
       this.logger.warn(p.describe());
-    this.baseUrl = infra.baseUrl ?? this.config.site.base_url;
+    const base = resolveBaseUrl(this.config.site.base_url, env, this.dev);
+    this.baseUrl = base.url;
+    if (base.warning) this.logger.warn({ field: "site.base_url" }, base.warning);
     // Pages embed the site settings and absolute URLs: processes that render them differently must not share pages.
     this.now = options.now ?? Date.now;
     // A read-only site is never written to: its data lives in a temporary folder and write-back is off.
     this.writeBack =
       !this.paths.readOnly && (options.writeBack ?? this.config.content.write_back ?? this.dev);
     this.watch = options.watch ?? this.config.content.watch ?? this.dev;
+    this.drafts = this.dev && options.drafts === true;
     if (this.paths.readOnly) {
       seedReadOnlyData(this.paths);
       this.logger.warn(
@@ -399,6 +406,8 @@ export class Site implements PageSite {
       },
       onError: (err) => this.logger.warn({ err }, "watcher error"),
     });
+    await this.watcher.ready;
+    this.logger.info({ paths: [this.paths.contentDir, this.paths.templatesDir] }, "watching for changes");
   }
 
   /** Removes renditions nobody requested for `images.cache_age_days`, now and then once a day. */
@@ -491,6 +500,7 @@ export class Site implements PageSite {
       index: this.contentIndex,
       now: this.now(),
       reader,
+      drafts: this.drafts,
       categories: this.categorySet,
       hasTemplate: (category, name) => templates.find(name, category) !== null,
       indexTemplate: (category) => this.contentIndex.categoryMeta(category)?.indexTemplate ?? "index",

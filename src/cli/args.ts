@@ -12,11 +12,22 @@ export const SITE_OPTIONS = {
   help: { type: "boolean", short: "h", default: false },
 } as const satisfies Options;
 
-/** Parses argv for one command; unknown flags become a QuireError naming the flag. */
-export function parseCommand<T extends Options>(argv: string[], options: T, command: string) {
+/** Parses argv for one command; an unknown or malformed flag becomes one E_USAGE sentence naming it. */
+export function parseCommand<T extends Options>(argv: string[], options: T, _command: string) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new QuireError("E_BAD_REQUEST", `quire ${command}: ${(err as Error).message}`, { cause: err });
+    throw new QuireError("E_USAGE", usageMessage(err as Error & { code?: string }, options), { cause: err });
   }
+}
+
+/** node:util's parse error as one short sentence: `unknown option --foo`, `--port needs a value`. */
+function usageMessage(err: Error & { code?: string }, options: Options): string {
+  const flag = /'(-{1,2}[^'\s]+)/.exec(err.message)?.[1];
+  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && flag) return `unknown option ${flag}`;
+  const long = [...err.message.matchAll(/--([a-z][\w-]*)/gi)].pop()?.[1];
+  if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && long) {
+    return options[long]?.type === "boolean" ? `--${long} takes no value` : `--${long} needs a value`;
+  }
+  return err.message.split("\n")[0]!.replace(/\. To specify a positional argument.*$/, "");
 }

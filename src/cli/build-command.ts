@@ -9,9 +9,11 @@ import {
 } from "../export/index.js";
 import { QuireError } from "../errors.js";
 import { parseCommand, SITE_OPTIONS } from "./args.js";
-import type { Output } from "./output.js";
+import { NO_BASE_URL } from "../config/base-url.js";
+import { plural, type Output } from "./output.js";
 
-const OPTIONS = {
+/** The flags `quire build` takes (described in usage.ts). */
+export const BUILD_OPTIONS = {
   ...SITE_OPTIONS,
   out: { type: "string", short: "o" },
   jobs: { type: "string", short: "j" },
@@ -27,7 +29,7 @@ const LIST_LIMIT = 20;
  * template or file failed (after writing everything else), 0 otherwise.
  */
 export async function buildCommand(argv: string[], out: Output): Promise<number> {
-  const { values } = parseCommand(argv, OPTIONS, "build");
+  const { values } = parseCommand(argv, BUILD_OPTIONS, "build");
   if (values.help) {
     out.line(
       "usage: quire build [--site DIR] [--out DIR] [--jobs N] [--base-url URL] [--data DIR] [--json] [--quiet]\n\n" +
@@ -40,10 +42,7 @@ export async function buildCommand(argv: string[], out: Output): Promise<number>
   if (values.jobs !== undefined) {
     jobs = Number(values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) {
-      throw new QuireError(
-        "E_BAD_REQUEST",
-        `--jobs is "${values.jobs}"; expected a whole number from 1 to 64`,
-      );
+      throw new QuireError("E_USAGE", `--jobs is "${values.jobs}"; expected a whole number from 1 to 64`);
     }
   }
   const quiet = values.quiet || values.json;
@@ -83,14 +82,15 @@ function report(s: BuildSummary, out: Output): void {
     );
   }
   for (const f of s.failures) out.err(`error: ${describeProblem(f)}`);
-  if (/\/\/(localhost|127\.0\.0\.1)[:/]/.test(s.baseUrl)) {
+  if (s.baseUrl === "") out.err(`warning: ${NO_BASE_URL.replace("or QUIRE_BASE_URL", "or --base-url")}`);
+  else if (/\/\/(localhost|127\.0\.0\.1)[:/]/.test(s.baseUrl)) {
     out.err(
       `warning: the base URL is ${s.baseUrl}; feeds and the sitemap need the public one (site.base_url or --base-url)`,
     );
   }
   const where = relative(process.cwd(), s.outDir) || ".";
   out.line(
-    `built ${s.pages} pages, ${s.redirects} redirects, ${s.images} images and ${s.files} files (${megabytes(s.bytes)}) ` +
+    `built ${plural(s.pages, "page")}, ${plural(s.redirects, "redirect")}, ${plural(s.images, "image")} and ${plural(s.files, "file")} (${megabytes(s.bytes)}) ` +
       `in ${(s.ms / 1000).toFixed(1)} s on ${s.jobs} thread${s.jobs === 1 ? "" : "s"} → ${where}`,
   );
   if (s.failures.length > 0) {

@@ -6,25 +6,50 @@ import { execFileSync } from "node:child_process";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { QuireError } from "../errors.js";
 import { contentKind, isIgnoredName } from "../content/scanner.js";
+import { resolveBaseUrl } from "../config/base-url.js";
+import { SETTLE_DUPLICATES, duplicateOf } from "../content/entry-id.js";
 import { parseCommand, SITE_OPTIONS } from "./args.js";
-import type { Output } from "./output.js";
+import { plural, type Output } from "./output.js";
 import { imageArgWarnings } from "../image/arg-warnings.js";
 
-/** `quire index [--site DIR] [--data DIR] [--json]`: exits 0 once the index is written, even if files were skipped. */
+/**
+ * `quire index [--site DIR] [--data DIR] [--json]`: exits 0 once the index is written, even if files were
+ * skipped; exits 1 when two entries claim one Entry-ID or UUID, so a deploy never decides which keeps it.
+ */
 export function indexCommand(argv: string[], out: Output): number {
   const { values } = parseCommand(argv, SITE_OPTIONS, "index");
   const site = loadSite({ site: values.site, dataDir: values.data });
   const summary = runIndex(site, { path: site.paths.indexPath, writeBack: false });
   const problems = [...site.configErrors, ...site.configUnknown, ...summary.problems];
+  const duplicates = unsettledDuplicates(summary.problems);
   if (values.json) {
     out.json({ ...summaryJson(summary, problems), index: site.paths.indexPath });
   } else {
     for (const p of problems) out.err(`warning: ${p.describe()}`);
     out.line(
-      `indexed ${summary.entries} entries in ${summary.categories} categories (${summary.files} files; ${summary.added} added, ${summary.updated} changed, ${summary.removed} removed) with ${problems.length} problem${problems.length === 1 ? "" : "s"} in ${summary.ms} ms → ${site.paths.indexPath}`,
+      `indexed ${plural(summary.entries, "entry", "entries")} in ${plural(summary.categories, "category", "categories")} (${plural(summary.files, "file")}; ${summary.added} added, ${summary.updated} changed, ${summary.removed} removed) with ${plural(problems.length, "problem")} in ${summary.ms} ms → ${site.paths.indexPath}`,
     );
   }
-  return 0;
+  for (const line of duplicates) out.err(`error: ${line}`);
+  return duplicates.length > 0 ? 1 : 0;
+}
+
+/**
+ * One sentence per pair of entries sharing an Entry-ID or UUID, naming both files and the command that
+ * settles it. A deploy stops on them: without the author's decision written into the copy, the permalink
+ * could move to the other file on a later deploy.
+ */
+export function unsettledDuplicates(problems: readonly QuireError[]): string[] {
+  const lines = new Set<string>();
+  for (const p of problems) {
+    if (p.code !== "E_ENTRY_DUPLICATE_ID" && p.code !== "E_ENTRY_DUPLICATE_UUID") continue;
+    const d = duplicateOf(p.message);
+    if (!d || !p.file) continue;
+    lines.add(
+      `${p.file} and ${d.original} both have ${d.field} ${d.value}; run \`${SETTLE_DUPLICATES}\` to give the copy (${p.file}) a fresh one, then commit it`,
+    );
+  }
+  return [...lines];
 }
 
 /** `quire check [--site DIR] [--json]`: reports every problem (content, config, templates) and exits 1 if there is any; writes nothing. */
@@ -38,7 +63,7 @@ export async function checkCommand(argv: string[], out: Output): Promise<number>
   const problems = [...site.configErrors, ...site.configUnknown, ...summary.problems, ...templates];
   // Unknown image arguments are ignored when rendering, as Publ ignores them: warned of, not failed on.
   const warnings = [
-    ...infraWarnings(process.env),
+    ...infraWarnings(process.env, site),
     ...imageArgWarnings(site.paths.contentDir).map((w) => w.describe()),
   ];
   if (values.json) out.json({ ...summaryJson(summary, problems), warnings });
@@ -47,14 +72,15 @@ export async function checkCommand(argv: string[], out: Output): Promise<number>
     for (const p of problems) out.line(p.describe());
     out.line(
       problems.length === 0
-        ? `no problems in ${summary.entries} entries (${summary.ms} ms)`
-        : `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${summary.entries} entries`,
+        ? `no problems in ${plural(summary.entries, "entry", "entries")} (${summary.ms} ms)`
+        : `${plural(problems.length, "problem")} in ${plural(summary.entries, "entry", "entries")}`,
     );
   }
   return problems.length === 0 ? 0 : 1;
 }
 
-const FIX_OPTIONS = { ...SITE_OPTIONS, staged: { type: "boolean", default: false } } as const;
+/** The flags `quire fix` takes (described in usage.ts). */
+export const FIX_OPTIONS = { ...SITE_OPTIONS, staged: { type: "boolean", default: false } } as const;
 
 /** `quire fix [--site DIR] [--staged]`: stamps missing Entry-ID, UUID and Date into entry files and lists them. */
 export function fixCommand(argv: string[], out: Output): number {
@@ -65,7 +91,9 @@ export function fixCommand(argv: string[], out: Output): number {
   if (values.json) out.json({ written: summary.written.map((f) => `content/${f}`) });
   else {
     for (const f of summary.written) out.line(`stamped content/${f}`);
-    out.line(summary.written.length === 0 ? "nothing to fix" : `stamped ${summary.written.length} files`);
+    out.line(
+      summary.written.length === 0 ? "nothing to fix" : `stamped ${plural(summary.written.length, "file")}`,
+    );
   }
   return 0;
 }
@@ -140,14 +168,14 @@ function isEntryFile(rel: string): boolean {
   return contentKind(names[names.length - 1]!) === "entry" && !names.some((n) => isIgnoredName(n));
 }
 
-/** Things that are fine on a laptop but wrong in production; printed by `quire check`, never counted as problems. */
-export function infraWarnings(env: NodeJS.ProcessEnv): string[] {
+/**
+ * Things that are fine on a laptop but wrong in production; printed by `quire check`, never counted as
+ * problems. (QUIRE_SECRET is the server's business: `quire serve` says so when it matters.)
+ */
+export function infraWarnings(env: NodeJS.ProcessEnv, site: LoadedSite): string[] {
   const warnings: string[] = [];
-  if (!env.QUIRE_SECRET?.trim()) {
-    warnings.push(
-      "QUIRE_SECRET is not set: image URLs are signed with a secret generated for this machine; in production set QUIRE_SECRET, the same on every instance",
-    );
-  }
+  const base = resolveBaseUrl(site.config.site.base_url, env, false);
+  if (base.warning) warnings.push(base.warning);
   return warnings;
 }
 

@@ -1,6 +1,8 @@
 /** The `quire` command: parses the command line, runs one command, prints what happened; no logic of its own. */
 import { formatErrorChain, isQuireError } from "../errors.js";
+import { readFileSync } from "node:fs";
 import { processOutput, type Output } from "./output.js";
+import { HELP, commandHelp, type CommandHelp, type CommandName } from "./usage.js";
 
 type Command = (argv: string[], out: Output) => number | Promise<number>;
 
@@ -21,69 +23,81 @@ const buildCommand = lazy(async () => (await import("./build-command.js")).build
 const newCommand = lazy(async () => (await import("./new-command.js")).newCommand);
 const tokenCommand = lazy(async () => (await import("./token-command.js")).tokenCommand);
 
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  index: { run: indexCommand, help: "build or refresh the index (--site DIR, --data DIR, --json)" },
-  check: {
-    run: checkCommand,
-    help: "report every problem in content/ and quire.toml; exit 1 if any (--json)",
-  },
-  fix: {
-    run: fixCommand,
-    help: "stamp missing Entry-ID, UUID and Date into entry files (--staged: only those staged in git)",
-  },
-  renditions: {
-    run: renditionsCommand,
-    help: "generate every image rendition the content uses, e.g. as a deploy step (--json)",
-  },
-  serve: {
-    run: serveCommand,
-    help: "serve the site (--port N, --dev for watcher, write-back and live reload)",
-  },
-  new: {
-    run: newCommand,
-    help: 'scaffold a site (new DIR) or write an entry with its headers filled in (new post "Title" --category c)',
-  },
-  token: {
-    run: tokenCommand,
-    help: "print a bearer token for an identity (token IDENTITY [--scope S] [--lifetime 30d]); needs only the secret",
-  },
-  build: {
-    run: buildCommand,
-    help: "export the site as static files (--out DIR, default <site>/dist; --base-url URL)",
-  },
+const RUN: Record<CommandName, Command> = {
+  index: indexCommand,
+  check: checkCommand,
+  fix: fixCommand,
+  renditions: renditionsCommand,
+  serve: serveCommand,
+  new: newCommand,
+  build: buildCommand,
+  token: tokenCommand,
 };
 
+const COMMANDS: Record<string, { run: Command; help: CommandHelp }> = Object.fromEntries(
+  Object.entries(HELP).map(([name, help]) => [name, { run: RUN[name as CommandName], help }]),
+);
+
 /** Registers a command (the server, export and authoring commands add themselves here). */
-export function registerCommand(name: string, run: Command, help: string): void {
+export function registerCommand(name: string, run: Command, help: CommandHelp): void {
   COMMANDS[name] = { run, help };
 }
 
+/** Quire's version, from its package.json (two folders up from both src/cli and dist/cli). */
+export function quireVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  quire ${name.padEnd(12)} ${c.help}`);
-  return `usage: quire <command> [options]\n\n${lines.join("\n")}\n`;
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.help.summary}`);
+  return [
+    "usage: quire <command> [options]",
+    "",
+    "commands:",
+    ...lines,
+    "",
+    "  quire <command> --help   every option of a command",
+    "  quire --version          the version",
+    "",
+    "Exit status: 0 done, 1 problems found or the command failed, 2 a wrong command or option.",
+  ].join("\n");
 }
 
 /** Runs `quire <command> …`; sets the exit code rather than exiting, so servers keep running. */
 export async function main(argv: string[], out: Output = processOutput()): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === "--version" || name === "-V" || name === "version") {
+    out.line(`quire ${quireVersion()}`);
+    return setExit(0);
+  }
   if (!name || name === "help" || name === "--help" || name === "-h") {
-    out.line(usage());
+    const about = name === "help" && rest[0] ? COMMANDS[rest[0]] : undefined;
+    if (about) out.line(commandHelp(rest[0]!, about.help));
+    else if (name) out.line(usage());
+    else out.err(usage());
     return setExit(name ? 0 : 2);
   }
   const command = COMMANDS[name];
   if (!command) {
-    out.err(`quire: unknown command "${name}"\n\n${usage()}`);
+    out.err(`quire: unknown command "${name}" (quire --help lists them)`);
     return setExit(2);
   }
   if (asksForHelp(rest)) {
-    out.line(`usage: quire ${name} [options]\n\n  ${command.help}\n`);
+    out.line(commandHelp(name, command.help));
     return setExit(0);
   }
   try {
     return setExit(await command.run(rest, out));
   } catch (err) {
-    if (isQuireError(err))
-      out.err(`quire ${name}: ${formatErrorChain(err, Boolean(process.env.QUIRE_DEBUG))}`);
+    const debug = Boolean(process.env.QUIRE_DEBUG);
+    if (isQuireError(err) && err.code === "E_USAGE") {
+      out.err(`quire ${name}: ${err.message} (quire ${name} --help lists the options)`);
+      return setExit(2);
+    }
+    if (isQuireError(err)) out.err(`quire ${name}: ${debug ? formatErrorChain(err, true) : err.describe()}`);
     else out.err(`quire ${name}: unexpected error\n${formatErrorChain(err, true)}`);
     return setExit(1);
   }

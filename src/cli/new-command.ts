@@ -17,7 +17,8 @@ import { QuireError } from "../errors.js";
 import { parseCommand, SITE_OPTIONS } from "./args.js";
 import type { Output } from "./output.js";
 
-const OPTIONS = {
+/** The flags `quire new` takes (described in usage.ts). */
+export const NEW_OPTIONS = {
   ...SITE_OPTIONS,
   category: { type: "string", short: "c" },
   title: { type: "string" },
@@ -25,7 +26,7 @@ const OPTIONS = {
 
 /** `quire new <dir>` or `quire new post "Title" [--category c] [--site DIR]`. */
 export function newCommand(argv: string[], out: Output): number {
-  const { values, positionals } = parseCommand(argv, OPTIONS, "new");
+  const { values, positionals } = parseCommand(argv, NEW_OPTIONS, "new");
   if (values.help || positionals.length === 0) {
     out.line(
       "usage: quire new <dir>                                   scaffold a new site in an empty folder",
@@ -37,12 +38,11 @@ export function newCommand(argv: string[], out: Output): number {
   }
   if (positionals[0] === "post") {
     const title = positionals.slice(1).join(" ") || values.title;
-    if (!title)
-      throw new QuireError("E_BAD_REQUEST", 'give the title, e.g. quire new post "A walk in the hills"');
+    if (!title) throw new QuireError("E_USAGE", 'give the title, e.g. quire new post "A walk in the hills"');
     return newPost(title, { site: values.site, data: values.data, category: values.category }, out);
   }
   if (positionals.length > 1)
-    throw new QuireError("E_BAD_REQUEST", `one folder at a time, not ${positionals.join(" ")}`);
+    throw new QuireError("E_USAGE", `one folder at a time, not ${positionals.join(" ")}`);
   return newSite(positionals[0]!, out);
 }
 
@@ -54,11 +54,11 @@ export function newPost(
 ): number {
   const clean = title.trim();
   if (clean === "" || /[\r\n]/.test(clean))
-    throw new QuireError("E_BAD_REQUEST", "the title must be one line of text");
+    throw new QuireError("E_USAGE", "the title must be one line of text");
   const site = loadSite({ site: options.site, dataDir: options.data });
   const category = (options.category ?? "").replace(/^\/+|\/+$/g, "");
   if (category.split("/").some((s) => s === "." || s === ".." || s.startsWith(".") || s.startsWith("_"))) {
-    throw new QuireError("E_BAD_REQUEST", `"${category}" is not a category folder name`, {
+    throw new QuireError("E_USAGE", `"${category}" is not a category folder name`, {
       field: "--category",
     });
   }
@@ -66,7 +66,7 @@ export function newPost(
   const file = category ? `${category}/${slug}.md` : `${slug}.md`;
   const abs = join(site.paths.contentDir, file);
   if (existsSync(abs)) {
-    throw new QuireError("E_BAD_REQUEST", "already exists; choose another title (or --category)", {
+    throw new QuireError("E_SITE", "already exists; choose another title (or --category)", {
       file: `content/${file}`,
     });
   }
@@ -125,7 +125,7 @@ function freeEntryId(
 export function newSite(dir: string, out: Output): number {
   const root = resolve(dir);
   if (existsSync(root) && readdirSync(root).length > 0) {
-    throw new QuireError("E_BAD_REQUEST", "is not empty; give a new or empty folder", { file: root });
+    throw new QuireError("E_SITE", "is not empty; give a new or empty folder", { file: root });
   }
   const name = basename(root);
   const title = name.replace(/[-_]+/g, " ").replace(/^\w/, (c) => c.toUpperCase());
@@ -173,6 +173,9 @@ export function quireToml(title: string): string {
     for (const [key, spec] of Object.entries(keys) as [string, { default: unknown; doc: string }][]) {
       lines.push(`# ${spec.doc}`);
       if (section === "site" && key === "title") lines.push(`title = ${JSON.stringify(title)}`);
+      // Production needs the public address; leaving it out is reported at start and by `quire check`.
+      else if (section === "site" && key === "base_url")
+        lines.push(`# base_url = "https://blog.example.com"`);
       else lines.push(`# ${key} = ${tomlValue(spec.default)}`);
     }
     lines.push("");
@@ -210,7 +213,11 @@ function appJson(title: string) {
     buildpacks: [{ url: "heroku/nodejs" }],
     env: {
       QUIRE_SECRET: { description: "Signs image URLs; the same on every dyno", generator: "secret" },
-      QUIRE_BASE_URL: { description: "The site's public URL, for feeds and the sitemap", required: false },
+      QUIRE_BASE_URL: {
+        description:
+          "Your site's public address, e.g. https://blog.example.com or https://<app>-<id>.herokuapp.com (heroku domains shows it), for canonical links, feeds and the sitemap. Leave empty to use site.base_url from quire.toml or Heroku's dyno metadata (heroku labs:enable runtime-dyno-metadata); with neither, links are relative and Quire warns at start.",
+        required: false,
+      },
     },
   };
 }

@@ -14,3 +14,8 @@ export function processOutput(): Output {
     json: (value) => process.stdout.write(`${JSON.stringify(value)}\n`),
   };
 }
+
+/** `1 file`, `2 files`: a count with its noun, for messages. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -2,7 +2,7 @@
 import { Site } from "../site.js";
 import { silentLogger } from "../log.js";
 import { parseCommand, SITE_OPTIONS } from "./args.js";
-import type { Output } from "./output.js";
+import { plural, type Output } from "./output.js";
 import { progressReporter } from "../export/progress.js";
 import { formatErrorChain } from "../errors.js";
 import type { IndexedEntry } from "../db/index.js";
@@ -74,7 +74,7 @@ export async function renditionsCommand(argv: string[], out: Output): Promise<nu
     } else {
       for (const f of failures) out.err(`error: ${f}`);
       out.line(
-        `${list.length} renditions (${generated} generated, ${list.length - generated} already stored), ${(bytes / 1048576).toFixed(1)} MB, in ${seconds.toFixed(1)} s → ${site.images.label}`,
+        `${plural(list.length, "rendition")} (${generated} generated, ${list.length - generated} already stored), ${(bytes / 1048576).toFixed(1)} MB, in ${seconds.toFixed(1)} s → ${site.images.label}`,
       );
     }
     return failures.length === 0 ? 0 : 1;

@@ -6,29 +6,48 @@ import { infraFromEnv } from "../config/env.js";
 import { parseCommand, SITE_OPTIONS } from "./args.js";
 import type { Output } from "./output.js";
 import { reloadOnConfigChange } from "./config-reload.js";
+import { QuireError } from "../errors.js";
+import { createLogger, logProcessWarnings } from "../log.js";
 
-const OPTIONS = {
-  ...SITE_OPTIONS,
-  port: { type: "string" },
+/** The flags `quire serve` takes (described in usage.ts). */
+export const SERVE_OPTIONS = {
+  site: SITE_OPTIONS.site,
+  data: SITE_OPTIONS.data,
+  help: SITE_OPTIONS.help,
+  port: { type: "string", short: "p" },
   host: { type: "string" },
   dev: { type: "boolean", default: false },
+  drafts: { type: "boolean", default: false },
 } as const;
 
 /** `quire serve [--site DIR] [--port N] [--dev]`: resolves only when the server has stopped. */
 export async function serveCommand(argv: string[], _out: Output): Promise<number> {
-  const { values } = parseCommand(argv, OPTIONS, "serve");
+  const { values } = parseCommand(argv, SERVE_OPTIONS, "serve");
   const infra = infraFromEnv(values.port ? { ...process.env, PORT: values.port } : process.env);
+  const logger = createLogger({ pretty: values.dev, level: infra.logLevel });
+  logProcessWarnings(logger);
+  if (values.drafts && !values.dev)
+    throw new QuireError("E_USAGE", "--drafts previews drafts in development only: add --dev");
   const makeSite = () =>
     new Site({
       site: values.site,
       dataDir: values.data,
       dev: values.dev,
+      drafts: values.drafts,
+      logger,
       // A page that is not in the cache renders on a thread, so that no single page holds the others up.
       renderThreads: infra.renderThreads ?? Math.min(2, availableParallelism()),
       renderTimeoutMs: infra.renderTimeoutMs,
     });
   const site = makeSite();
-  const server = await startServer(site, infra.port, values.host ?? infra.host);
+  const host = values.host ?? (values.dev && !process.env.HOST ? "127.0.0.1" : infra.host);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(site, infra.port, host);
+  } catch (err) {
+    await site.close().catch(() => undefined);
+    throw listenError(err, host, infra.port);
+  }
   site.logger.info(
     {
       port: server.port,
@@ -37,7 +56,7 @@ export async function serveCommand(argv: string[], _out: Output): Promise<number
       cache: site.pageCache?.label ?? "off",
       images: site.images.label,
     },
-    `listening on http://${values.host ?? infra.host}:${server.port} (data in ${site.paths.dataDir})`,
+    `listening on http://${host}:${server.port} (data in ${site.paths.dataDir})`,
   );
   site.start().catch((err) => site.logger.error({ err }, "indexing failed"));
   const configReload = values.dev ? reloadOnConfigChange(server, site, makeSite) : null;
@@ -67,4 +86,29 @@ export async function serveCommand(argv: string[], _out: Output): Promise<number
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
   });
+}
+
+/** Why the port could not be bound, as one sentence saying what to do. */
+function listenError(err: unknown, host: string, port: number): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  const where = `${host}:${port}`;
+  if (code === "EADDRINUSE")
+    return new QuireError(
+      "E_CONFIG",
+      `port ${port} is already in use on ${host} (another quire serve?); stop it or choose another port with --port N`,
+      { field: "port", cause: err },
+    );
+  if (code === "EACCES")
+    return new QuireError(
+      "E_CONFIG",
+      `not allowed to listen on ${where}; ports below 1024 need privileges, choose --port 3000 or above`,
+      { field: "port", cause: err },
+    );
+  if (code === "EADDRNOTAVAIL")
+    return new QuireError(
+      "E_CONFIG",
+      `${host} is not an address of this machine; choose another with --host`,
+      { field: "host", cause: err },
+    );
+  return err;
 }

@@ -51,9 +51,9 @@ export const SCHEMA = {
     },
     author: { default: "", check: isString, doc: "The default author name for the feed." },
     base_url: {
-      default: "http://localhost:3000",
-      check: isUrl,
-      doc: "The public URL of the site, used for absolute links in feeds and the sitemap.",
+      default: "",
+      check: (v) => (v === "" ? null : isUrl(v)),
+      doc: "The public URL of the site, for canonical links, feeds and the sitemap (else QUIRE_BASE_URL or Heroku's dyno metadata).",
     },
     timezone: { default: "UTC", check: isTimeZone, doc: "The time zone of dates written without an offset." },
     language: { default: "en", check: isString, doc: "The language of the site, for <html lang>." },

@@ -49,32 +49,51 @@ export interface IdAssignment {
 }
 
 /**
- * Assigns every entry its ID and UUID. Explicit IDs win; among duplicates the earlier path (in code-point
- * order) keeps it and the later one is reported and falls back to its derived ID. Derived IDs probe past
- * any taken ID, paths in code-point order, so the result never depends on scan order.
+ * Orders the files that claim one Entry-ID or UUID, the original first: the one that held it before, or the
+ * older in git history or by modification time. The default is code-point order of the paths.
  */
-export function assignIds(claims: readonly IdClaim[]): { ids: Map<string, IdAssignment>; problems: QuireError[] } {
+export type ClaimOrder = (files: readonly string[], field: "Entry-ID" | "UUID") => string[];
+
+const byPath: ClaimOrder = (files) => [...files].sort(byCodeUnits);
+
+/**
+ * Assigns every entry its ID and UUID. Explicit IDs win; among files claiming the same one, the original (as
+ * `order` decides) keeps it and the others are reported and fall back to their derived ID, which is the fresh
+ * ID `quire fix` writes into them. Derived IDs probe past any taken ID, paths in code-point order, so the
+ * result never depends on scan order.
+ */
+export function assignIds(
+  claims: readonly IdClaim[],
+  order: ClaimOrder = byPath,
+): { ids: Map<string, IdAssignment>; problems: QuireError[] } {
   const sorted = [...claims].sort((a, b) => byCodeUnits(a.file, b.file));
   const problems: QuireError[] = [];
   const ids = new Map<string, IdAssignment>();
+  const idWinner = contestWinners(sorted, (c) => (c.entryId === null ? null : String(c.entryId)), "Entry-ID", order, problems);
+  const uuidWinner = contestWinners(sorted, (c) => c.uuid?.toLowerCase() ?? null, "UUID", order, problems);
   const idOwner = new Map<number, string>();
   const uuidOwner = new Map<string, string>();
   const needDerived: IdClaim[] = [];
+  const needUuid: IdClaim[] = [];
 
   for (const claim of sorted) {
-    const uuid = claimUuid(claim, uuidOwner, problems);
-    if (claim.entryId !== null) {
-      const owner = idOwner.get(claim.entryId);
-      if (owner === undefined) {
-        idOwner.set(claim.entryId, claim.file);
-        ids.set(claim.file, { id: claim.entryId, uuid, derived: false });
-        continue;
-      }
-      problems.push(...duplicate("E_ENTRY_DUPLICATE_ID", "Entry-ID", String(claim.entryId), claim.file, owner));
+    if (claim.uuid !== null && (uuidWinner.get(claim.uuid.toLowerCase()) ?? claim.file) === claim.file)
+      uuidOwner.set(claim.uuid.toLowerCase(), claim.file);
+    if (claim.entryId !== null && (idWinner.get(String(claim.entryId)) ?? claim.file) === claim.file)
+      idOwner.set(claim.entryId, claim.file);
+  }
+  for (const claim of sorted) {
+    const key = claim.uuid?.toLowerCase();
+    const uuid = key !== undefined && uuidOwner.get(key) === claim.file ? key : "";
+    if (uuid === "") needUuid.push(claim);
+    if (claim.entryId !== null && idOwner.get(claim.entryId) === claim.file) {
+      ids.set(claim.file, { id: claim.entryId, uuid, derived: false });
+      continue;
     }
     ids.set(claim.file, { id: 0, uuid, derived: true });
     needDerived.push(claim);
   }
+  for (const claim of needUuid) ids.get(claim.file)!.uuid = freshUuid(claim, uuidOwner);
   for (const claim of needDerived) {
     let attempt = 0;
     let id = claim.derivedId ?? derivedEntryId(claim.file, attempt);
@@ -85,16 +104,33 @@ export function assignIds(claims: readonly IdClaim[]): { ids: Map<string, IdAssi
   return { ids, problems };
 }
 
-function claimUuid(claim: IdClaim, owners: Map<string, string>, problems: QuireError[]): string {
-  if (claim.uuid !== null) {
-    const key = claim.uuid.toLowerCase();
-    const owner = owners.get(key);
-    if (owner === undefined) {
-      owners.set(key, claim.file);
-      return key;
-    }
-    problems.push(...duplicate("E_ENTRY_DUPLICATE_UUID", "UUID", claim.uuid, claim.file, owner));
+/** For each value claimed by more than one file, the file that keeps it; reports the others. */
+function contestWinners(
+  claims: readonly IdClaim[],
+  valueOf: (c: IdClaim) => string | null,
+  field: "Entry-ID" | "UUID",
+  order: ClaimOrder,
+  problems: QuireError[],
+): Map<string, string> {
+  const claimants = new Map<string, string[]>();
+  for (const c of claims) {
+    const v = valueOf(c);
+    if (v === null) continue;
+    const list = claimants.get(v);
+    if (list) list.push(c.file);
+    else claimants.set(v, [c.file]);
   }
+  const winners = new Map<string, string>();
+  for (const [value, files] of claimants) {
+    if (files.length < 2) continue;
+    const [winner, ...copies] = order(files, field);
+    winners.set(value, winner!);
+    for (const copy of copies) problems.push(...duplicate(field, value, copy, winner!));
+  }
+  return winners;
+}
+
+function freshUuid(claim: IdClaim, owners: Map<string, string>): string {
   let uuid = claim.derivedUuid ?? derivedUuid(claim.file);
   // The first retry is `file#` (as in earlier versions, so UUIDs stay put); further ones number themselves.
   for (let attempt = 1; owners.has(uuid); attempt++) {
@@ -104,22 +140,26 @@ function claimUuid(claim: IdClaim, owners: Map<string, string>, problems: QuireE
   return uuid;
 }
 
-function duplicate(
-  code: "E_ENTRY_DUPLICATE_ID" | "E_ENTRY_DUPLICATE_UUID",
-  field: string,
-  value: string,
-  loser: string,
-  winner: string,
-): QuireError[] {
-  const fallback = field === "UUID" ? "a derived UUID" : "a path-derived ID";
+/** The copy's problem as written by `duplicate`, read back (problems travel through the index as text). */
+export function duplicateOf(message: string): { field: string; value: string; original: string } | null {
+  const m = /^(Entry-ID|UUID) (\S+) is also in (content\/.+?), which had it first;/.exec(message);
+  return m ? { field: m[1]!, value: m[2]!, original: m[3]! } : null;
+}
+
+/** The command that settles a duplicate by writing a fresh ID into the copy. */
+export const SETTLE_DUPLICATES = "quire fix";
+
+function duplicate(field: "Entry-ID" | "UUID", value: string, copy: string, original: string): QuireError[] {
+  const code = field === "UUID" ? "E_ENTRY_DUPLICATE_UUID" : "E_ENTRY_DUPLICATE_ID";
+  const fresh = field === "UUID" ? "a fresh UUID" : "a fresh ID";
   return [
     new QuireError(
       code,
-      `${field} ${value} is already used by content/${winner}; this entry gets ${fallback} instead (give it a unique ${field})`,
-      { file: `content/${loser}`, field },
+      `${field} ${value} is also in content/${original}, which had it first; this copy gets ${fresh} (\`${SETTLE_DUPLICATES}\` writes it into this file)`,
+      { file: `content/${copy}`, field },
     ),
-    new QuireError(code, `${field} ${value} is also claimed by content/${loser}; this entry keeps it`, {
-      file: `content/${winner}`,
+    new QuireError(code, `${field} ${value} is also in content/${copy}, a later copy; this entry keeps it`, {
+      file: `content/${original}`,
       field,
     }),
   ];

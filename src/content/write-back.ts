@@ -1,4 +1,4 @@
-/** Stamps missing Entry-ID, UUID and Date into an entry's header block: atomically, all other bytes kept, aborted if the file changed. */
+/** Stamps missing Entry-ID, UUID and Date (and a copy's fresh ID) into an entry's header block: atomically, all other bytes kept, aborted if the file changed. */
 import { readFileSync, writeFileSync, renameSync, rmSync, statSync, chmodSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -11,10 +11,31 @@ export interface Stamp {
   uuid?: string;
   /** Already formatted in the site time zone. */
   date?: string;
+  /** Header lines whose value is replaced (1-based line numbers), e.g. the Entry-ID of a copied post. */
+  replace?: { line: number; value: string }[];
 }
 
 /** The new file text with the stamp's headers added to the header block; `null` when there is nothing to add. */
-export function stampText(original: string, style: HeaderStyle, stamp: Stamp): string | null {
+export function stampText(source: string, style: HeaderStyle, stamp: Stamp): string | null {
+  const original = stamp.replace?.length ? replaceValues(source, stamp.replace) : source;
+  const changed = original !== source;
+  const added = addHeaders(original, style, stamp);
+  return added ?? (changed ? original : null);
+}
+
+/** Sets the value of single-line headers (`Name: value`) at the given lines, keeping the name and line ending. */
+function replaceValues(text: string, replace: readonly { line: number; value: string }[]): string {
+  const lines = text.split("\n");
+  for (const { line, value } of replace) {
+    const current = lines[line - 1];
+    if (current === undefined) continue;
+    const m = /^(\s*[^:\s][^:]*:)[^\r]*(\r?)$/.exec(current);
+    if (m) lines[line - 1] = `${m[1]} ${value}${m[2]}`;
+  }
+  return lines.join("\n");
+}
+
+function addHeaders(original: string, style: HeaderStyle, stamp: Stamp): string | null {
   const eol = original.includes("\r\n") ? "\r\n" : "\n";
   if (style === "yaml") {
     const lowercase = /^---[^\n]*\r?\n[a-z_-]+\s*:/.test(original);
@@ -71,7 +92,7 @@ export function writeBack(abs: string, originalBytes: Buffer, style: HeaderStyle
     return "written";
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw new QuireError("E_WRITE_BACK", `could not add Entry-ID/UUID/Date: ${(err as Error).message}`, {
+    throw new QuireError("E_WRITE_BACK", `could not write Entry-ID/UUID/Date: ${(err as Error).message}`, {
       file: abs,
       cause: err,
     });

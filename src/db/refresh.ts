@@ -6,6 +6,7 @@ import { QuireError, isQuireError } from "../errors.js";
 import { scanContent, type ScannedFile } from "../content/scanner.js";
 import { parseEntry } from "../content/parse-entry.js";
 import { assignIds } from "../content/entry-id.js";
+import { claimOrder } from "../content/claim-order.js";
 import { writeBack } from "../content/write-back.js";
 import { formatDate } from "../content/dates.js";
 import { getMeta, setMeta, type Db } from "./open-index.js";
@@ -90,6 +91,8 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
     todo.push(file);
   }
   const derived = new Map<string, { id?: number; uuid?: string }>();
+  // The IDs that changed files held before they were read again: a copy never takes them from the original.
+  const prior = new Map<string, PriorIds>();
   // Into an empty index, the entries rows are exactly what this refresh inserts: kept here, ID assignment
   // need not read them back.
   const inserted: IdRow[] | undefined = fresh ? [] : undefined;
@@ -116,7 +119,11 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
       // An unreadable file is fingerprinted with mtime -1 so the next refresh tries it again (chmod keeps mtime).
       st.upsertFile.run(file.rel, file.kind, file.size, file.retry ? -1 : file.mtimeMs, file.hash);
       fingerprints?.push([file.rel, file.hash]);
-      if (row) clearFile(st, file.rel);
+      if (row) {
+        const held = st.priorIds.get(file.rel) as PriorIds | undefined;
+        if (held) prior.set(file.rel, held);
+        clearFile(st, file.rel);
+      }
       writePrepared(st, file, inserted);
       if (file.entry) derived.set(file.rel, { id: file.derivedId, uuid: file.derivedUuid });
       if (row) updated++;
@@ -130,7 +137,7 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
     }
     if (bulk) for (const sql of SECONDARY_INDEXES.values()) db.exec(sql);
     if (added + updated + removed > 0 || getMeta(db, "generation") === undefined)
-      assignAllIds(db, st, derived, inserted);
+      assignAllIds(db, st, contentDir, derived, prior, inserted);
     st.deleteProblems.run("scan");
     for (const p of scan.problems)
       st.addProblem.run(...problemRow(p.file?.replace(/^content\//, "") ?? "", p, "scan"));
@@ -215,6 +222,7 @@ function statements(db: Db) {
     addProblem: db.prepare(
       "INSERT INTO problems (file, code, message, line, field, scope) VALUES (?, ?, ?, ?, ?, ?)",
     ),
+    priorIds: db.prepare("SELECT id, uuid, id_derived FROM entries WHERE file = ?"),
     setIds: db.prepare("UPDATE entries SET id = ?, uuid = ?, id_derived = ? WHERE file = ?"),
   };
 }
@@ -253,6 +261,9 @@ function writePrepared(st: Statements, file: PreparedFile, inserted?: IdRow[]): 
     for (const [path, kind, template] of file.aliases) st.insertAlias.run(path, rel, kind, template);
 }
 
+/** The IDs an entry held in the index. */
+type PriorIds = Pick<IdRow, "id" | "uuid" | "id_derived">;
+
 /** The ID columns of an `entries` row. */
 interface IdRow {
   file: string;
@@ -271,7 +282,9 @@ interface IdRow {
 function assignAllIds(
   db: Db,
   st: Statements,
+  contentDir: string,
   derived: ReadonlyMap<string, { id?: number; uuid?: string }>,
+  prior: ReadonlyMap<string, PriorIds>,
   entryRows?: readonly IdRow[],
 ): void {
   const rows =
@@ -279,6 +292,21 @@ function assignAllIds(
     (db
       .prepare("SELECT file, explicit_id, explicit_uuid, id, uuid, id_derived FROM entries")
       .all() as IdRow[]);
+  const byFile = new Map(rows.map((r) => [r.file, r] as const));
+  // Rows of files read in this refresh hold their candidate IDs; the others hold what they were assigned.
+  const before = (file: string): PriorIds | undefined =>
+    prior.get(file) ?? (derived.has(file) ? undefined : byFile.get(file));
+  const order = claimOrder({
+    contentDir,
+    heldBefore: (file, field) => {
+      const held = before(file);
+      const row = byFile.get(file);
+      if (!held || !row) return false;
+      return field === "Entry-ID"
+        ? held.id_derived === 0 && held.id === row.explicit_id
+        : held.uuid === row.explicit_uuid?.toLowerCase();
+    },
+  });
   const { ids, problems } = assignIds(
     rows.map((r) => {
       const d = derived.get(r.file);
@@ -290,6 +318,7 @@ function assignAllIds(
         ...(d?.uuid === undefined ? {} : { derivedUuid: d.uuid }),
       };
     }),
+    order,
   );
   for (const r of rows) {
     const a = ids.get(r.file);
@@ -303,7 +332,10 @@ function assignAllIds(
     st.addProblem.run(...problemRow(p.file?.replace(/^content\//, "") ?? "", p, "site"));
 }
 
-/** Adds Entry-ID, UUID and Date where an entry lacks them, with the values the index already uses. */
+/**
+ * Adds Entry-ID, UUID and Date where an entry lacks them, with the values the index already uses, and writes
+ * a fresh Entry-ID and UUID into a copy whose headers claim an original's (the index already gave it them).
+ */
 function stampMissingHeaders(
   db: Db,
   contentDir: string,
@@ -315,8 +347,10 @@ function stampMissingHeaders(
     .prepare(
       `SELECT e.file, e.id, e.uuid, e.explicit_id, e.explicit_uuid, e.date, e.date_explicit, f.hash FROM entries e
        JOIN files f ON f.path = e.file
-       WHERE e.status != 'DRAFT' AND (e.explicit_id IS NULL OR e.explicit_uuid IS NULL OR e.date_explicit = 0)
-         AND NOT EXISTS (SELECT 1 FROM problems p WHERE p.file = e.file)`,
+       WHERE e.status != 'DRAFT'
+         AND (e.explicit_id IS NULL OR e.explicit_uuid IS NULL OR e.date_explicit = 0
+           OR e.id != e.explicit_id OR e.uuid != lower(e.explicit_uuid))
+         AND NOT EXISTS (SELECT 1 FROM problems p WHERE p.file = e.file AND p.scope = 'file')`,
     )
     .all() as {
     file: string;
@@ -343,12 +377,26 @@ function stampMissingHeaders(
       const { record } = parseEntry(bytes, { file: row.file, category: folderOf(row.file), timeZone });
       if (record.status === "DRAFT") continue;
       // Only add what the file lacks entirely: a header that is present but wrong is the author's to fix.
-      const has = (key: string) =>
-        record.headers.some((h) => h.key === key || (key === "entry-id" && h.key === "id"));
+      const header = (key: string) =>
+        record.headers.find((h) => h.key === key || (key === "entry-id" && h.key === "id"));
+      const replace: { line: number; value: string }[] = [];
+      // A copy of another entry: its Entry-ID and UUID headers are the original's, and the index gave it
+      // fresh ones; write those in, so the copy has its own permalink from now on.
+      const idHeader = header("entry-id");
+      if (row.explicit_id !== null && row.id !== row.explicit_id && idHeader?.line !== undefined)
+        replace.push({ line: idHeader.line, value: String(row.id) });
+      const uuidHeader = header("uuid");
+      if (
+        row.explicit_uuid !== null &&
+        row.uuid !== row.explicit_uuid.toLowerCase() &&
+        uuidHeader?.line !== undefined
+      )
+        replace.push({ line: uuidHeader.line, value: row.uuid });
       const result = writeBack(abs, bytes, record.headerStyle, {
-        ...(row.explicit_id === null && !has("entry-id") ? { entryId: row.id } : {}),
-        ...(row.explicit_uuid === null && !has("uuid") ? { uuid: row.uuid } : {}),
-        ...(row.date_explicit === 0 && !has("date") ? { date: formatDate(row.date, timeZone) } : {}),
+        ...(row.explicit_id === null && !header("entry-id") ? { entryId: row.id } : {}),
+        ...(row.explicit_uuid === null && !header("uuid") ? { uuid: row.uuid } : {}),
+        ...(row.date_explicit === 0 && !header("date") ? { date: formatDate(row.date, timeZone) } : {}),
+        ...(replace.length > 0 ? { replace } : {}),
       });
       if (result === "written") written.push(row.file);
     } catch (err) {

@@ -14,6 +14,8 @@ export interface RouteContext {
   now: number;
   /** Who asks: an entry whose `Auth:` refuses them answers 401 (signed out) or 403 (signed in). */
   reader: ReaderAccess;
+  /** Serve DRAFT entries at their URLs (`quire serve --dev --drafts`, an author's preview). */
+  drafts?: boolean;
   /** Every category path (from `index.categories()`, memoised by the caller). */
   categories: ReadonlySet<string>;
   /** The template of a category's index pages (`Index-Template` of its `.cat` file, default `index`). */
@@ -129,7 +131,7 @@ function categoryViewPath(ctx: RouteContext, category: string, template: string)
 
 /** The error an entry's status or schedule gives before anything else about it, or null. */
 function entryBlocked(ctx: RouteContext, entry: IndexedEntry): Route | null {
-  const status = STATUS_ERRORS[entry.status];
+  const status = entry.status === "DRAFT" && ctx.drafts ? undefined : STATUS_ERRORS[entry.status];
   if (status) return { kind: "error", status, category: entry.category, reason: entry.status, entry };
   if (!isVisible(entry, ctx.now)) return notFound(entry.category, "the entry is not published yet");
   // Before any redirect: the canonical URL carries the slug (the title) and Redirect-To is the author's to keep.

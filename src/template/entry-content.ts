@@ -163,7 +163,8 @@ export class EntryContent {
     const record = { ...parseEntryBody(bytes, entry.file), summary: entry.summary };
     const ctx: RenderContext & Record<string, unknown> = {
       resolveLink: (href, kind) => this.resolveLink(entry, href, kind),
-      absolute: options.absolute,
+      // Without a public address, links stay relative (the site warned at start).
+      absolute: options.absolute && this.deps.baseUrl !== "",
       baseUrl: absoluteUrl(this.deps.baseUrl, entryPath(entry)),
       idPrefix: `e${entry.id}-`,
       ...(this.deps.images?.contextFor(entry, options.absolute, options.args) ?? {}),

@@ -50,8 +50,9 @@ export function staticPath(path: string): string {
   return `/static/${encodeSegments(path.replace(/^\/+/, ""))}`;
 }
 
-/** An absolute URL for a path, against the site's base URL. */
+/** An absolute URL for a path, against the site's base URL; the path itself when the site has none. */
 export function absoluteUrl(baseUrl: string, path: string): string {
+  if (baseUrl === "") return path;
   return new URL(path, baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`).toString();
 }
 

@@ -19,7 +19,8 @@ const REPO = join(import.meta.dirname, "..", "..");
 const NOW = Date.UTC(2026, 0, 1);
 const ENV: NodeJS.ProcessEnv = { ...process.env, QUIRE_SECRET: "equivalence-test-secret" };
 delete ENV.QUIRE_DATA_DIR;
-delete ENV.QUIRE_BASE_URL;
+// The address the pages link to; a site without one gets relative links (tested in test/cli/base-url.test.ts).
+ENV.QUIRE_BASE_URL = "http://localhost:3000";
 
 interface Manifest {
   baseUrl: string;
