@@ -40,7 +40,7 @@ import {
 } from "./cache/index.js";
 import { createImages, type SiteImages } from "./image/site-images.js";
 import { formatErrorChain } from "./errors.js";
-import { searchGlobal } from "./search/index.js";
+import { searchGlobal, searchInStep, SearchCacheGate, isSearchUrl } from "./search/index.js";
 
 export interface SiteOptions {
   /** The site folder (default: the current directory). */
@@ -112,6 +112,8 @@ export class Site implements PageSite {
   private readonly recentKeys = new Map<string, string>();
   private recentKeysGeneration = "";
   private recentKeysTemplates = "";
+  /** Bounds how many search pages the page cache holds. */
+  private readonly searchCache = new SearchCacheGate();
 
   constructor(options: SiteOptions = {}) {
     const env = options.env ?? process.env;
@@ -455,6 +457,9 @@ export class Site implements PageSite {
     const q = url.indexOf("?");
     if (url.length > 8192) return null;
     const generation = this.contentIndex.generation;
+    const db = this.contentIndex.db;
+    if (isSearchUrl(url) && !this.searchCache.admit(req, url, generation, () => searchInStep(db)))
+      return null;
     const templates = this.engine.fingerprint();
     // Building a key costs more than a cache hit's lookup; a hot page asks for the same one over and over.
     if (generation !== this.recentKeysGeneration || templates !== this.recentKeysTemplates) {
