@@ -9,11 +9,20 @@ import { contentKind, isIgnoredName } from "../content/scanner.js";
 import { parseCommand, SITE_OPTIONS } from "./args.js";
 import type { Output } from "./output.js";
 
-/** `quire index [--site DIR] [--data DIR] [--json]`: exits 0 once the index is written, even if files were skipped. */
+const INDEX_OPTIONS = { ...SITE_OPTIONS, "no-search": { type: "boolean", default: false } } as const;
+
+/**
+ * `quire index [--site DIR] [--data DIR] [--json] [--no-search]`: exits 0 once the index is written, even if
+ * files were skipped. `--no-search` leaves the search tables to the server, which fills them after it starts.
+ */
 export function indexCommand(argv: string[], out: Output): number {
-  const { values } = parseCommand(argv, SITE_OPTIONS, "index");
+  const { values } = parseCommand(argv, INDEX_OPTIONS, "index");
   const site = loadSite({ site: values.site, dataDir: values.data });
-  const summary = runIndex(site, { path: site.paths.indexPath, writeBack: false });
+  const summary = runIndex(site, {
+    path: site.paths.indexPath,
+    writeBack: false,
+    search: !values["no-search"],
+  });
   const problems = [...site.configErrors, ...site.configUnknown, ...summary.problems];
   if (values.json) {
     out.json({ ...summaryJson(summary, problems), index: site.paths.indexPath });
@@ -145,7 +154,7 @@ export function infraWarnings(env: NodeJS.ProcessEnv): string[] {
 
 function runIndex(
   site: LoadedSite,
-  options: { path: string; writeBack: boolean; only?: ReadonlySet<string> },
+  options: { path: string; writeBack: boolean; only?: ReadonlySet<string>; search?: boolean },
 ): RefreshSummary & { searchMs?: number } {
   const run = (): RefreshSummary & { searchMs?: number } => {
     const { db } = openIndex({ path: options.path });
@@ -158,7 +167,7 @@ function runIndex(
         ...(options.only ? { writeBackOnly: options.only } : {}),
       });
       // A checked index is thrown away; one written to disk ships with its search tables filled.
-      if (options.path === ":memory:") return summary;
+      if (options.path === ":memory:" || options.search === false) return summary;
       const search = syncSearch(db, site.paths.contentDir, site.config.site.timezone);
       return { ...summary, searchMs: search.ms, ms: summary.ms + search.ms };
     } finally {

@@ -21,7 +21,10 @@ const buildCommand = lazy(async () => (await import("./build-command.js")).build
 const newCommand = lazy(async () => (await import("./new-command.js")).newCommand);
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
-  index: { run: indexCommand, help: "build or refresh the index (--site DIR, --data DIR, --json)" },
+  index: {
+    run: indexCommand,
+    help: "build or refresh the index (--site DIR, --data DIR, --json, --no-search)",
+  },
   check: {
     run: checkCommand,
     help: "report every problem in content/ and quire.toml; exit 1 if any (--json)",
