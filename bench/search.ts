@@ -20,8 +20,10 @@ import {
 } from "./lib/report.js";
 import { median, p50p99, ratio, spread } from "./lib/stats.js";
 import { makeWorkDir } from "./lib/work-dir.js";
-import { openIndex } from "../src/db/index.js";
+import { statSync, readdirSync } from "node:fs";
+import { ContentIndex, openIndex } from "../src/db/index.js";
 import { Searcher } from "../src/search/index.js";
+import { writeStaticSearch, type StaticSearchSummary } from "../src/search/static-index.js";
 
 export const description =
   "search latency p50/p99, cold index with vs without search, static index bytes (issue 20)";
@@ -116,7 +118,16 @@ export async function run(args: string[]): Promise<void> {
     all.push(...samples);
     perQuery.push({ q: label(query), ...p50p99(samples), total });
   }
+  const statics: { entries: number; summary: StaticSearchSummary; docs: number; shards: number[] }[] = [];
+  statics.push(staticIndex(db, join(work.path, "static-full"), now));
   db.close();
+  // The same site at a tenth of the size, to show how the static index grows per entry.
+  const small = join(work.path, "small");
+  await generateSite(small, { entries: Math.round(entries / 10) });
+  await quireIndex(small, join(work.path, "small-data"));
+  const smallDb = openIndex({ path: join(work.path, "small-data", "index.db") }).db;
+  statics.push(staticIndex(smallDb, join(work.path, "static-small"), now));
+  smallDb.close();
 
   heading("query latency (uncached, in process; ms)");
   table(
@@ -126,6 +137,25 @@ export async function run(args: string[]): Promise<void> {
   const overall = p50p99(all);
   process.stdout.write(
     `all ${all.length} queries: p50 ${overall.p50.toFixed(2)} ms, p99 ${overall.p99.toFixed(2)} ms\n`,
+  );
+
+  heading("static search index (quire build's _search/)");
+  table(
+    ["entries", "files", "total", "per entry", "docs.json.gz", "term shards: median", "largest"],
+    statics
+      .sort((a, b) => a.entries - b.entries)
+      .map((x) => {
+        const sorted = [...x.shards].sort((a, b) => a - b);
+        return [
+          count(x.entries),
+          count(x.summary.files),
+          kb(x.summary.bytes),
+          `${(x.summary.bytes / Math.max(1, x.entries)).toFixed(0)} B`,
+          kb(x.docs),
+          kb(sorted[Math.floor(sorted.length / 2)] ?? 0),
+          kb(sorted[sorted.length - 1] ?? 0),
+        ];
+      }),
   );
 
   heading(`cold quire index (median of ${runs})`);
@@ -173,6 +203,22 @@ export async function run(args: string[]): Promise<void> {
     },
   ]);
   work.remove();
+}
+
+/** Writes the static index of an index database into `dir`; sizes of the whole and of its parts. */
+function staticIndex(
+  db: ReturnType<typeof openIndex>["db"],
+  dir: string,
+  now: number,
+): { entries: number; summary: StaticSearchSummary; docs: number; shards: number[] } {
+  const summary = writeStaticSearch(new ContentIndex(db), dir, now);
+  const base = join(dir, "_search");
+  const shards = readdirSync(join(base, "t")).map((f) => statSync(join(base, "t", f)).size);
+  return { entries: summary.entries, summary, docs: statSync(join(base, "docs.json.gz")).size, shards };
+}
+
+function kb(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
 }
 
 function label(query: (typeof QUERIES)[number]): string {
