@@ -46,7 +46,7 @@ import {
 } from "./cache/index.js";
 import { createImages, siteSecret, type SiteImages } from "./image/site-images.js";
 import { formatErrorChain } from "./errors.js";
-import { searchGlobal } from "./search/index.js";
+import { searchGlobal, searchInStep, SearchCacheGate, isSearchUrl } from "./search/index.js";
 import { RenderThreads, type RenderAnswer } from "./render/index.js";
 import { renderRoute } from "./http/pages.js";
 import type { Route } from "./http/route.js";
@@ -142,6 +142,8 @@ export class Site implements PageSite {
   /** Counts changes to the index and templates: a page rendered across one is not cached. */
   private changes = 0;
   private readonly env: NodeJS.ProcessEnv;
+  /** Bounds how many search pages the page cache holds. */
+  private readonly searchCache = new SearchCacheGate();
 
   constructor(options: SiteOptions = {}) {
     const env = options.env ?? process.env;
@@ -643,6 +645,9 @@ export class Site implements PageSite {
     const q = url.indexOf("?");
     if (url.length > 8192 || !isPagePath(url)) return null;
     const generation = this.contentIndex.generation;
+    const db = this.contentIndex.db;
+    if (isSearchUrl(url) && !this.searchCache.admit(req, url, generation, () => searchInStep(db)))
+      return null;
     const templates = this.engine.fingerprint();
     // Building a key costs more than a cache hit's lookup; a hot page asks for the same one over and over.
     if (generation !== this.recentKeysGeneration || templates !== this.recentKeysTemplates) {

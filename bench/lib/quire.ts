@@ -84,9 +84,19 @@ export interface IndexSummary {
 export async function quireIndex(
   site: string,
   data: string,
-  options: { timeoutMs?: number; nodeArgs?: readonly string[] } = {},
+  options: { timeoutMs?: number; nodeArgs?: readonly string[]; args?: readonly string[] } = {},
 ): Promise<RunResult & { summary: IndexSummary }> {
-  const args = [...(options.nodeArgs ?? []), BIN, "index", "--site", site, "--data", data, "--json"];
+  const args = [
+    ...(options.nodeArgs ?? []),
+    BIN,
+    "index",
+    "--site",
+    site,
+    "--data",
+    data,
+    "--json",
+    ...(options.args ?? []),
+  ];
   const result = await runTimed(process.execPath, args, {
     env: quireEnv(),
     cwd: REPO_ROOT,

@@ -12,14 +12,20 @@ import { parseCommand, SITE_OPTIONS } from "./args.js";
 import { plural, type Output } from "./output.js";
 import { imageArgWarnings } from "../image/arg-warnings.js";
 
+const INDEX_OPTIONS = { ...SITE_OPTIONS, "no-search": { type: "boolean", default: false } } as const;
+
 /**
- * `quire index [--site DIR] [--data DIR] [--json]`: exits 0 once the index is written, even if files were
- * skipped; exits 1 when two entries claim one Entry-ID or UUID, so a deploy never decides which keeps it.
+ * `quire index [--site DIR] [--data DIR] [--json] [--no-search]`: exits 0 once the index is written, even if
+ * files were skipped. `--no-search` leaves the search tables to the server, which fills them after it starts.
  */
 export function indexCommand(argv: string[], out: Output): number {
-  const { values } = parseCommand(argv, SITE_OPTIONS, "index");
+  const { values } = parseCommand(argv, INDEX_OPTIONS, "index");
   const site = loadSite({ site: values.site, dataDir: values.data });
-  const summary = runIndex(site, { path: site.paths.indexPath, writeBack: false });
+  const summary = runIndex(site, {
+    path: site.paths.indexPath,
+    writeBack: false,
+    search: !values["no-search"],
+  });
   const problems = [...site.configErrors, ...site.configUnknown, ...summary.problems];
   const duplicates = unsettledDuplicates(summary.problems);
   if (values.json) {
@@ -181,7 +187,7 @@ export function infraWarnings(env: NodeJS.ProcessEnv, site: LoadedSite): string[
 
 function runIndex(
   site: LoadedSite,
-  options: { path: string; writeBack: boolean; only?: ReadonlySet<string> },
+  options: { path: string; writeBack: boolean; only?: ReadonlySet<string>; search?: boolean },
 ): RefreshSummary & { searchMs?: number } {
   const run = (): RefreshSummary & { searchMs?: number } => {
     const { db } = openIndex({ path: options.path });
@@ -195,7 +201,7 @@ function runIndex(
         ...(options.only ? { writeBackOnly: options.only } : {}),
       });
       // A checked index is thrown away; one written to disk ships with its search tables filled.
-      if (options.path === ":memory:") return summary;
+      if (options.path === ":memory:" || options.search === false) return summary;
       const search = syncSearch(db, site.paths.contentDir, site.config.site.timezone);
       return { ...summary, searchMs: search.ms, ms: summary.ms + search.ms };
     } finally {

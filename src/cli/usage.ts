@@ -37,7 +37,15 @@ export const HELP = {
   index: {
     summary: "build or refresh the index of content/, e.g. as a deploy step",
     usage: ["quire index [options]"],
-    options: { ...site, ...json, ...help },
+    options: {
+      ...site,
+      "no-search": {
+        type: "boolean",
+        doc: "leave the search tables to the server, which fills them after it starts",
+      },
+      ...json,
+      ...help,
+    },
     notes: ["Exits 1 when two entries share an Entry-ID or UUID (run quire fix), else 0."],
   },
   check: {

@@ -3,6 +3,7 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
+import { writeStaticSearch } from "../search/static-index.js";
 import { performance } from "node:perf_hooks";
 import { Site, QUIRE_VERSION } from "../site.js";
 import { silentLogger } from "../log.js";
@@ -169,6 +170,9 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
         results.bytes += c.bytes;
         results.warnings.push(...c.problems);
       }
+      const searchIndex = writeStaticSearch(site.index, outDir, now);
+      results.copied += searchIndex.files;
+      results.bytes += searchIndex.bytes;
       // Those the crawl found come in the order the threads finished; sorted, `_redirects` is the same every run.
       const found = [...results.redirects].sort((a, b) => byCodeUnits(a.from, b.from));
       const redirects = redirectPages([...plan.redirects, ...shortLinks, ...found], results);

@@ -4,3 +4,4 @@ export { parseQuery, plainWordsQuery, matchExpression, wordsOf, type ParsedQuery
 export { Searcher, type SearchOptions, type SearchResult, type SearchHit } from "./searcher.js";
 export { entryText } from "./entry-text.js";
 export { searchGlobal, TemplateSearchResults } from "./template-search.js";
+export { SearchCacheGate, isSearchUrl, MAX_CACHED_SEARCHES } from "./search-cache.js";

@@ -9,6 +9,8 @@ const TYPES: Record<string, string> = {
   ".xml": "application/xml",
   ".txt": "text/plain; charset=utf-8",
   ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".json": "application/json",
   ".jpg": "image/jpeg",
   ".png": "image/png",
   ".webp": "image/webp",

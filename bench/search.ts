@@ -1,0 +1,229 @@
+/**
+ * `npm run bench -- search`: full-text search on the generated 10,000-entry site (issue 20): query latency
+ * (p50/p99, uncached) over a fixed query set, the cold `quire index` with search against the same without it
+ * (`--no-search`) in the same run, and the bytes of the static search index `quire build` writes.
+ */
+import { join } from "node:path";
+import { benchArgs, numberOption } from "./lib/args.js";
+import { generateSite } from "./lib/generate-site.js";
+import { ensureCompiledBuild, quireIndex } from "./lib/quire.js";
+import {
+  checkTargets,
+  count,
+  describeMachine,
+  heading,
+  loadNote,
+  mb,
+  ms,
+  table,
+  times,
+} from "./lib/report.js";
+import { median, p50p99, ratio, spread } from "./lib/stats.js";
+import { makeWorkDir } from "./lib/work-dir.js";
+import { statSync, readdirSync } from "node:fs";
+import { ContentIndex, openIndex } from "../src/db/index.js";
+import { Searcher } from "../src/search/index.js";
+import { writeStaticSearch, type StaticSearchSummary } from "../src/search/static-index.js";
+
+export const description =
+  "search latency p50/p99, cold index with vs without search, static index bytes (issue 20)";
+export const timeLimitS = 1200;
+
+const TARGETS = { p99Ms: 10, coldWithOverWithout: 1.3 };
+
+/**
+ * The fixed query set. The bench site's prose draws on ~300 words, so most single words match thousands
+ * of entries: the worst case for ranking (every match is scored), kept on purpose.
+ */
+export const QUERIES: readonly { q: string; category?: string; page?: number }[] = [
+  { q: "harbour" },
+  { q: "kitchen window" },
+  { q: "harbour stone bridge" },
+  { q: '"quiet morning"' },
+  { q: '"the river"' },
+  { q: "stat*" },
+  { q: "walking" },
+  { q: "harbour -stone" },
+  { q: "title:harbour" },
+  { q: "title:bread kitchen" },
+  { q: "tag:books" },
+  { q: "tag:birds river" },
+  { q: "lisbon OR kyoto" },
+  { q: "remembered neighbour", category: "travel" },
+  { q: "garden", category: "garden" },
+  { q: "zeppelin" },
+  { q: "harbour", page: 5 },
+  { q: '"unbalanced quote' },
+  { q: "NEAR(river" },
+  { q: "café" },
+];
+
+/** Runs the bench and prints its report. */
+export async function run(args: string[]): Promise<void> {
+  const values = benchArgs("search", args, {
+    entries: { type: "string", default: "10000", help: "entries in the generated site" },
+    runs: { type: "string", default: "3", help: "cold-index rounds (with and without search, interleaved)" },
+    repeat: { type: "string", default: "20", help: "times each query is run for the latency figures" },
+  });
+  if (!values) return;
+  const entries = numberOption(values, "entries");
+  const runs = numberOption(values, "runs");
+  const repeat = numberOption(values, "repeat");
+  ensureCompiledBuild({ skip: values["no-build"] === true });
+
+  const work = makeWorkDir("search");
+  const site = join(work.path, "site");
+  const generated = await generateSite(site, { entries });
+  heading(`search: ${count(entries)} entries`);
+  process.stdout.write(`machine: ${describeMachine()}\n`);
+  process.stdout.write(
+    `site: ${count(generated.entries)} entries, ${mb(generated.bytes / 1024)} of Markdown\n`,
+  );
+
+  // Cold index without and with search, interleaved so both see the same background load.
+  await quireIndex(site, join(work.path, "warmup"), { args: ["--no-search"] });
+  const rounds: { without: number; with: number; searchMs: number; refreshMs: number }[] = [];
+  let dataWith = "";
+  for (let r = 1; r <= runs; r++) {
+    const without = await quireIndex(site, join(work.path, `without-${r}`), { args: ["--no-search"] });
+    dataWith = join(work.path, `with-${r}`);
+    const withSearch = await quireIndex(site, dataWith);
+    const s = withSearch.summary as typeof withSearch.summary & { searchMs?: number };
+    rounds.push({
+      without: without.wallMs,
+      with: withSearch.wallMs,
+      searchMs: s.searchMs ?? Number.NaN,
+      refreshMs: s.ms - (s.searchMs ?? 0),
+    });
+    process.stdout.write(
+      `round ${r}/${runs}: cold index without search ${ms(without.wallMs)}, with search ${ms(withSearch.wallMs)} (search tables ${ms(s.searchMs ?? Number.NaN)})\n`,
+    );
+  }
+
+  // Query latency, in process, on the index just built: what a /search page adds to a render.
+  const { db } = openIndex({ path: join(dataWith, "index.db") });
+  const searcher = new Searcher(db);
+  const now = Date.now();
+  const perQuery: { q: string; p50: number; p99: number; total: number }[] = [];
+  const all: number[] = [];
+  for (const query of QUERIES) searcher.search(query.q, { now, ...query });
+  for (const query of QUERIES) {
+    const samples: number[] = [];
+    let total = 0;
+    for (let i = 0; i < repeat; i++) {
+      const t = performance.now();
+      total = searcher.search(query.q, { now, ...query }).total;
+      samples.push(performance.now() - t);
+    }
+    all.push(...samples);
+    perQuery.push({ q: label(query), ...p50p99(samples), total });
+  }
+  const statics: { entries: number; summary: StaticSearchSummary; docs: number; shards: number[] }[] = [];
+  statics.push(staticIndex(db, join(work.path, "static-full"), now));
+  db.close();
+  // The same site at a tenth of the size, to show how the static index grows per entry.
+  const small = join(work.path, "small");
+  await generateSite(small, { entries: Math.round(entries / 10) });
+  await quireIndex(small, join(work.path, "small-data"));
+  const smallDb = openIndex({ path: join(work.path, "small-data", "index.db") }).db;
+  statics.push(staticIndex(smallDb, join(work.path, "static-small"), now));
+  smallDb.close();
+
+  heading("query latency (uncached, in process; ms)");
+  table(
+    ["query", "matches", "p50", "p99"],
+    perQuery.map((r) => [r.q, count(r.total), r.p50.toFixed(2), r.p99.toFixed(2)]),
+  );
+  const overall = p50p99(all);
+  process.stdout.write(
+    `all ${all.length} queries: p50 ${overall.p50.toFixed(2)} ms, p99 ${overall.p99.toFixed(2)} ms\n`,
+  );
+
+  heading("static search index (quire build's _search/)");
+  table(
+    ["entries", "files", "total", "per entry", "docs.json.gz", "term shards: median", "largest"],
+    statics
+      .sort((a, b) => a.entries - b.entries)
+      .map((x) => {
+        const sorted = [...x.shards].sort((a, b) => a - b);
+        return [
+          count(x.entries),
+          count(x.summary.files),
+          kb(x.summary.bytes),
+          `${(x.summary.bytes / Math.max(1, x.entries)).toFixed(0)} B`,
+          kb(x.docs),
+          kb(sorted[Math.floor(sorted.length / 2)] ?? 0),
+          kb(sorted[sorted.length - 1] ?? 0),
+        ];
+      }),
+  );
+
+  heading(`cold quire index (median of ${runs})`);
+  const col = (f: (r: (typeof rounds)[number]) => number) => rounds.map(f);
+  const row = (name: string, v: number[], fmt: (n: number) => string) => {
+    const { min, max } = spread(v);
+    return [name, fmt(median(v)), fmt(min), fmt(max)];
+  };
+  table(
+    ["measure", "median", "min", "max"],
+    [
+      row(
+        "without search (--no-search), wall",
+        col((r) => r.without),
+        ms,
+      ),
+      row(
+        "with search, wall",
+        col((r) => r.with),
+        ms,
+      ),
+      row(
+        "  of which the search tables (Quire's ms)",
+        col((r) => r.searchMs),
+        ms,
+      ),
+      row(
+        "with / without (per round)",
+        col((r) => ratio(r.with, r.without)),
+        times,
+      ),
+    ],
+  );
+  process.stdout.write(`${loadNote()}\n`);
+
+  heading("targets (issue 20)");
+  checkTargets([
+    { name: "search p99, uncached", actual: overall.p99, limit: TARGETS.p99Ms, kind: "max", format: ms },
+    {
+      name: "cold index with search / without",
+      actual: median(col((r) => ratio(r.with, r.without))),
+      limit: TARGETS.coldWithOverWithout,
+      kind: "max",
+      format: times,
+    },
+  ]);
+  work.remove();
+}
+
+/** Writes the static index of an index database into `dir`; sizes of the whole and of its parts. */
+function staticIndex(
+  db: ReturnType<typeof openIndex>["db"],
+  dir: string,
+  now: number,
+): { entries: number; summary: StaticSearchSummary; docs: number; shards: number[] } {
+  const summary = writeStaticSearch(new ContentIndex(db), dir, now);
+  const base = join(dir, "_search");
+  const shards = readdirSync(join(base, "t")).map((f) => statSync(join(base, "t", f)).size);
+  return { entries: summary.entries, summary, docs: statSync(join(base, "docs.json.gz")).size, shards };
+}
+
+function kb(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+function label(query: (typeof QUERIES)[number]): string {
+  let s = query.q;
+  if (query.category) s += ` (category ${query.category})`;
+  if (query.page) s += ` (page ${query.page})`;
+  return s;
+}

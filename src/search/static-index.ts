@@ -1,0 +1,186 @@
+/**
+ * The search index `quire build` ships for static hosts: the FTS5 index's own terms (already stemmed) and
+ * positions, sharded by the first two characters of each term and gzip-compressed, so a reader's browser
+ * fetches only the shards of the words searched. `search.js` in the default theme reads it.
+ *
+ * Layout under `_search/`: `meta.json` (counts, average column lengths, shard names); `docs.json.gz` (per
+ * entry: URL, title, date, category, tag keys, column lengths); `t/<shard>.json.gz` (term → postings);
+ * `w/<shard>.json.gz` (surface word → stem, where they differ: the browser needs no stemmer).
+ */
+import { gzipSync } from "node:zlib";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ContentIndex } from "../db/content-index.js";
+import { listedSql } from "../db/content-index.js";
+import { entryPath } from "../template/urls.js";
+import { titleText } from "../markdown/plain-text.js";
+
+/** What was written, for the build summary and the bench. */
+export interface StaticSearchSummary {
+  entries: number;
+  terms: number;
+  files: number;
+  bytes: number;
+}
+
+/** Folder of the static index in the export. */
+export const STATIC_SEARCH_DIR = "_search";
+/** Column weights the browser ranks with: title, text, tags (as the server's bm25). */
+const WEIGHTS = [10, 1, 4];
+/** Positions are written as column × COLUMN_STRIDE + offset. */
+const COLUMN_STRIDE = 2 ** 24;
+
+/** The shard a term or word belongs to: its first two characters, spelled safely for a file name. */
+export function shardOf(term: string): string {
+  return [...term]
+    .slice(0, 2)
+    .map((c) => (/[a-z0-9]/.test(c) ? c : `_${c.codePointAt(0)!.toString(16)}`))
+    .join("");
+}
+
+/** Words as unicode61 with remove_diacritics splits and folds them (for precomposed text). */
+export function surfaceWords(text: string): string[] {
+  return (
+    text
+      .toLowerCase()
+      .normalize("NFD")
+      .replace(/\p{M}+/gu, "")
+      .match(/[\p{L}\p{N}\p{Co}]+/gu) ?? []
+  );
+}
+
+/** Writes the static search index of the entries listed at `now` (never drafts, scheduled or `Auth:` ones). */
+export function writeStaticSearch(index: ContentIndex, outDir: string, now: number): StaticSearchSummary {
+  const db = index.db;
+  const rows = db
+    .prepare(
+      `SELECT d.docid AS docid, d.file AS file, f.title AS title, f.text AS text, f.tags AS tags FROM search_docs d
+       JOIN search_fts f ON f.rowid = d.docid
+       WHERE d.auth = '' AND ${listedSql("d")} ORDER BY d.date DESC, d.docid DESC`,
+    )
+    .all({ now }) as { docid: number; file: string; title: string; text: string; tags: string }[];
+  const dense = new Map<number, number>();
+  const docs: unknown[] = [];
+  const words = new Set<string>();
+  const tagRows = db.prepare("SELECT tag_key, hidden FROM entry_tags WHERE file = ?");
+  for (const row of rows) {
+    const entry = index.entryByFile(row.file);
+    if (!entry) continue;
+    dense.set(row.docid, docs.length);
+    const tags = tagRows.all(row.file) as { tag_key: string; hidden: number }[];
+    const category = index.categoryMeta(entry.category)?.name ?? entry.category.split("/").pop() ?? "";
+    docs.push([
+      entryPath(entry),
+      titleText(entry.title),
+      new Date(entry.date).toISOString().slice(0, 10),
+      entry.category,
+      category,
+      tags.filter((t) => t.hidden === 0).map((t) => t.tag_key),
+      tags.filter((t) => t.hidden === 1).map((t) => t.tag_key),
+      [0, 0, 0],
+    ]);
+    for (const text of [row.title, row.text, row.tags]) for (const w of surfaceWords(text)) words.add(w);
+  }
+
+  // Postings straight from FTS5 (terms as its tokenizer stemmed them), in (term, doc, column, offset) order.
+  db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search_fts, instance)");
+  const shards = new Map<string, Record<string, number[]>>();
+  let terms = 0;
+  let list: number[] | null = null;
+  let lastTerm = "";
+  let lastDoc = -1;
+  let lastPos = 0;
+  let countAt = -1;
+  for (const [term, docid, col, offset] of db
+    .prepare("SELECT term, doc, col, offset FROM temp.search_vocab")
+    .raw()
+    .iterate() as IterableIterator<[string, number, string, number]>) {
+    const doc = dense.get(docid);
+    if (doc === undefined) continue;
+    const c = col === "title" ? 0 : col === "text" ? 1 : 2;
+    (docs[doc] as [unknown, unknown, unknown, unknown, unknown, unknown, unknown, number[]])[7][c]!++;
+    if (term !== lastTerm || list === null) {
+      const name = shardOf(term);
+      let shard = shards.get(name);
+      if (!shard) shards.set(name, (shard = {}));
+      list = shard[term] = [];
+      lastTerm = term;
+      lastDoc = -1;
+      terms++;
+    }
+    const pos = c * COLUMN_STRIDE + offset;
+    if (doc !== lastDoc) {
+      // Docs come in docid order, not dense order: gaps are signed, which JSON keeps short enough.
+      list.push(lastDoc < 0 ? doc : doc - lastDoc, 1, pos);
+      countAt = list.length - 2;
+      lastDoc = doc;
+    } else {
+      list.push(pos - lastPos);
+      list[countAt]!++;
+    }
+    lastPos = pos;
+  }
+  db.exec("DROP TABLE IF EXISTS temp.search_vocab");
+
+  const surface = stems(db, [...words]);
+  const dir = join(outDir, STATIC_SEARCH_DIR);
+  mkdirSync(join(dir, "t"), { recursive: true });
+  mkdirSync(join(dir, "w"), { recursive: true });
+  let bytes = 0;
+  let files = 0;
+  const write = (rel: string, value: unknown, gzip: boolean) => {
+    const json = Buffer.from(JSON.stringify(value));
+    const data = gzip ? gzipSync(json, { level: 9 }) : json;
+    writeFileSync(join(dir, rel), data);
+    bytes += data.length;
+    files++;
+  };
+  for (const [name, shard] of shards) write(`t/${name}.json.gz`, shard, true);
+  const wordShards = new Map<string, Record<string, string>>();
+  for (const [word, stem] of surface) {
+    if (word === stem) continue;
+    const name = shardOf(word);
+    let shard = wordShards.get(name);
+    if (!shard) wordShards.set(name, (shard = {}));
+    shard[word] = stem;
+  }
+  for (const [name, shard] of wordShards) write(`w/${name}.json.gz`, shard, true);
+  write("docs.json.gz", docs, true);
+  const totals = [0, 0, 0];
+  for (const d of docs) for (let c = 0; c < 3; c++) totals[c]! += (d as number[][])[7]![c]!;
+  write(
+    "meta.json",
+    {
+      version: 1,
+      entries: docs.length,
+      average: totals.map((t) => (docs.length === 0 ? 0 : t / docs.length)),
+      weights: WEIGHTS,
+      stride: COLUMN_STRIDE,
+      terms: [...shards.keys()].sort(),
+      words: [...wordShards.keys()].sort(),
+    },
+    false,
+  );
+  return { entries: docs.length, terms, files, bytes };
+}
+
+/** Each word's stem as the index's tokenizer makes it, asked of SQLite itself so the two never disagree. */
+function stems(db: ContentIndex["db"], words: string[]): Map<string, string> {
+  db.exec(
+    "CREATE VIRTUAL TABLE temp.search_stems USING fts5(w, tokenize = 'porter unicode61 remove_diacritics 2')",
+  );
+  db.exec("CREATE VIRTUAL TABLE temp.search_stems_vocab USING fts5vocab(temp, search_stems, instance)");
+  const insert = db.prepare("INSERT INTO temp.search_stems (rowid, w) VALUES (?, ?)");
+  db.transaction(() => words.forEach((w, i) => insert.run(i + 1, w)))();
+  const out = new Map<string, string>();
+  for (const [term, doc] of db
+    .prepare("SELECT term, doc FROM temp.search_stems_vocab")
+    .raw()
+    .iterate() as IterableIterator<[string, number]>) {
+    const word = words[doc - 1];
+    if (word !== undefined && !out.has(word)) out.set(word, term);
+  }
+  db.exec("DROP TABLE temp.search_stems_vocab");
+  db.exec("DROP TABLE temp.search_stems");
+  return out;
+}
