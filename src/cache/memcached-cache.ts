@@ -77,8 +77,8 @@ export class MemcachedPageCache implements PageCache {
   private probe: Promise<void> | null = null;
   private endProbe: () => void = () => undefined;
   private closed = false;
-  // Until a call has succeeded, the server is unproven: one call goes out, the others wait for its outcome,
-  // and its failure skips the tier at once. Otherwise a memcached that is down from the start would get every
+  // Until a call has succeeded, the server is unproven: one call goes out, the others wait for the first
+  // one's outcome (and skip during later probes), and a failure skips the tier at once. Otherwise a memcached that is down from the start would get every
   // request of a busy boot, each waiting its deadline, before the failure count could open the breaker.
   private proven = false;
 
@@ -119,7 +119,7 @@ export class MemcachedPageCache implements PageCache {
   }
 
   async get(key: string): Promise<CachedPage | null> {
-    if (!this.proven && this.probe) await this.probe;
+    if (this.firstProbe()) await this.probe;
     if (!this.admit()) return null;
     let value: Buffer | null;
     try {
@@ -141,8 +141,7 @@ export class MemcachedPageCache implements PageCache {
   }
 
   set(key: string, page: CachedPage, ttlSeconds: number): Promise<void> {
-    if (!this.proven && this.probe && !this.closed)
-      return this.probe.then(() => this.set(key, page, ttlSeconds));
+    if (this.firstProbe() && !this.closed) return this.probe!.then(() => this.set(key, page, ttlSeconds));
     // While the tier is skipped, every miss would otherwise still pay for encoding a copy of its page.
     if (this.closed || !(ttlSeconds > 0) || this.skipping()) return Promise.resolve();
     const now = Date.now();
@@ -203,6 +202,15 @@ export class MemcachedPageCache implements PageCache {
     if (this.probe || (this.failures >= this.failureThreshold && Date.now() < this.skipUntil)) return false;
     this.probe = new Promise<void>((resolve) => (this.endProbe = resolve));
     return true;
+  }
+
+  /**
+   * Whether the very first call is still out: its outcome is not known yet, so others wait for it rather
+   * than miss (a healthy server costs them one round trip). After any failure, calls made while a probe is
+   * out skip at once, so a server that never answers stalls no one at the end of each cool-down.
+   */
+  private firstProbe(): boolean {
+    return this.probe !== null && !this.proven && this.failures === 0;
   }
 
   private settleProbe(): void {

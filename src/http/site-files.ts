@@ -52,10 +52,10 @@ export function contentAsset(roots: SiteRoots, encoded: string): string | null {
   return servedFile(join(roots.content, ...segments), roots);
 }
 
-/** The file under static/ that `/static/<encoded>` names, or null; the same rules, except that any name is served. */
+/** The file under static/ that `/static/<encoded>` names, or null: the same rules, but any name other than a dot-file is served. */
 export function staticFile(roots: SiteRoots, encoded: string): string | null {
   const segments = requestSegments(encoded);
-  if (!segments || !segments.every(isServedSegment)) return null;
+  if (!segments || segments.some(isDotFile)) return null;
   return servedFile(join(roots.static, ...segments), roots);
 }
 
@@ -67,9 +67,10 @@ function servedFile(abs: string, roots: SiteRoots): string | null {
   const root = roots.all.find((r) => real.startsWith(r + sep));
   if (!root) return null;
   const segments = relative(root, real).split(sep);
-  if (!segments.every(isServedSegment)) return null;
   // Wherever the link was, a file that really lives in content/ is served only if it is a plain asset.
-  if (isInsideContent(real, roots) && !isPlainAssetName(segments.at(-1)!)) return null;
+  if (isInsideContent(real, roots)) {
+    if (!segments.every(isServedSegment) || !isPlainAssetName(segments.at(-1)!)) return null;
+  } else if (segments.some(isDotFile)) return null;
   try {
     return statSync(real).isFile() ? real : null;
   } catch {
@@ -91,9 +92,13 @@ export function requestSegments(encoded: string): string[] | null {
   return segments;
 }
 
-/** Whether a file or folder name may be part of a served path: no dot-files, no editors' temporary files. */
+/** Whether a file or folder name under content/ may be part of a served path: no dot-files, no editors' temporary files. */
 function isServedSegment(name: string): boolean {
-  return !name.startsWith(".") && !isIgnoredName(name);
+  return !isDotFile(name) && !isIgnoredName(name);
+}
+
+function isDotFile(name: string): boolean {
+  return name.startsWith(".");
 }
 
 /** Whether a file name under content/ is a plain asset: not an entry, a category file or a temporary file. */

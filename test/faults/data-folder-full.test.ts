@@ -25,7 +25,13 @@ function fullDisk(): { dir: string; unmount(): void } | { reason: string } {
     // ENOSPC: the disk is full, as wanted
   }
   // Lazy: a test that failed with files still open must not leave the mount behind.
-  return { dir, unmount: () => execFileSync("umount", ["-l", dir]) };
+  return {
+    dir,
+    unmount: () => {
+      execFileSync("umount", ["-l", dir]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 const disk = fullDisk();
