@@ -13,6 +13,7 @@ import { codeBlockPlugin } from "./code-block.js";
 import { footnotesPlugin } from "./footnotes.js";
 import { headingsPlugin } from "./headings.js";
 import { linksPlugin } from "./links.js";
+import { delimiterBudgetPlugin } from "./delimiter-budget.js";
 
 /** A markdown-it plugin; Publ's image syntax arrives this way. */
 export type MarkdownPlugin = (md: MarkdownIt) => void;
@@ -39,6 +40,7 @@ export function createMarkdown(options: MarkdownOptions = {}): MarkdownIt {
   md.use(linksPlugin);
   md.use(footnotesPlugin);
   md.use(codeBlockPlugin);
+  md.use(delimiterBudgetPlugin);
   for (const plugin of options.plugins ?? []) md.use(plugin);
   return md;
 }
