@@ -1,6 +1,7 @@
 /**
  * `npm run test:load`: the production server under load (60 s, 64 connections, a rotating mix of URLs), under
- * content churn, and stopped by SIGTERM mid-load. 127.0.0.1 only, bounded in time and count; exits 1 on failure.
+ * content churn, beside hostile requests (a 600 KB line of `*a_`, a self-including template, a 4,090-segment
+ * URL), while git checks out another branch, and stopped by SIGTERM mid-load. 127.0.0.1 only, bounded in time and count; exits 1 on failure.
  */
 import autocannon from "autocannon";
 import { writeFileSync, readFileSync, mkdirSync } from "node:fs";
