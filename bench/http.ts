@@ -34,7 +34,7 @@ export const description =
 export const timeLimitS = 900;
 
 /** Targets from issue 3. */
-const TARGETS = { entryRps: 2000, homeRps: 800, sizeTolerance: 0.1 };
+const TARGETS = { entryRps: 2000, homeRps: 800, sizeTolerance: 0.1, rssMb: 150 };
 
 const BARE = "bare node:http, 10 KB";
 
@@ -174,7 +174,7 @@ export async function run(args: string[]): Promise<void> {
   );
   if (serverMemory) {
     process.stdout.write(
-      `quire serve memory after the load: RSS ${mb(serverMemory.rssKb)}, peak ${mb(serverMemory.hwmKb)}\n`,
+      `quire serve memory after the load: RSS ${mb(serverMemory.rssKb)} (goal ≤ ${TARGETS.rssMb} MB, issue 21), peak ${mb(serverMemory.hwmKb)}\n`,
     );
   }
   process.stdout.write(`${loadNote()}\n`);
@@ -190,6 +190,15 @@ export async function run(args: string[]): Promise<void> {
       format: rpsText,
     },
   ];
+  if (serverMemory) {
+    targets.push({
+      name: "RSS of quire serve after the load (issue 21)",
+      actual: serverMemory.rssKb / 1024,
+      limit: TARGETS.rssMb,
+      kind: "max",
+      format: (v) => `${v.toFixed(0)} MB`,
+    });
+  }
   if (size) {
     const big = size.filter((m) => m.label !== SMALL);
     const small = size.filter((m) => m.label === SMALL);

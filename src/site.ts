@@ -79,6 +79,8 @@ export interface SiteOptions {
   now?: () => number;
   /** Rendering threads for cache-miss pages, at most (0: render on this thread, the default; never in dev mode). */
   renderThreads?: number;
+  /** Rendering threads kept even when idle (default 1); the others start when every thread is on a slow page. */
+  renderThreadsMin?: number;
   /** How long one page may take to render on a thread before it is stopped and answered 503 (default 10 s). */
   renderTimeoutMs?: number;
 }
@@ -137,6 +139,7 @@ export class Site implements PageSite {
   private recentKeysGeneration = "";
   private recentKeysTemplates = "";
   private readonly renderThreadCount: number;
+  private readonly renderThreadsMin: number;
   private readonly renderTimeoutMs: number;
   private threads: RenderThreads | null = null;
   /** Counts changes to the index and templates: a page rendered across one is not cached. */
@@ -153,6 +156,7 @@ export class Site implements PageSite {
     // Live reload and the watcher's template changes are simplest on one thread: development renders here.
     this.renderThreadCount = this.dev ? 0 : (options.renderThreads ?? 0);
     this.renderTimeoutMs = options.renderTimeoutMs ?? 10_000;
+    this.renderThreadsMin = Math.min(this.renderThreadCount, options.renderThreadsMin ?? 1);
     this.logger = options.logger ?? createLogger({ pretty: this.dev, level: infra.logLevel });
     this.loaded = loadSite({ site: options.site, dataDir: options.dataDir }, env);
     this.paths = this.loaded.paths;
@@ -464,7 +468,7 @@ export class Site implements PageSite {
         env: { ...this.env },
         logLevel: this.logger.level,
       },
-      min: 1,
+      min: this.renderThreadsMin,
       max: this.renderThreadCount,
       timeoutMs: this.renderTimeoutMs,
       failureTtlMs: 30_000,

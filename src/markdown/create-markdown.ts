@@ -17,6 +17,7 @@ import { linksPlugin } from "./links.js";
 import mark from "markdown-it-mark";
 import { footnoteLabelsPlugin } from "./footnote-labels.js";
 import { linkSpacesPlugin } from "./link-spaces.js";
+import { delimiterBudgetPlugin } from "./delimiter-budget.js";
 
 /** A markdown-it plugin; Publ's image syntax arrives this way. */
 export type MarkdownPlugin = (md: MarkdownIt) => void;
@@ -46,6 +47,7 @@ export function createMarkdown(options: MarkdownOptions = {}): MarkdownIt {
   md.use(footnoteLabelsPlugin);
   md.use(linkSpacesPlugin);
   md.use(codeBlockPlugin);
+  md.use(delimiterBudgetPlugin);
   for (const plugin of options.plugins ?? []) md.use(plugin);
   return md;
 }

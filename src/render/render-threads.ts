@@ -1,8 +1,10 @@
 /**
  * The rendering threads of `quire serve`: cache-miss pages render off the main thread, each under a time
- * budget. A render that overruns it has its thread stopped (the only way to end a synchronous render) and a
- * fresh one started; the offender gets a 503, remembered for a while so that asking again costs nothing, and
- * the pages queued behind it move to another thread. Threads start as they are needed, up to `max`.
+ * budget. Pages wait in one queue and a thread takes the next when it is free, so no page waits behind a slow
+ * one while a thread is idle. When every thread has been on its page for a while and pages are waiting, a
+ * spare thread starts (up to `max`; it stops again after a spell idle). A page that overruns the budget has its
+ * thread stopped (the only way to end a synchronous render) and replaced; it gets a 503, remembered for a while
+ * so that asking again costs nothing.
  */
 import { Worker } from "node:worker_threads";
 import type { Logger } from "../log.js";
@@ -18,7 +20,9 @@ export interface RenderThreadsOptions {
   timeoutMs: number;
   /** How long a page that overran is answered 503 without rendering it again. */
   failureTtlMs: number;
-  /** Threads above `min` idle this long are stopped. */
+  /** A page rendering this long makes a spare thread start if pages are waiting (default 250 ms). */
+  slowMs?: number;
+  /** Threads above `min` idle this long are stopped (default 30 s). */
   idleMs?: number;
   logger: Logger;
 }
@@ -39,15 +43,17 @@ interface Pending {
 
 class RenderThread {
   readonly worker: Worker;
-  /** Jobs sent to this thread, in the order it renders them; the first is rendering now. */
-  readonly queue: Pending[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  /** The page this thread renders now. */
+  current: Pending | null = null;
+  startedAt = 0;
   idleSince = Date.now();
   stopped = false;
-  /** False while the thread loads its code and opens the site: that time is not charged to any page. */
+  /** False while the thread loads its code and opens the site: it takes no page until then. */
   ready = false;
   readonly started: Promise<void>;
   private onStarted: () => void = () => undefined;
+  private budget: NodeJS.Timeout | undefined;
+  private slow: NodeJS.Timeout | undefined;
 
   constructor(
     setup: RenderThreadSetup,
@@ -73,67 +79,66 @@ class RenderThread {
     this.worker.postMessage(msg);
   }
 
-  add(pending: Pending): void {
-    this.queue.push(pending);
+  take(pending: Pending, timeoutMs: number, slowMs: number): void {
+    this.current = pending;
+    this.startedAt = Date.now();
     this.send({ type: "render", id: pending.id, ...pending.job });
-    if (this.queue.length === 1) this.startClock();
-  }
-
-  /** The budget of a job runs from when its thread starts on it, not from when it was queued. */
-  private startClock(): void {
-    clearTimeout(this.timer);
-    const head = this.queue[0];
-    if (!this.ready) return;
-    if (head) this.timer = setTimeout(() => this.pool.overran(this, head), this.pool.timeoutMs);
+    this.budget = setTimeout(() => this.pool.overran(this, pending), timeoutMs);
+    this.slow = setTimeout(() => this.pool.pump(), slowMs);
   }
 
   private onReply(msg: RenderThreadReply): void {
     if (!("id" in msg)) {
       this.ready = true;
       this.onStarted();
-      this.startClock();
+      this.pool.pump();
       return;
     }
-    const pending = this.queue[0];
+    const pending = this.current;
     if (!pending || pending.id !== msg.id) return;
-    this.queue.shift();
-    if (this.queue.length === 0) this.idleSince = Date.now();
-    this.startClock();
+    this.settle();
     if ("answer" in msg) pending.resolve(msg.answer);
     else pending.reject(new Error(msg.error));
+    this.pool.pump();
   }
 
-  /** Stops the thread; resolves the jobs it still had to nobody (the caller moves them). */
-  stop(): Pending[] {
+  private settle(): void {
+    clearTimeout(this.budget);
+    clearTimeout(this.slow);
+    this.current = null;
+    this.idleSince = Date.now();
+  }
+
+  /** Stops the thread; returns the page it was rendering, if any. */
+  stop(): Pending | null {
+    const current = this.current;
+    this.settle();
     this.stopped = true;
-    clearTimeout(this.timer);
     void this.worker.terminate().catch(() => undefined);
-    return this.queue.splice(0);
+    return current;
   }
 }
 
 /** A pool of rendering threads with a time budget per page. */
 export class RenderThreads {
-  readonly timeoutMs: number;
   private readonly options: RenderThreadsOptions;
   private threads: RenderThread[] = [];
+  private readonly queue: Pending[] = [];
   private readonly failures = new Map<string, number>();
   private seq = 0;
   private closed = false;
   private readonly idleTimer: NodeJS.Timeout;
-  /** Renders started on a thread, and those stopped for overrunning (for tests and the bench). */
+  /** Pages sent to the threads, pages stopped for overrunning, threads started (for tests and the bench). */
   readonly stats = { rendered: 0, overran: 0, threadsStarted: 0 };
 
   constructor(options: RenderThreadsOptions) {
     this.options = options;
-    this.timeoutMs = options.timeoutMs;
-    // All of them at first, so that the first burst finds them started; those above `min` retire when idle.
-    for (let i = 0; i < options.max; i++) this.spawn();
-    this.idleTimer = setInterval(() => this.retireIdle(), options.idleMs ?? 30_000);
+    for (let i = 0; i < options.min; i++) this.spawn();
+    this.idleTimer = setInterval(() => this.retireIdle(), Math.min(options.idleMs ?? 30_000, 30_000));
     this.idleTimer.unref();
   }
 
-  /** Renders a page on a thread; a page that overran its budget lately is answered at once with null. */
+  /** Renders a page on a thread; a page that overran its budget (now or lately) comes back as null. */
   render(job: RenderJob): Promise<RenderAnswer | null> {
     const key = job.path + job.search;
     const failedUntil = this.failures.get(key);
@@ -141,9 +146,11 @@ export class RenderThreads {
       if (failedUntil > Date.now()) return Promise.resolve(null);
       this.failures.delete(key);
     }
+    if (this.closed) return Promise.reject(new Error("the server is stopping"));
     this.stats.rendered++;
     return new Promise<RenderAnswer | null>((resolve, reject) => {
-      this.dispatch({ id: ++this.seq, job, resolve, reject });
+      this.queue.push({ id: ++this.seq, job, resolve, reject });
+      this.pump();
     });
   }
 
@@ -152,19 +159,16 @@ export class RenderThreads {
     for (const t of this.threads) t.send({ type: "invalidate" });
   }
 
-  /** Stops every thread; pages still rendering fail. */
+  /** Stops every thread; pages still waiting or rendering fail. */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.idleTimer);
     const threads = this.threads;
     this.threads = [];
-    for (const t of threads) for (const p of t.stop()) p.reject(new Error("the server is stopping"));
+    const stopping = new Error("the server is stopping");
+    for (const t of threads) t.stop()?.reject(stopping);
+    for (const p of this.queue.splice(0)) p.reject(stopping);
     await Promise.all(threads.map((t) => t.worker.terminate().catch(() => undefined)));
-  }
-
-  /** Resolves once every thread running now has opened the site. */
-  async started(): Promise<void> {
-    await Promise.all(this.threads.map((t) => t.started));
   }
 
   /** How many threads are running now. */
@@ -172,63 +176,67 @@ export class RenderThreads {
     return this.threads.length;
   }
 
-  /** Called by a thread whose current job ran past the budget. */
+  /** Resolves once every thread running now has opened the site. */
+  async started(): Promise<void> {
+    await Promise.all(this.threads.map((t) => t.started));
+  }
+
+  /** Hands waiting pages to free threads, and starts a spare one when every thread is stuck on a slow page. */
+  pump(): void {
+    if (this.closed) return;
+    for (const t of this.threads) {
+      if (this.queue.length === 0) return;
+      if (t.ready && !t.current)
+        t.take(this.queue.shift()!, this.options.timeoutMs, this.options.slowMs ?? 250);
+    }
+    if (this.queue.length === 0 || this.threads.length >= this.options.max) return;
+    const slowMs = this.options.slowMs ?? 250;
+    const now = Date.now();
+    // A thread still starting will take the pages soon; a thread on a slow page may not for a long while.
+    if (this.threads.every((t) => t.ready && t.current !== null && now - t.startedAt >= slowMs)) this.spawn();
+  }
+
+  /** Called by a thread whose page ran past the budget. */
   overran(thread: RenderThread, pending: Pending): void {
     this.stats.overran++;
     const { path, search } = pending.job;
     this.failures.set(path + search, Date.now() + this.options.failureTtlMs);
     if (this.failures.size > 10_000) this.failures.clear();
     this.options.logger.error(
-      { url: path + search, budgetMs: this.timeoutMs, code: "E_RENDER_TIMEOUT" },
-      `${path}${search} took more than ${this.timeoutMs} ms to render: its thread was stopped, and the page answers 503 for ${Math.round(this.options.failureTtlMs / 1000)} s`,
+      { url: path + search, budgetMs: this.options.timeoutMs, code: "E_RENDER_TIMEOUT" },
+      `${path}${search} took more than ${this.options.timeoutMs} ms to render: its thread was stopped, and the page answers 503 for ${Math.round(this.options.failureTtlMs / 1000)} s`,
     );
-    const rest = this.remove(thread);
+    this.replace(thread);
     pending.resolve(null);
-    for (const p of rest.filter((p) => p !== pending)) this.dispatch(p);
+    this.pump();
   }
 
-  /** Called when a thread failed or exited by itself: its jobs go to another thread. */
+  /** Called when a thread failed or exited by itself: the page it was rendering fails, the rest wait on. */
   lost(thread: RenderThread, err: Error): void {
     if (thread.stopped || this.closed) return;
     this.options.logger.error({ err }, "a rendering thread failed; starting another");
-    const rest = this.remove(thread);
-    // The page it was rendering may be what broke it: that one fails, the others are tried again.
-    rest.shift()?.reject(err);
-    for (const p of rest) this.dispatch(p);
+    this.replace(thread)?.reject(err);
+    this.pump();
   }
 
-  private remove(thread: RenderThread): Pending[] {
+  private replace(thread: RenderThread): Pending | null {
     this.threads = this.threads.filter((t) => t !== thread);
-    const rest = thread.stop();
-    // A stopped thread is replaced at once: the pages that follow should not wait for one to start.
-    if (!this.closed && this.threads.length < this.options.max) this.spawn();
-    return rest;
+    const current = thread.stop();
+    // Replaced at once, so that the pages that follow do not wait for a thread to start.
+    if (!this.closed) this.spawn();
+    return current;
   }
 
-  private spawn(): RenderThread {
-    const thread = new RenderThread(this.options.setup, this);
-    this.threads.push(thread);
+  private spawn(): void {
+    this.threads.push(new RenderThread(this.options.setup, this));
     this.stats.threadsStarted++;
-    return thread;
-  }
-
-  /** An idle thread, else a new one while there are fewer than `max`, else the one with the shortest queue. */
-  private dispatch(pending: Pending): void {
-    if (this.closed) return pending.reject(new Error("the server is stopping"));
-    const idle = this.threads.find((t) => t.queue.length === 0);
-    const thread =
-      idle ??
-      (this.threads.length < this.options.max
-        ? this.spawn()
-        : this.threads.reduce((a, b) => (b.queue.length < a.queue.length ? b : a)));
-    thread.add(pending);
   }
 
   private retireIdle(): void {
     const idleMs = this.options.idleMs ?? 30_000;
     for (const t of [...this.threads]) {
       if (this.threads.length <= this.options.min) return;
-      if (t.queue.length === 0 && Date.now() - t.idleSince >= idleMs) {
+      if (t.ready && !t.current && Date.now() - t.idleSince >= idleMs) {
         this.threads = this.threads.filter((x) => x !== t);
         t.stop();
       }

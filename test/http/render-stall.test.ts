@@ -19,7 +19,7 @@ beforeAll(async () => {
     "content/blog/calm.md": "Title: Calm\nEntry-ID: 1\nDate: 2024-01-01\n\nA calm entry.\n",
     "content/blog/hostile.md": `Title: Hostile\nEntry-ID: 2\nDate: 2024-01-02\n\n${"*a_".repeat(200_000)}\n`,
   });
-  t = await serveSite(root, { renderThreads: 2, renderTimeoutMs: 3000 });
+  t = await serveSite(root, { renderThreads: 2, renderThreadsMin: 2, renderTimeoutMs: 3000 });
   // Both threads started and warm, as on a server that has been answering for a while.
   await Promise.all(["/blog/", "/blog/1-calm"].map(async (p) => (await t.get(p)).text()));
   await t.site.renderThreads!.started();
@@ -31,23 +31,27 @@ afterAll(async () => {
 });
 
 /** Resolves once the pool has taken `count` more renders than `from` (the hostile one is on a thread). */
-async function rendersReach(count: number): Promise<void> {
-  while ((t.site.renderThreads?.stats.rendered ?? 0) < count) await new Promise((r) => setImmediate(r));
+async function rendersReach(count: number, server: TestServer = t): Promise<void> {
+  while ((server.site.renderThreads?.stats.rendered ?? 0) < count) await new Promise((r) => setImmediate(r));
 }
 
 /** Sends `hostile`, then `other` once the hostile page is rendering; returns the order in which they finished. */
-async function race(hostile: string, other: string): Promise<{ order: string[]; statuses: number[] }> {
+async function race(
+  hostile: string,
+  other: string,
+  server: TestServer = t,
+): Promise<{ order: string[]; statuses: number[] }> {
   const order: string[] = [];
   // A thread stopped by an earlier case is replaced at once; the race starts when the replacement is up.
-  await t.site.renderThreads!.started();
-  const before = t.site.renderThreads!.stats.rendered;
-  const first = t.get(hostile).then(async (r) => {
+  await server.site.renderThreads!.started();
+  const before = server.site.renderThreads!.stats.rendered;
+  const first = server.get(hostile).then(async (r) => {
     await r.text();
     order.push("hostile");
     return r.status;
   });
-  await rendersReach(before + 1);
-  const second = t.get(other).then(async (r) => {
+  await rendersReach(before + 1, server);
+  const second = server.get(other).then(async (r) => {
     await r.text();
     order.push("other");
     return r.status;
@@ -85,4 +89,21 @@ describe("a page that takes long to render", () => {
     expect(await res.text()).toContain("A calm entry.");
     expect(t.site.renderThreads!.size).toBeLessThanOrEqual(2);
   });
+});
+
+describe("one rendering thread on a slow page", () => {
+  it("starts a spare thread for the pages waiting behind it", async () => {
+    // One thread kept; a budget long enough that the spare thread starts and answers well before it.
+    const one = await serveSite(root, { renderThreads: 2, renderThreadsMin: 1, renderTimeoutMs: 15_000 });
+    try {
+      await (await one.get("/blog/")).text();
+      expect(one.site.renderThreads!.size).toBe(1);
+      const { order, statuses } = await race("/blog/spin", "/blog/1-calm", one);
+      expect(order).toEqual(["other", "hostile"]);
+      expect(statuses).toEqual([503, 200]);
+      expect(one.site.renderThreads!.stats.threadsStarted).toBeGreaterThanOrEqual(2);
+    } finally {
+      await one.stop();
+    }
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 /**
  * `npm run test:load`: the production server under load (60 s, 64 connections, a rotating mix of URLs), under
- * content churn, and stopped by SIGTERM mid-load. 127.0.0.1 only, bounded in time and count; exits 1 on failure.
+ * content churn, beside hostile requests (a 600 KB line of `*a_`, a self-including template, a 4,090-segment
+ * URL), while git checks out another branch, and stopped by SIGTERM mid-load. 127.0.0.1 only, bounded in time and count; exits 1 on failure.
  */
 import autocannon from "autocannon";
 import { writeFileSync, readFileSync, mkdirSync } from "node:fs";
@@ -14,6 +15,7 @@ import { readMemory } from "../../bench/lib/memory.js";
 import { cleanupAll } from "../../bench/lib/cleanup.js";
 import { churn, type ChurnReport } from "./churn.js";
 import { collectUrls } from "./urls.js";
+import { addHostileFiles, checkoutBackAndForth, hostileClients, prepareBranches } from "./stall.js";
 
 const LOAD_SECONDS = Number(process.env.QUIRE_LOAD_SECONDS ?? 60);
 const CONNECTIONS = 64;
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
     join(root, "templates", "slow.txt"),
     "{% for i in range(0, 1500000) %}{% endfor %}slow page done\n",
   );
+  const hostile = addHostileFiles(root);
   console.log(
     `generated ${gen.entries} entries (${gen.entriesWithImages} with images) in ${Math.round(gen.ms)} ms`,
   );
@@ -151,8 +154,49 @@ async function main(): Promise<void> {
     `every entry file byte-identical to what the churn wrote${changed.length ? `: ${changed.map(([f]) => f).join(", ")}` : ""}`,
   );
 
-  // SIGTERM in the middle of a load run: requests in flight finish, exit 0 within 25 s.
   server = await quireServe({ site: root, data, port, readyTimeoutMs: 60_000 });
+
+  // Stall: a 600 KB line of `*a_`, a template that includes itself and a URL of 4,090 segments, sent by four
+  // clients in a loop while the load runs; the other requests must not fail and should not slow down.
+  const stallSamples = sampleRss(server.pid);
+  const stallLoad = load(base, paths, 20);
+  const hostileReport = await hostileClients(base, hostile.paths, stallLoad.done);
+  const underStall = await stallLoad.done;
+  const rssStall = stallSamples.stop();
+  console.log(
+    `stall: load ${underStall.requests} requests (${Math.round(underStall.rps)}/s), p50 ${underStall.p50} ms, p99 ${underStall.p99} ms (without hostile requests: p50 ${main.p50} ms, p99 ${main.p99} ms), statuses ${JSON.stringify(underStall.statuses)}; hostile ${hostileReport.sent} sent, ${JSON.stringify(hostileReport.statuses)}; RSS ${mb(rssStall)}`,
+  );
+  check(
+    serverErrors(underStall) === 0 && underStall.errors === 0 && underStall.timeouts === 0,
+    "no 5xx, socket errors or timeouts for other requests while hostile ones run",
+  );
+  check(
+    !Object.keys(hostileReport.statuses).some(
+      (k) => k === "error" || (k.startsWith("/hostile") && k.endsWith(" 500")),
+    ),
+    "every hostile request answered (the long page 200 or 503, the looping template 500, the long URL 414)",
+  );
+
+  // Checkout: the site folder is switched between two branches (a tenth of the entries dropped, a tenth
+  // moved) while the load runs; no reader may see a 500 for a file that moved.
+  const branches = prepareBranches(root);
+  const checkoutLoad = load(base, paths, 600);
+  try {
+    await checkoutBackAndForth(root, 3, 2000);
+  } finally {
+    checkoutLoad.stop();
+  }
+  const underCheckout = await checkoutLoad.done;
+  console.log(
+    `checkout: 6 checkouts (${branches.dropped} entries dropped and ${branches.moved} moved on the other branch); load ${underCheckout.requests} requests, p50 ${underCheckout.p50} ms, p99 ${underCheckout.p99} ms, statuses ${JSON.stringify(underCheckout.statuses)}`,
+  );
+  // A page whose own file is gone answers 503 with Retry-After until the index catches up: honest, not a failure.
+  check(
+    serverErrors(underCheckout) === (underCheckout.statuses["503"] ?? 0) && underCheckout.errors === 0,
+    `no 500 or socket errors while git checks out another branch (${underCheckout.statuses["503"] ?? 0} × 503 for moved entries)`,
+  );
+
+  // SIGTERM in the middle of a load run: requests in flight finish, exit 0 within 25 s.
   const final = load(base, paths, 15);
   await new Promise((r) => setTimeout(r, 3000));
   const slow = fetch(`${base}/slow`).then(
@@ -218,10 +262,10 @@ function sameIndex(a: string, b: string): boolean {
 }
 
 const limit = setTimeout(() => {
-  console.error("test:load: over its 10-minute limit");
+  console.error("test:load: over its 15-minute limit");
   cleanupAll();
   process.exit(1);
-}, 600_000);
+}, 900_000);
 main()
   .catch((err) => {
     failures.push(String(err?.stack ?? err));
