@@ -1,6 +1,14 @@
 /** `quire index`, `quire check` and `quire fix`: build or refresh the index, report problems, stamp missing headers. */
+import { privateEntryWarnings, type ProtectedEntry } from "../auth/site-check.js";
 import { loadSite, type LoadedSite } from "../config/site.js";
-import { openIndex, refreshIndex, removeIndexFiles, isCorruption, type RefreshSummary } from "../db/index.js";
+import {
+  openIndex,
+  refreshIndex,
+  removeIndexFiles,
+  isCorruption,
+  type Db,
+  type RefreshSummary,
+} from "../db/index.js";
 import { execFileSync } from "node:child_process";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { QuireError } from "../errors.js";
@@ -29,9 +37,30 @@ export function indexCommand(argv: string[], out: Output): number {
 export function checkCommand(argv: string[], out: Output): number {
   const { values } = parseCommand(argv, SITE_OPTIONS, "check");
   const site = loadSite({ site: values.site, dataDir: values.data });
-  const summary = runIndex(site, { path: ":memory:", writeBack: false });
+  let protectedEntries: ProtectedEntry[] = [];
+  const summary = runIndex(site, {
+    path: ":memory:",
+    writeBack: false,
+    inspect: (db) => {
+      protectedEntries = db
+        .prepare("SELECT file, auth FROM entries WHERE auth IS NOT NULL ORDER BY file")
+        .all() as ProtectedEntry[];
+    },
+  });
   const problems = [...site.configErrors, ...site.configUnknown, ...summary.problems];
-  const warnings = infraWarnings(process.env);
+  const warnings = [
+    ...infraWarnings(process.env),
+    ...privateEntryWarnings(
+      protectedEntries,
+      {
+        root: site.paths.root,
+        usersFile: site.config.auth.users_file,
+        adminGroup: site.config.auth.admin_group,
+        baseUrl: site.config.site.base_url,
+      },
+      process.env,
+    ),
+  ];
   if (values.json) out.json({ ...summaryJson(summary, problems), warnings });
   else {
     for (const w of warnings) out.err(`warning: ${w}`);
@@ -144,18 +173,20 @@ export function infraWarnings(env: NodeJS.ProcessEnv): string[] {
 
 function runIndex(
   site: LoadedSite,
-  options: { path: string; writeBack: boolean; only?: ReadonlySet<string> },
+  options: { path: string; writeBack: boolean; only?: ReadonlySet<string>; inspect?: (db: Db) => void },
 ): RefreshSummary {
   const run = () => {
     const { db } = openIndex({ path: options.path });
     try {
-      return refreshIndex({
+      const summary = refreshIndex({
         db,
         contentDir: site.paths.contentDir,
         timeZone: site.config.site.timezone,
         writeBack: options.writeBack,
         ...(options.only ? { writeBackOnly: options.only } : {}),
       });
+      options.inspect?.(db);
+      return summary;
     } finally {
       db.close();
     }
