@@ -40,7 +40,11 @@ import {
 } from "./cache/index.js";
 import { createImages, siteSecret, type SiteImages } from "./image/site-images.js";
 import { formatErrorChain } from "./errors.js";
-import { SiteAuth, templateUser, type Reader, type ReaderAccess } from "./auth/index.js";
+// The parts of auth/ a static build needs too; sign-in (express, mail) is wired by the HTTP layer alone.
+import { SiteAuth } from "./auth/site-auth.js";
+import { templateUser } from "./auth/template-user.js";
+import type { Reader } from "./auth/reader.js";
+import type { ReaderAccess } from "./auth/access-rule.js";
 
 export interface SiteOptions {
   /** The site folder (default: the current directory). */
