@@ -50,7 +50,11 @@ import { searchGlobal, searchInStep, SearchCacheGate, isSearchUrl } from "./sear
 import { RenderThreads, type RenderAnswer } from "./render/index.js";
 import { renderRoute } from "./http/pages.js";
 import type { Route } from "./http/route.js";
-import { SiteAuth, templateUser, isSignedIn, type Reader, type ReaderAccess } from "./auth/index.js";
+// The parts of auth/ a static build needs too; sign-in (express, mail) is wired by the HTTP layer alone.
+import { SiteAuth } from "./auth/site-auth.js";
+import { templateUser } from "./auth/template-user.js";
+import { isSignedIn, type Reader } from "./auth/reader.js";
+import type { ReaderAccess } from "./auth/access-rule.js";
 
 export interface SiteOptions {
   /** The site folder (default: the current directory). */

@@ -1,6 +1,14 @@
 /** `quire index`, `quire check` and `quire fix`: build or refresh the index, report problems, stamp missing headers. */
+import { privateEntryWarnings, type ProtectedEntry } from "../auth/site-check.js";
 import { loadSite, type LoadedSite } from "../config/site.js";
-import { openIndex, refreshIndex, removeIndexFiles, isCorruption, type RefreshSummary } from "../db/index.js";
+import {
+  openIndex,
+  refreshIndex,
+  removeIndexFiles,
+  isCorruption,
+  type Db,
+  type RefreshSummary,
+} from "../db/index.js";
 import { syncSearch } from "../search/index.js";
 import { execFileSync } from "node:child_process";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
@@ -62,7 +70,16 @@ export function unsettledDuplicates(problems: readonly QuireError[]): string[] {
 export async function checkCommand(argv: string[], out: Output): Promise<number> {
   const { values } = parseCommand(argv, SITE_OPTIONS, "check");
   const site = loadSite({ site: values.site, dataDir: values.data });
-  const summary = runIndex(site, { path: ":memory:", writeBack: false });
+  let protectedEntries: ProtectedEntry[] = [];
+  const summary = runIndex(site, {
+    path: ":memory:",
+    writeBack: false,
+    inspect: (db) => {
+      protectedEntries = db
+        .prepare("SELECT file, auth FROM entries WHERE auth IS NOT NULL ORDER BY file")
+        .all() as ProtectedEntry[];
+    },
+  });
   // Loaded here so that `quire index` and `quire fix` do not load the template engine.
   const { checkSiteTemplates } = await import("../template/check.js");
   const templates = await checkSiteTemplates(site.paths, site.config);
@@ -71,6 +88,16 @@ export async function checkCommand(argv: string[], out: Output): Promise<number>
   const warnings = [
     ...infraWarnings(process.env, site),
     ...imageArgWarnings(site.paths.contentDir).map((w) => w.describe()),
+    ...privateEntryWarnings(
+      protectedEntries,
+      {
+        root: site.paths.root,
+        usersFile: site.config.auth.users_file,
+        adminGroup: site.config.auth.admin_group,
+        baseUrl: site.config.site.base_url,
+      },
+      process.env,
+    ),
   ];
   if (values.json) out.json({ ...summaryJson(summary, problems), warnings });
   else {
@@ -187,7 +214,13 @@ export function infraWarnings(env: NodeJS.ProcessEnv, site: LoadedSite): string[
 
 function runIndex(
   site: LoadedSite,
-  options: { path: string; writeBack: boolean; only?: ReadonlySet<string>; search?: boolean },
+  options: {
+    path: string;
+    writeBack: boolean;
+    only?: ReadonlySet<string>;
+    search?: boolean;
+    inspect?: (db: Db) => void;
+  },
 ): RefreshSummary & { searchMs?: number } {
   const run = (): RefreshSummary & { searchMs?: number } => {
     const { db } = openIndex({ path: options.path });
@@ -200,6 +233,7 @@ function runIndex(
         writeBack: options.writeBack,
         ...(options.only ? { writeBackOnly: options.only } : {}),
       });
+      options.inspect?.(db);
       // A checked index is thrown away; one written to disk ships with its search tables filled.
       if (options.path === ":memory:" || options.search === false) return summary;
       const search = syncSearch(db, site.paths.contentDir, site.config.site.timezone);

@@ -5,6 +5,7 @@ import { serveSite, type TestServer } from "../helpers/http.js";
 import { skipWithoutMemcached, sleep, startMemcached, type MemcachedServer } from "../helpers/memcached.js";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
 import { entry, fetchPage, memcachedStats, waitFor } from "./support.js";
+import { Signer } from "../../src/auth/signed-value.js";
 
 const skip = skipWithoutMemcached("site page cache: never cached");
 
@@ -69,7 +70,11 @@ describe.skipIf(skip)("responses the page cache never keeps", () => {
 
   it.each([
     ["Cookie", { cookie: "session=abc" }],
-    ["Authorization", { authorization: "Bearer abc" }],
+    // A valid bearer token (a forged one is answered 401): its reader's page is theirs alone.
+    [
+      "Authorization",
+      { authorization: `Bearer ${new Signer("s").sign({ p: "token", me: "test:reader" }, 3600)}` },
+    ],
   ])("neither fills nor reads the cache for a request with %s", async (_label, credentials) => {
     const path = `/blog/101-One?v=${_label}`;
     const before = await sets();
