@@ -178,6 +178,23 @@ function selectFilter(env: Env, seq: unknown, args: unknown[], attr: boolean, ke
   return items.filter((v) => test(get(v)) === keep);
 }
 
+/** Jinja's `int`: Python's `int(s, base)`, else `int(float(s))`, else the default. */
+function toInt(v: unknown, def: unknown, base: number): unknown {
+  if (typeof v === "number") return Math.trunc(v);
+  if (typeof v === "boolean") return Number(v);
+  const s = pyStr(v).trim().replace(/_/g, "").toLowerCase();
+  const prefixed = /^([-+]?)0([xob])([0-9a-f]+)$/.exec(s);
+  if (prefixed && base !== 10) {
+    const b = { x: 16, o: 8, b: 2 }[prefixed[2] as "x" | "o" | "b"];
+    const n = parseInt(prefixed[3]!, b);
+    return prefixed[1] === "-" ? -n : n;
+  }
+  const digits = "0123456789abcdefghijklmnopqrstuvwxyz".slice(0, base);
+  if (s !== "" && new RegExp(`^[-+]?[${digits}]+$`).test(s)) return parseInt(s, base);
+  if (/^[-+]?(\d+\.?\d*(e[-+]?\d+)?|\.\d+(e[-+]?\d+)?)$/.test(s)) return Math.trunc(Number(s));
+  return def;
+}
+
 function fileSize(value: unknown, binary: boolean): string {
   const bytes = Number(value);
   const base = binary ? 1024 : 1000;
@@ -232,6 +249,15 @@ export function jinjaFilters(env: Env): Record<string, Filter> {
       delete kw._positional;
       return percentFormat(pyStr(v), Object.keys(kw).length ? kw : pos);
     },
+    int: py(["default", "base"], [0, 10], (v, def, base) => toInt(v, def, Number(base))),
+    float: py(["default"], [0], (v, def) => {
+      if (typeof v === "number") return v;
+      if (typeof v === "boolean") return Number(v);
+      const s = pyStr(v).trim().replace(/_/g, "");
+      return /^[-+]?(\d+\.?\d*(e[-+]?\d+)?|\.\d+(e[-+]?\d+)?|inf(inity)?|nan)$/i.test(s)
+        ? Number(s.replace(/^([-+]?)inf(inity)?$/i, "$1Infinity"))
+        : def;
+    }),
     items: (v: unknown) =>
       v === undefined || v === null ? [] : v instanceof Map ? [...v.entries()] : Object.entries(v as object),
     join: py(["d", "attribute"], ["", null], (v, d, attribute) =>
