@@ -130,6 +130,14 @@ export function installCodegen(): void {
       return;
     }
     const name = target.value;
+    if (this._loopDepth > 0) {
+      // Inside a loop, Jinja's `set` makes a name of the loop's own: the value outside is left alone.
+      const local = this._tmpid();
+      this._emitLine(`var ${local} = ${value};`);
+      this._emitLine(`frame.set(${JSON.stringify(name)}, ${local});`);
+      frame.set(name, local);
+      return;
+    }
     let id = frame.lookup(name);
     if (id === null || id === undefined) {
       id = this._tmpid();
@@ -233,8 +241,17 @@ export function installCodegen(): void {
     this._emitLine(`frame.set("loop", ${loop});`);
     this._emitLine(`for (var ${i} = 0; ${i} < ${arr}.length; ${i}++) {`);
     this._emitLine(`${loop}.index0 = ${i};`);
+    // Names set in the body start afresh each time round, as in Jinja; only bodies that set anything pay for it.
+    const sets = node.body.findAll(nodes.Set).length > 0;
+    if (sets) this._emitLine("frame = frame.push();");
     this._bindNames(names, `${arr}[${i}]`, frame);
-    this._withScopedSyntax(() => this.compile(node.body, frame));
+    this._loopDepth = (this._loopDepth ?? 0) + 1;
+    try {
+      this._withScopedSyntax(() => this.compile(node.body, frame));
+    } finally {
+      this._loopDepth--;
+    }
+    if (sets) this._emitLine("frame = frame.pop();");
     this._emitLine("}");
     if (node.else_) {
       this._emitLine(`if (!${arr}.length) {`);

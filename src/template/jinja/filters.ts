@@ -6,7 +6,6 @@ import {
   SafeString,
   isDict,
   isSafe,
-  numberStr,
   percentFormat,
   pyEq,
   pyRepr,
@@ -17,6 +16,7 @@ import {
 import { pyIter } from "./helpers.js";
 import { titleCase } from "./methods.js";
 import { firstParagraph, stripHtml } from "./html-text.js";
+import { fileSize, pyJson, toInt, wordwrap } from "./conversions.js";
 
 const escape = (nunjucks as unknown as { lib: { escape(s: string): string } }).lib.escape;
 type Filter = (...args: any[]) => unknown;
@@ -97,66 +97,6 @@ function joinSafe(items: unknown[], sep: unknown): unknown {
   return items.map(pyStr).join(pyStr(sep ?? ""));
 }
 
-function wordwrap(s: string, width: number, breakLong: boolean, wrap: string): string {
-  return s
-    .split(/\r\n|\r|\n/)
-    .map((para) => {
-      const lines: string[] = [];
-      let line = "";
-      for (let word of para.split(/\s+/).filter(Boolean)) {
-        while (breakLong && word.length > width) {
-          const room = line ? width - line.length - 1 : width;
-          if (room <= 0) {
-            lines.push(line);
-            line = "";
-            continue;
-          }
-          lines.push(line ? `${line} ${word.slice(0, room)}` : word.slice(0, room));
-          line = "";
-          word = word.slice(room);
-        }
-        if (!line) line = word;
-        else if (line.length + 1 + word.length <= width) line += ` ${word}`;
-        else {
-          lines.push(line);
-          line = word;
-        }
-      }
-      if (line) lines.push(line);
-      return lines.join(wrap);
-    })
-    .join(wrap);
-}
-
-/** Python's `json.dumps(sort_keys=True)` made safe for HTML, as Flask's `tojson` prints it. */
-function pyJson(v: unknown, indent: number | null, level = 0): string {
-  const nl = indent === null ? "" : `\n${" ".repeat(indent * (level + 1))}`;
-  const end = indent === null ? "" : `\n${" ".repeat(indent * level)}`;
-  const sep = indent === null ? ", " : ",";
-  if (v === null || v === undefined) return "null";
-  if (typeof v === "boolean") return String(v);
-  if (typeof v === "number")
-    return Number.isFinite(v) ? numberStr(v) : v > 0 ? "Infinity" : v < 0 ? "-Infinity" : "NaN";
-  if (typeof v === "string" || isSafe(v))
-    return JSON.stringify(pyStr(v)).replace(
-      /[\u007f-\uffff]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-    );
-  if (Array.isArray(v))
-    return v.length ? `[${nl}${v.map((x) => pyJson(x, indent, level + 1)).join(sep + nl)}${end}]` : "[]";
-  if (isDict(v)) {
-    const keys = Object.keys(v)
-      .filter((k) => k !== "__keywords")
-      .sort();
-    return keys.length
-      ? `{${nl}${keys.map((k) => `${pyJson(k, null)}: ${pyJson(v[k], indent, level + 1)}`).join(sep + nl)}${end}}`
-      : "{}";
-  }
-  const json = (v as { toJSON?: () => unknown }).toJSON;
-  if (typeof json === "function") return pyJson(json.call(v), indent, level);
-  return pyJson(pyStr(v), indent, level);
-}
-
 function mapFilter(env: Env, seq: unknown, args: unknown[]): unknown[] {
   const items = pyIter(seq, 1);
   const kw = keywordArgs(args);
@@ -176,23 +116,6 @@ function selectFilter(env: Env, seq: unknown, args: unknown[], attr: boolean, ke
   const test =
     testName === undefined ? truthy : (v: unknown) => env.getTest(String(testName))(v, ...rest) === true;
   return items.filter((v) => test(get(v)) === keep);
-}
-
-function fileSize(value: unknown, binary: boolean): string {
-  const bytes = Number(value);
-  const base = binary ? 1024 : 1000;
-  const prefixes = binary
-    ? ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"]
-    : ["kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
-  if (bytes === 1) return "1 Byte";
-  if (bytes < base) return `${Math.trunc(bytes)} Bytes`;
-  let unit = base;
-  let i = 0;
-  for (; i < prefixes.length; i++) {
-    unit = base ** (i + 2);
-    if (bytes < unit) break;
-  }
-  return `${((base * bytes) / unit).toFixed(1)} ${prefixes[Math.min(i, prefixes.length - 1)]}`;
 }
 
 /** Every filter Quire adds to or replaces in Nunjucks, keyed by name; `env` resolves filter and test names. */
@@ -232,6 +155,15 @@ export function jinjaFilters(env: Env): Record<string, Filter> {
       delete kw._positional;
       return percentFormat(pyStr(v), Object.keys(kw).length ? kw : pos);
     },
+    int: py(["default", "base"], [0, 10], (v, def, base) => toInt(v, def, Number(base))),
+    float: py(["default"], [0], (v, def) => {
+      if (typeof v === "number") return v;
+      if (typeof v === "boolean") return Number(v);
+      const s = pyStr(v).trim().replace(/_/g, "");
+      return /^[-+]?(\d+\.?\d*(e[-+]?\d+)?|\.\d+(e[-+]?\d+)?|inf(inity)?|nan)$/i.test(s)
+        ? Number(s.replace(/^([-+]?)inf(inity)?$/i, "$1Infinity"))
+        : def;
+    }),
     items: (v: unknown) =>
       v === undefined || v === null ? [] : v instanceof Map ? [...v.entries()] : Object.entries(v as object),
     join: py(["d", "attribute"], ["", null], (v, d, attribute) =>

@@ -78,7 +78,9 @@ export function pyIter(v: unknown, names: number): unknown[] {
   if (isSafe(v)) return Array.from((v as Safe).val);
   if (v instanceof Map) return names > 1 ? [...v.entries()] : [...v.keys()];
   if (isDict(v)) return names > 1 ? Object.entries(v) : Object.keys(v);
-  if (typeof v === "object" && Symbol.iterator in v) return Array.from(v as Iterable<unknown>);
+  // Callable values (a view that can also be called) are functions that may iterate too.
+  if ((typeof v === "object" || typeof v === "function") && Symbol.iterator in v)
+    return Array.from(v as Iterable<unknown>);
   throw new Error(`'${typeName(v)}' object is not iterable`);
 }
 
