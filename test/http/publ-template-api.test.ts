@@ -57,6 +57,7 @@ beforeAll(async () => {
       "[date={{ entry.date }}|{{ entry.date.shift(days=-10).format('YYYY-MM-DD') }}|{{ entry.date < entry.last_modified.shift(hours=1) }}|{{ entry.date_month }}]",
       "[bad={{ entry.body(no_such_argument=3) }}]",
       "[image={{ entry.image('one.jpg')(width=100) }}]",
+      "[shift={{ entry.date.shift(day=1).format('YYYY-MM-DD') }}]",
     ].join("\n"),
     "templates/blog/cats.html": [
       "[name={{ category.name }}|{{ category.name(markup=False) }}|root={{ category.root.name }}.]",
