@@ -313,7 +313,8 @@ export class TemplateEntry {
       }
     }
     if (kw.markup === false) return htmlToText(html).trim();
-    return html.trim() === "" ? "" : this.rt.safe(html);
+    // A test, not a trim: bodies are long, and this runs for every entry of a listing.
+    return /\S/.test(html) ? this.rt.safe(html) : "";
   }
 
   /** Publ's OpenGraph card: title, URL, the first `count` images at the given size, and the summary. */

@@ -1,5 +1,6 @@
 /** Dates in templates, in the manner of Publ's arrow objects: `entry.date.format('MMMM D, YYYY')`, `entry.date.isoformat()`. */
 import { zoneOffsetMs, zonedToUtc, MONTHS } from "../content/dates.js";
+import { CALLS, sig, type MemberCall } from "./callable.js";
 
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
@@ -151,6 +152,28 @@ export class TemplateDate {
   /** Python's `datetime.isoweekday()`: Monday is 1. */
   isoweekday(): number {
     return this.weekday() + 1;
+  }
+
+  /** Arrow's calls with their signatures, so a misspelt argument (`shift(day=1)`) is reported: see `callable.ts`. */
+  [CALLS](key: string): MemberCall | undefined {
+    switch (key) {
+      case "format":
+        return {
+          sig: sig("date.format()", ["fmt", "locale"]),
+          call: (kw) => this.format(kw.fmt === undefined ? undefined : String(kw.fmt)),
+        };
+      case "humanize":
+        return {
+          sig: sig("date.humanize()", ["other", "locale", "only_distance", "granularity"]),
+          call: (kw) => this.humanize(kw.other),
+        };
+      case "shift":
+        return { sig: sig("date.shift()", [], SHIFT_UNITS), call: (kw) => this.shift(kw) };
+      case "to":
+        return { sig: sig("date.to()", ["tz"]), call: (kw) => this.to(String(kw.tz ?? "UTC")) };
+      default:
+        return undefined;
+    }
   }
 
   /** Comparisons (`entry.date < other.date`) compare instants. */

@@ -254,7 +254,10 @@ function flatten(v: unknown): string[] {
 
 /** `view(…)`: this spec refined by keyword arguments, as Publ's `View.load({**spec, **restrict})`. */
 function refine(rt: TemplateRuntime, spec: ViewSpec, kw: Kwargs, warn?: (message: string) => void): unknown {
-  return viewValue(rt, specFromKeywords(viewKeywords(kw, warn), spec));
+  const refined = specFromKeywords(viewKeywords(kw, warn), spec);
+  // A page's `?id=` anchor positions its own category's listing: a view of another category (a sidebar of the
+  // root's links on every page) starts at its first page, as Publ's does.
+  return viewValue(rt, refined.category !== spec.category ? { ...refined, id: null } : refined);
 }
 
 /** A view for a spec, callable to refine it with keyword arguments. */

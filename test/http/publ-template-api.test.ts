@@ -41,6 +41,7 @@ beforeAll(async () => {
     "content/blog/two.jpg": await photo(400, 300),
     "content/blog/travel/t.md": post(4, "Trip", "2023-05-01 10:00:00+00:00", "Tag: cats\n"),
     "content/notes/n.md": post(5, "A note", "2023-04-01 10:00:00+00:00"),
+    "content/notes/m.md": post(6, "A later note", "2024-06-01 10:00:00+00:00"),
     "templates/entry.html": [
       "[body={{ entry.body(count=1) }}]",
       "[more={{ entry.more }}|{{ entry.more(absolute=True) }}]",
@@ -56,6 +57,7 @@ beforeAll(async () => {
       "[date={{ entry.date }}|{{ entry.date.shift(days=-10).format('YYYY-MM-DD') }}|{{ entry.date < entry.last_modified.shift(hours=1) }}|{{ entry.date_month }}]",
       "[bad={{ entry.body(no_such_argument=3) }}]",
       "[image={{ entry.image('one.jpg')(width=100) }}]",
+      "[shift={{ entry.date.shift(day=1).format('YYYY-MM-DD') }}]",
     ].join("\n"),
     "templates/blog/cats.html": [
       "[name={{ category.name }}|{{ category.name(markup=False) }}|root={{ category.root.name }}.]",
@@ -75,6 +77,7 @@ beforeAll(async () => {
       "[iter={% for e in view(count=2) %}{{ e.id }} {% endfor %}]",
       "[feed={{ view.link(template='feed', absolute=True) }}]",
       "[bad={{ view(count=1, colour='red').count }}]",
+      "[other={% for e in view(category='notes') %}{{ e.id }}{% endfor %}|{% for e in view(count=1) %}{{ e.id }}{% endfor %}]",
     ].join("\n"),
     "templates/blog/globals.html": [
       "[request={{ request.path }}|{{ request.full_path }}|{{ request.host }}|{{ request.args.q }}|{{ request.args.get('x', 'none') }}]",
@@ -199,6 +202,10 @@ describe("view", () => {
     expect(part("tagobj")).toBe("/blog/?tag=cats ");
     expect(part("iter")).toBe("3 2 ");
     expect(part("feed")).toBe("https://quire.test/blog/feed");
+  });
+
+  it("keeps a page's anchor for its own listing, not for another category's", async () => {
+    expect((await page("/blog/pages?id=2"))("other")).toBe("65|2");
   });
 
   it("ignores a view argument it does not know, with a warning", async () => {
