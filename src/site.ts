@@ -39,7 +39,8 @@ import {
   type PageCache,
   type CacheFastPath,
 } from "./cache/index.js";
-import { createImages, type SiteImages } from "./image/site-images.js";
+import { createImages, siteSecret, type SiteImages } from "./image/site-images.js";
+import { PreviewLinks } from "./preview/preview-links.js";
 import { formatErrorChain } from "./errors.js";
 
 export interface SiteOptions {
@@ -88,6 +89,8 @@ export class Site implements PageSite {
   readonly engine: TemplateEngine;
   readonly content: EntryContent;
   readonly images: SiteImages;
+  /** Signed preview links for drafts and scheduled entries (same secret on every instance). */
+  readonly previews: PreviewLinks;
   readonly pageCache: PageCache | null;
   readonly now: () => number;
   indexer: Indexer;
@@ -155,6 +158,7 @@ export class Site implements PageSite {
 
     this.engine = new TemplateEngine({ templatesDir: this.paths.templatesDir });
     this.images = createImages({ site: this, env, secret: infra.secret });
+    this.previews = new PreviewLinks(siteSecret(this.paths.dataDir, infra.secret, this.logger, this.dev));
     // Pages embed site settings, absolute URLs and image URLs signed with the secret: processes that render
     // them differently must not share cached pages (the secret enters only as a digest).
     this.renderSettings = createHash("sha256")

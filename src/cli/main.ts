@@ -19,6 +19,7 @@ const renditionsCommand = lazy(async () => (await import("./renditions-command.j
 const serveCommand = lazy(async () => (await import("./serve-command.js")).serveCommand);
 const buildCommand = lazy(async () => (await import("./build-command.js")).buildCommand);
 const newCommand = lazy(async () => (await import("./new-command.js")).newCommand);
+const previewCommand = lazy(async () => (await import("./preview-command.js")).previewCommand);
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   index: { run: indexCommand, help: "build or refresh the index (--site DIR, --data DIR, --json)" },
@@ -41,6 +42,10 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   new: {
     run: newCommand,
     help: 'scaffold a site (new DIR) or write an entry with its headers filled in (new post "Title" --category c)',
+  },
+  preview: {
+    run: previewCommand,
+    help: "print a signed link to a draft or scheduled entry, valid 7 days (--hours N, --until DATE)",
   },
   build: {
     run: buildCommand,

@@ -7,6 +7,7 @@ import { X_CACHE_HEADER as CACHE_HEADER } from "../cache/index.js";
 import { isQuireError } from "../errors.js";
 import { liveReloadRoutes } from "./live-reload.js";
 import { contentAsset, SECURITY_HEADERS } from "./site-files.js";
+import { previewContext, previewPage } from "./preview-request.js";
 
 /** Builds the express app for a site. */
 export function createApp(site: Site): express.Express {
@@ -68,9 +69,9 @@ export function createApp(site: Site): express.Express {
     const query = new URLSearchParams(search);
     // Taken before routing and rendering: the page shows what was published at this moment or later.
     const renderedAt = site.now();
-    const route = routeRequest(site.routeContext(), req.path, search);
+    const route = routeRequest(previewContext(site.routeContext(), site.previews, query), req.path, search);
     if (route.kind === "redirect") return void res.redirect(route.status, route.location);
-    const page = renderRoute(site, route, query);
+    const page = previewPage(renderRoute(site, route, query), query);
     if (page.cacheable) site.storePage(req, page, renderedAt);
     sendPage(res, page, req);
   });

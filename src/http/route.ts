@@ -19,6 +19,8 @@ export interface RouteContext {
   entryTemplate: (category: string) => string | null;
   /** True when a template of this name exists for this category (routable templates only). */
   hasTemplate: (category: string, name: string) => boolean;
+  /** True when the request carries a valid preview link for this entry (a draft or a scheduled entry). */
+  preview?: (entry: IndexedEntry) => boolean;
 }
 
 /** Status codes for entry statuses that are not served normally. */
@@ -114,6 +116,8 @@ function categoryViewPath(ctx: RouteContext, category: string, template: string)
 
 /** The error an entry's status or schedule gives before anything else about it, or null. */
 function entryBlocked(ctx: RouteContext, entry: IndexedEntry): Route | null {
+  const unpublished = entry.status === "DRAFT" || (entry.status === "SCHEDULED" && entry.date > ctx.now);
+  if (unpublished && ctx.preview?.(entry)) return null;
   const status = STATUS_ERRORS[entry.status];
   if (status) return { kind: "error", status, category: entry.category, reason: entry.status, entry };
   if (!isVisible(entry, ctx.now)) return notFound(entry.category, "the entry is not published yet");
