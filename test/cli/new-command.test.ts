@@ -125,7 +125,7 @@ describe("quire new post", () => {
     expect(date).toMatch(/-0[78]:00$/);
     expect(Math.abs(parseDate(date, "America/Los_Angeles") - Date.now())).toBeLessThan(60_000);
     expect(out.lines.join("\n")).toContain("a-walk-in-the-hills.md");
-    expect(out.lines.join("\n")).toContain(`/blog/${id}-a-walk-in-the-hills`);
+    expect(out.lines.join("\n")).toContain(`/blog/${id}-A-walk-in-the-hills`);
   });
 
   it("picks another ID when the path-derived one is taken, and never overwrites a file", () => {
