@@ -45,6 +45,7 @@ import {
   type CacheFastPath,
 } from "./cache/index.js";
 import { createImages, siteSecret, type SiteImages } from "./image/site-images.js";
+import { PreviewLinks } from "./preview/preview-links.js";
 import { formatErrorChain } from "./errors.js";
 import { searchGlobal, searchInStep, SearchCacheGate, isSearchUrl } from "./search/index.js";
 import { RenderThreads, type RenderAnswer } from "./render/index.js";
@@ -110,6 +111,8 @@ export class Site implements PageSite {
   readonly engine: TemplateEngine;
   readonly content: EntryContent;
   readonly images: SiteImages;
+  /** Signed preview links for drafts and scheduled entries (same secret on every instance). */
+  readonly previews: PreviewLinks;
   readonly pageCache: PageCache | null;
   /** Readers: who a request comes from, sessions, tokens (see auth/). */
   readonly auth: SiteAuth;
@@ -217,6 +220,7 @@ export class Site implements PageSite {
       logger: this.logger,
       now: this.now,
     });
+    this.previews = new PreviewLinks(secret);
     // Pages embed site settings, absolute URLs and image URLs signed with the secret: processes that render
     // them differently must not share cached pages (the secret enters only as a digest).
     this.renderSettings = createHash("sha256")

@@ -21,6 +21,7 @@ const renditionsCommand = lazy(async () => (await import("./renditions-command.j
 const serveCommand = lazy(async () => (await import("./serve-command.js")).serveCommand);
 const buildCommand = lazy(async () => (await import("./build-command.js")).buildCommand);
 const newCommand = lazy(async () => (await import("./new-command.js")).newCommand);
+const previewCommand = lazy(async () => (await import("./preview-command.js")).previewCommand);
 const tokenCommand = lazy(async () => (await import("./token-command.js")).tokenCommand);
 
 const RUN: Record<CommandName, Command> = {
@@ -32,6 +33,7 @@ const RUN: Record<CommandName, Command> = {
   new: newCommand,
   build: buildCommand,
   token: tokenCommand,
+  preview: previewCommand,
 };
 
 const COMMANDS: Record<string, { run: Command; help: CommandHelp }> = Object.fromEntries(

@@ -121,6 +121,16 @@ export const HELP = {
     },
     notes: ["See docs/static-export.md for the URL-to-file mapping and the host files."],
   },
+  preview: {
+    summary: "print a signed link to a draft or scheduled entry, valid 7 days unless told",
+    usage: ["quire preview FILE [options]"],
+    options: {
+      ...site,
+      hours: { type: "string", arg: "N", doc: "how many hours the link stays valid (default 168)" },
+      until: { type: "string", arg: "DATE", doc: "the moment the link stops working, instead of --hours" },
+      ...help,
+    },
+  },
   token: {
     summary: "print a bearer token for an identity (needs only the site secret)",
     usage: ["quire token IDENTITY [options]"],

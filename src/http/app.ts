@@ -25,6 +25,9 @@ function sendFile(req: Request, res: Response, file: string, missing: () => void
     })
     .pipe(res);
 }
+import { previewContext, previewPage } from "./preview-request.js";
+import { renderRoute } from "./pages.js";
+import { PREVIEW_PARAM } from "../preview/preview-links.js";
 
 /** Builds the express app for a site. */
 export function createApp(site: Site): express.Express {
@@ -91,19 +94,24 @@ export function createApp(site: Site): express.Express {
     }
     // Taken before routing and rendering: the page shows what was published at this moment or later.
     const renderedAt = site.now();
-    const route = routeRequest(site.routeContext(reader.access), req.path, search);
+    const query = new URLSearchParams(search);
+    const context = previewContext(site.routeContext(reader.access), site.previews, query);
+    const route = routeRequest(context, req.path, search);
     const entry = route.kind === "entry" || route.kind === "error" ? route.entry : undefined;
     if (entry && isRestricted(entry.auth)) site.auth.logAccess(reader, entry, route.kind === "entry");
     if (route.kind === "redirect") {
       site.storePage(req, null);
       return void res.redirect(route.status, route.location);
     }
-    const answer = await site.renderPage(route, req.path, search, renderedAt, reader);
+    // A preview is rendered here: a rendering thread would route the URL again without its token.
+    const answer = query.has(PREVIEW_PARAM)
+      ? { kind: "page" as const, page: renderRoute(site, route, query, reader, req.path) }
+      : await site.renderPage(route, req.path, search, renderedAt, reader);
     if (answer.kind === "redirect") {
       site.storePage(req, null);
       return void res.redirect(answer.status, answer.location);
     }
-    const page = answer.page;
+    const page = previewPage(answer.page, query);
     site.storePage(req, page, renderedAt);
     sendPage(res, page, req);
   });

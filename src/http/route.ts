@@ -24,6 +24,8 @@ export interface RouteContext {
   entryTemplate: (category: string) => string | null;
   /** True when a template of this name exists for this category (routable templates only). */
   hasTemplate: (category: string, name: string) => boolean;
+  /** True when the request carries a valid preview link for this entry (a draft or a scheduled entry). */
+  preview?: (entry: IndexedEntry) => boolean;
 }
 
 /** The reason of an error route for an entry the reader may not read (pages render it with its own template). */
@@ -131,9 +133,14 @@ function categoryViewPath(ctx: RouteContext, category: string, template: string)
 
 /** The error an entry's status or schedule gives before anything else about it, or null. */
 function entryBlocked(ctx: RouteContext, entry: IndexedEntry): Route | null {
-  const status = entry.status === "DRAFT" && ctx.drafts ? undefined : STATUS_ERRORS[entry.status];
+  // A signed preview link opens a draft or a scheduled entry before its date (never past its Auth: rule).
+  const unpublished = entry.status === "DRAFT" || (entry.status === "SCHEDULED" && entry.date > ctx.now);
+  const previewed = unpublished && ctx.preview?.(entry) === true;
+  const status =
+    previewed || (entry.status === "DRAFT" && ctx.drafts) ? undefined : STATUS_ERRORS[entry.status];
   if (status) return { kind: "error", status, category: entry.category, reason: entry.status, entry };
-  if (!isVisible(entry, ctx.now)) return notFound(entry.category, "the entry is not published yet");
+  if (!previewed && !isVisible(entry, ctx.now))
+    return notFound(entry.category, "the entry is not published yet");
   // Before any redirect: the canonical URL carries the slug (the title) and Redirect-To is the author's to keep.
   if (!mayRead(ctx.reader, entry.auth)) {
     const status = ctx.reader.signedIn ? 403 : 401;

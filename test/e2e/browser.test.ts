@@ -12,7 +12,7 @@ const SCREENSHOTS = join(REPO_ROOT, "test-results", "screenshots");
 /** Pages of the sample site a reader reaches first, and the status their document answers. */
 const PAGES = [
   { name: "home", path: "/", status: 200 },
-  { name: "entry", path: "/blog/103-writing-an-entry", status: 200 },
+  { name: "entry", path: "/blog/103-Writing-an-entry", status: 200 },
   { name: "category", path: "/blog/", status: 200 },
   { name: "gallery-entry", path: "/photos/113", status: 200 },
   { name: "archive", path: "/archive", status: 200 },
@@ -134,7 +134,7 @@ describe.skipIf(skipWithoutChromium("browser test"))("the sample site in Chromiu
 
   it("the skip link is the first thing the keyboard reaches and moves focus to the main content", async () => {
     const page = await newPage("light");
-    await page.goto(`${quire.url}/blog/103-writing-an-entry`);
+    await page.goto(`${quire.url}/blog/103-Writing-an-entry`);
     await page.keyboard.press("Tab");
     const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
     expect(focused).toBe("Skip to content");
@@ -146,7 +146,7 @@ describe.skipIf(skipWithoutChromium("browser test"))("the sample site in Chromiu
   it("reads well on a phone: no sideways scrolling", async () => {
     for (const scheme of SCHEMES) {
       const page = await newPage(scheme, { width: 390, height: 844 });
-      for (const path of ["/", "/blog/103-writing-an-entry"]) {
+      for (const path of ["/", "/blog/103-Writing-an-entry"]) {
         await page.goto(quire.url + path);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         expect(overflow, path).toBeLessThanOrEqual(0);

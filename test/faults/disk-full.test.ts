@@ -65,7 +65,7 @@ describe.skipIf(reason !== null)("a full data disk", () => {
       } catch {
         // ENOSPC once the disk is full: exactly what is wanted
       }
-      const html = await (await fetch(`http://127.0.0.1:${server.port}/1-a`)).text();
+      const html = await (await fetch(`http://127.0.0.1:${server.port}/1-A`)).text();
       const src = /src="([^"]+)"/.exec(html)![1]!.replace(/&amp;/g, "&");
       const res = await fetch(`http://127.0.0.1:${server.port}${src}`);
       expect(res.status).toBe(200);
