@@ -4,6 +4,7 @@ import type { Route } from "./route.js";
 import type { IndexedEntry } from "../db/index.js";
 import { QuireError, isQuireError } from "../errors.js";
 import type { FoundTemplate } from "../template/loader.js";
+import { devErrorPage } from "./dev-error.js";
 
 /** A rendered response, ready to send or to store in the page cache. */
 export interface Page {
@@ -24,6 +25,8 @@ export interface PageSite {
   categoryContext(category: string, query: URLSearchParams): Record<string, unknown>;
   errorContext(status: number, category: string, message: string): Record<string, unknown>;
   logError(err: unknown, context: Record<string, unknown>): void;
+  /** Development: a rendering error is shown in the browser with its template, line and message. */
+  readonly dev?: boolean;
 }
 
 const REASONS: Record<number, string> = {
@@ -69,6 +72,15 @@ export function renderRoute(
     if (isQuireError(err) && err.status === 400) return renderError(site, 400, "", err.message);
     if (isQuireError(err) && err.status === 404) return renderError(site, 404, "", err.message);
     site.logError(err, { route: route.kind });
+    if (site.dev) {
+      const what =
+        route.kind === "entry"
+          ? `content/${route.entry.file}`
+          : route.kind === "category"
+            ? `the ${route.template} page of /${route.category}`
+            : `a ${route.status} page`;
+      return devErrorPage(err, what);
+    }
     return renderError(site, 500, "", REASONS[500]!);
   }
 }
