@@ -3,6 +3,7 @@ import { createServer, type Server, type IncomingMessage, type ServerResponse } 
 import type { Site } from "../site.js";
 import { createApp } from "./app.js";
 import { SECURITY_HEADERS } from "./site-files.js";
+import { HEALTH_PATH, accessLogEnabled, answerHealth, logAccess, markCacheHit } from "./operator.js";
 
 export interface RunningServer {
   server: Server;
@@ -17,8 +18,11 @@ export async function startServer(site: Site, port: number, host = "0.0.0.0"): P
   // The fast path sends the security headers itself, merged once per cached page; express sets them on misses.
   const fastPath = site.cacheFastPath(SECURITY_HEADERS);
   let draining = false;
+  const access = accessLogEnabled(site.config.log.access, process.env);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     if ((req.url?.length ?? 0) > MAX_URL_LENGTH) return tooLong(res);
+    if (access) logAccess(site.logger, req, res);
+    if (req.url === HEALTH_PATH) return answerHealth(res, site.ready, req.method);
     // While stopping, every response closes its connection, so keep-alive clients let go and the drain ends.
     if (draining) res.setHeader("Connection", "close");
     if (fastPath && site.ready) {
@@ -29,11 +33,12 @@ export async function startServer(site: Site, port: number, host = "0.0.0.0"): P
         // As when it was async: a fast path that throws hands the request to the router, never crashes.
         answered = false;
       }
-      if (answered === true) return;
+      if (answered === true) return void (access && markCacheHit(res));
       if (answered === false) return void app(req, res);
       answered.then(
         (done) => {
           if (!done) app(req, res);
+          else if (access) markCacheHit(res);
         },
         () => app(req, res),
       );
