@@ -25,7 +25,6 @@ const CONCURRENCY = 16;
 const BLOCK = 250;
 const BLOCKS = REQUESTS / BLOCK;
 const STOP_AFTER_BLOCK = 3;
-// The bound: a sick memcached may add at most this much to p99 latency.
 
 // Entries of the default theme, ~200 words each, so a miss costs a real render.
 const words = "the quick brown fox jumps over the lazy dog and keeps on running ".repeat(18);
