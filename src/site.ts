@@ -311,7 +311,7 @@ export class Site implements PageSite {
 
   private async startWatching(): Promise<void> {
     // chokidar is loaded only by sites that watch (development, VPS), not on every dyno boot.
-    const { watchContent } = await import("./content/watcher.js");
+    const { watchContent, WATCH_LIMIT_MESSAGE } = await import("./content/watcher.js");
     if (this.closing) return;
     this.watcher = watchContent({
       paths: [this.paths.contentDir, this.paths.templatesDir],
@@ -337,6 +337,7 @@ export class Site implements PageSite {
         }
       },
       onError: (err) => this.logger.warn({ err }, "watcher error"),
+      onPolling: (err) => this.logger.warn({ code: err.code }, WATCH_LIMIT_MESSAGE),
     });
     await this.watcher.ready;
     this.logger.info({ paths: [this.paths.contentDir, this.paths.templatesDir] }, "watching for changes");
