@@ -19,12 +19,12 @@ const skip = skipWithoutMemcached("site page cache: memcached faults");
 
 const ENTRIES = 40;
 // When memcached stops answering, the requests in flight (up to CONCURRENCY) each wait one deadline
-// (250 ms) before the tier is skipped: by design, once per failure. 3,000 requests keep that under 1%.
-const REQUESTS = 3_000;
+// (250 ms) before the tier is skipped: by design, once per failure. Every request must still answer 200.
+const REQUESTS = 1_000;
 const CONCURRENCY = 16;
 const BLOCK = 250;
 const BLOCKS = REQUESTS / BLOCK;
-const STOP_AFTER_BLOCK = 3;
+const STOP_AFTER_BLOCK = 1;
 
 // Entries of the default theme, ~200 words each, so a miss costs a real render.
 const words = "the quick brown fox jumps over the lazy dog and keeps on running ".repeat(18);
@@ -108,7 +108,7 @@ describe.skipIf(skip)("the site with a sick memcached", () => {
     removeSite(root);
   });
 
-  it("answers every request with a 200 when memcached is stopped mid-run", { timeout: 240_000 }, async () => {
+  it("answers every request with a 200 when memcached is stopped mid-run", { timeout: 600_000 }, async () => {
     await withinAllowance("memcached stopped after 750 requests", async () => {
       const memcached = await startMemcached();
       const server = await serveSite(root, {
@@ -135,7 +135,7 @@ describe.skipIf(skip)("the site with a sick memcached", () => {
 
   it(
     "answers every request with a 200 when memcached accepts but never answers",
-    { timeout: 240_000 },
+    { timeout: 600_000 },
     async () => {
       await withinAllowance("memcached never answers", async () => {
         const silent = await startSilentServer();
