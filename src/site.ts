@@ -134,6 +134,7 @@ export class Site implements PageSite {
   private readonly listeners: (() => void)[] = [];
   private readonly writeBack: boolean;
   private readonly drafts: boolean;
+  private loggedProblems = new Set<string>();
   private readonly watch: boolean;
   private firstIndex: Promise<RefreshSummary> | undefined;
   private cleanupTimer: NodeJS.Timeout | undefined;
@@ -280,7 +281,7 @@ export class Site implements PageSite {
         },
         `indexed ${summary.entries} entries in ${summary.ms} ms`,
       );
-      for (const p of summary.problems) this.logger.warn({ code: p.code, file: p.file }, p.describe());
+      this.logNewProblems(summary);
       if (this.watch) await this.startWatching();
       this.scheduleRenditionCleanup();
       this.watchIndexFile();
@@ -388,7 +389,7 @@ export class Site implements PageSite {
 
   private async startWatching(): Promise<void> {
     // chokidar is loaded only by sites that watch (development, VPS), not on every dyno boot.
-    const { watchContent } = await import("./content/watcher.js");
+    const { watchContent, WATCH_LIMIT_MESSAGE } = await import("./content/watcher.js");
     if (this.closing) return;
     const extensions = this.engine.extensionsPath();
     this.watcher = watchContent({
@@ -416,12 +417,24 @@ export class Site implements PageSite {
             },
             "content changed",
           );
+          this.logNewProblems(summary);
         }
       },
       onError: (err) => this.logger.warn({ err }, "watcher error"),
+      onPolling: (err) => this.logger.warn({ code: err.code }, WATCH_LIMIT_MESSAGE),
     });
     await this.watcher.ready;
     this.logger.info({ paths: [this.paths.contentDir, this.paths.templatesDir] }, "watching for changes");
+  }
+
+  /** Logs each content problem once, when it appears (at start, or when a saved file brings it). */
+  private logNewProblems(summary: RefreshSummary): void {
+    const now = new Set(summary.problems.map((p) => p.describe()));
+    for (const p of summary.problems) {
+      if (!this.loggedProblems.has(p.describe()))
+        this.logger.warn({ code: p.code, file: p.file }, p.describe());
+    }
+    this.loggedProblems = now;
   }
 
   /** Removes renditions nobody requested for `images.cache_age_days`, now and then once a day. */

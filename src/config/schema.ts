@@ -94,6 +94,13 @@ export const SCHEMA = {
     memory_mb: { default: 64, check: positiveInt, doc: "The in-process page cache's size in megabytes." },
     memcached_timeout_ms: { default: 250, check: positiveInt, doc: "The deadline of every memcached call." },
   },
+  log: {
+    access: {
+      default: false,
+      check: (v) => (typeof v === "boolean" ? null : "true or false"),
+      doc: "One log line per request: method, path, status, time and cache result (or QUIRE_ACCESS_LOG=1).",
+    },
+  },
   images: {
     defaults: {
       default: {},
@@ -163,6 +170,7 @@ export interface QuireConfig {
     readonly memory_mb: number;
     readonly memcached_timeout_ms: number;
   };
+  readonly log: { readonly access: boolean };
   readonly images: {
     readonly defaults: Readonly<Record<string, unknown>>;
     readonly cache_age_days: number;

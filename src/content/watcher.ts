@@ -17,6 +17,23 @@ export interface WatchOptions {
   /** A second look this long after each burst: chokidar drops events for a file changed again within a few ms. */
   settleMs?: number;
   onError?: (err: unknown) => void;
+  /**
+   * The system would not let the watcher watch every file (inotify limits): called once, after which the
+   * watcher polls instead. Errors of that kind are not passed to `onError`.
+   */
+  onPolling?: (err: NodeJS.ErrnoException) => void;
+}
+
+/** The sentence for an operator when the inotify limits stop the watcher, with the setting that lifts them. */
+export const WATCH_LIMIT_MESSAGE =
+  "the system's limit on watched files was reached, so changes are now found by polling every second " +
+  "(slower, more CPU); to watch instead, raise the limit: sudo sysctl fs.inotify.max_user_watches=524288 " +
+  "fs.inotify.max_user_instances=512 (add them to /etc/sysctl.conf to keep them)";
+
+/** Whether an error from the watcher means the inotify limits were reached. */
+export function isWatchLimit(err: unknown): err is NodeJS.ErrnoException {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === "ENOSPC" || code === "EMFILE";
 }
 
 export interface ContentWatcher {
@@ -29,13 +46,17 @@ export interface ContentWatcher {
 export function watchContent(options: WatchOptions): ContentWatcher {
   const debounceMs = options.debounceMs ?? 30;
   const maxWaitMs = options.maxWaitMs ?? 150;
-  const watcher: FSWatcher = watch(options.paths, {
-    ignoreInitial: true,
-    ignored: (path: string) => isIgnoredName(basename(path)),
-    // chokidar needs its atomic-save handling to see a file renamed over another; keep its delay short,
-    // since a refresh rescans everything and the event kinds do not matter.
-    atomic: 50,
-  });
+  const start = (usePolling: boolean): FSWatcher =>
+    watch(options.paths, {
+      ignoreInitial: true,
+      ignored: (path: string) => isIgnoredName(basename(path)),
+      // chokidar needs its atomic-save handling to see a file renamed over another; keep its delay short,
+      // since a refresh rescans everything and the event kinds do not matter.
+      atomic: 50,
+      ...(usePolling ? { usePolling: true, interval: 1000, binaryInterval: 1000 } : {}),
+    });
+  let watcher: FSWatcher = start(false);
+  let polling = false;
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let firstAt = 0;
@@ -75,12 +96,29 @@ export function watchContent(options: WatchOptions): ContentWatcher {
     timer = setTimeout(() => run("change"), wait);
   };
 
-  watcher.on("all", (_event, path) => {
-    pending.add(path);
-    schedule();
-  });
-  watcher.on("error", (err) => options.onError?.(err));
-  const ready = new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const listen = (w: FSWatcher) => {
+    w.on("all", (_event, path) => {
+      pending.add(path);
+      schedule();
+    });
+    w.on("error", (err) => {
+      if (!isWatchLimit(err)) return void options.onError?.(err);
+      if (polling || closed) return;
+      // One message, then poll: inotify refuses one watch per file, and each would be its own error.
+      polling = true;
+      options.onPolling?.(err);
+      const old = w;
+      watcher = start(true);
+      listen(watcher);
+      void old.close();
+      // Changes made while the watchers swapped are found by a rescan.
+      watcher.once("ready", () => run("rescan"));
+    });
+    w.once("ready", () => markReady());
+  };
+  listen(watcher);
   const rescan =
     options.rescanMs && options.rescanMs > 0 ? setInterval(() => run("rescan"), options.rescanMs).unref() : undefined;
 

@@ -5,6 +5,7 @@ import type { IndexedEntry } from "../db/index.js";
 import { QuireError, isQuireError } from "../errors.js";
 import type { FoundTemplate } from "../template/loader.js";
 import { ANONYMOUS_READER, isSignedIn, type Reader } from "../auth/reader.js";
+import { devErrorPage } from "./dev-error.js";
 
 /** A rendered response, ready to send or to store in the page cache. */
 export interface Page {
@@ -47,6 +48,8 @@ export interface PageSite {
   vanishedEntries?(): number;
   /** True when this entry's file was found missing; its page answers 503 until the index catches up. */
   isVanished?(entry: IndexedEntry): boolean;
+  /** Development: a rendering error is shown in the browser with its template, line and message. */
+  readonly dev?: boolean;
 }
 
 /** How often a page is rendered again after entries it shows were found missing (each try leaves them out). */
@@ -110,6 +113,15 @@ function renderFor(
       if (isQuireError(err) && err.status === 400) return renderError(site, 400, "", err.message, reader);
       if (isQuireError(err) && err.status === 404) return renderError(site, 404, "", err.message, reader);
       site.logError(err, { route: route.kind });
+      if (site.dev) {
+        const what =
+          route.kind === "entry"
+            ? `content/${route.entry.file}`
+            : route.kind === "category"
+              ? `the ${route.template} page of /${route.category}`
+              : `a ${route.status} page`;
+        return devErrorPage(err, what);
+      }
       return renderError(site, 500, "", REASONS[500]!, reader);
     }
   }

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import type { Site } from "../site.js";
 import { createApp } from "./app.js";
 import { SECURITY_HEADERS } from "./site-files.js";
+import { HEALTH_PATH, accessLogEnabled, answerHealth, logAccess, markCacheHit } from "./operator.js";
 
 export interface RunningServer {
   server: Server;
@@ -23,9 +24,12 @@ export async function startServer(first: Site, port: number, host = "0.0.0.0"): 
   // The fast path sends the security headers itself, merged once per cached page; express sets them on misses.
   let fastPath = site.cacheFastPath(SECURITY_HEADERS);
   let draining = false;
+  const access = accessLogEnabled(site.config.log.access, process.env);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const serving = app;
     if ((req.url?.length ?? 0) > MAX_URL_LENGTH) return tooLong(res);
+    if (access) logAccess(site.logger, req, res);
+    if (req.url === HEALTH_PATH) return answerHealth(res, site.ready, req.method);
     // While stopping, every response closes its connection, so keep-alive clients let go and the drain ends.
     if (draining) res.setHeader("Connection", "close");
     if (fastPath && site.ready) {
@@ -36,11 +40,12 @@ export async function startServer(first: Site, port: number, host = "0.0.0.0"): 
         // As when it was async: a fast path that throws hands the request to the router, never crashes.
         answered = false;
       }
-      if (answered === true) return;
+      if (answered === true) return void (access && markCacheHit(res));
       if (answered === false) return void serving(req, res);
       answered.then(
         (done) => {
           if (!done) serving(req, res);
+          else if (access) markCacheHit(res);
         },
         () => serving(req, res),
       );
