@@ -118,7 +118,7 @@ export async function run(args: string[]): Promise<void> {
     all.push(...samples);
     perQuery.push({ q: label(query), ...p50p99(samples), total });
   }
-  const statics: { entries: number; summary: StaticSearchSummary; docs: number; shards: number[] }[] = [];
+  const statics: StaticFigures[] = [];
   statics.push(staticIndex(db, join(work.path, "static-full"), now));
   db.close();
   // The same site at a tenth of the size, to show how the static index grows per entry.
@@ -141,7 +141,17 @@ export async function run(args: string[]): Promise<void> {
 
   heading("static search index (quire build's _search/)");
   table(
-    ["entries", "files", "total", "per entry", "docs.json.gz", "term shards: median", "largest"],
+    [
+      "entries",
+      "files",
+      "total",
+      "per entry",
+      "meta.json",
+      "tags.json.gz",
+      "doc block",
+      "term shard: median",
+      "largest",
+    ],
     statics
       .sort((a, b) => a.entries - b.entries)
       .map((x) => {
@@ -151,7 +161,9 @@ export async function run(args: string[]): Promise<void> {
           count(x.summary.files),
           kb(x.summary.bytes),
           `${(x.summary.bytes / Math.max(1, x.entries)).toFixed(0)} B`,
-          kb(x.docs),
+          kb(x.meta),
+          kb(x.tags),
+          kb(x.block),
           kb(sorted[Math.floor(sorted.length / 2)] ?? 0),
           kb(sorted[sorted.length - 1] ?? 0),
         ];
@@ -206,15 +218,28 @@ export async function run(args: string[]): Promise<void> {
 }
 
 /** Writes the static index of an index database into `dir`; sizes of the whole and of its parts. */
-function staticIndex(
-  db: ReturnType<typeof openIndex>["db"],
-  dir: string,
-  now: number,
-): { entries: number; summary: StaticSearchSummary; docs: number; shards: number[] } {
+function staticIndex(db: ReturnType<typeof openIndex>["db"], dir: string, now: number): StaticFigures {
   const summary = writeStaticSearch(new ContentIndex(db), dir, now);
   const base = join(dir, "_search");
   const shards = readdirSync(join(base, "t")).map((f) => statSync(join(base, "t", f)).size);
-  return { entries: summary.entries, summary, docs: statSync(join(base, "docs.json.gz")).size, shards };
+  return {
+    entries: summary.entries,
+    summary,
+    meta: statSync(join(base, "meta.json")).size,
+    tags: statSync(join(base, "tags.json.gz")).size,
+    block: statSync(join(base, "d", "0.json.gz")).size,
+    shards,
+  };
+}
+
+interface StaticFigures {
+  entries: number;
+  summary: StaticSearchSummary;
+  meta: number;
+  tags: number;
+  /** One `d/` block (the first, full unless the site is tiny). */
+  block: number;
+  shards: number[];
 }
 
 function kb(bytes: number): string {
