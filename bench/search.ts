@@ -157,6 +157,8 @@ export async function run(args: string[]): Promise<void> {
       "doc block",
       "term shard: median",
       "largest",
+      "per query: median",
+      "max",
     ],
     statics
       .sort((a, b) => a.entries - b.entries)
