@@ -1,7 +1,8 @@
 /** `quire index`, `quire check` and `quire fix`: build or refresh the index, report problems, stamp missing headers. */
 import { loadSite, type LoadedSite } from "../config/site.js";
 import { openIndex, refreshIndex, removeIndexFiles, isCorruption, type RefreshSummary } from "../db/index.js";
-import { syncSearch } from "../search/index.js";
+// Straight from the module, not the folder index: the indexer need not load the template side of search.
+import { syncSearch } from "../search/search-index.js";
 import { execFileSync } from "node:child_process";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { QuireError } from "../errors.js";
