@@ -23,7 +23,13 @@ import { makeWorkDir } from "./lib/work-dir.js";
 import { statSync, readdirSync } from "node:fs";
 import { ContentIndex, openIndex } from "../src/db/index.js";
 import { Searcher } from "../src/search/index.js";
-import { writeStaticSearch, type StaticSearchSummary } from "../src/search/static-index.js";
+import {
+  shardOf,
+  surfaceWords,
+  writeStaticSearch,
+  type StaticSearchSummary,
+} from "../src/search/static-index.js";
+import { parseQuery } from "../src/search/query.js";
 
 export const description =
   "search latency p50/p99, cold index with vs without search, static index bytes (issue 20)";
@@ -118,7 +124,7 @@ export async function run(args: string[]): Promise<void> {
     all.push(...samples);
     perQuery.push({ q: label(query), ...p50p99(samples), total });
   }
-  const statics: { entries: number; summary: StaticSearchSummary; docs: number; shards: number[] }[] = [];
+  const statics: StaticFigures[] = [];
   statics.push(staticIndex(db, join(work.path, "static-full"), now));
   db.close();
   // The same site at a tenth of the size, to show how the static index grows per entry.
@@ -141,7 +147,19 @@ export async function run(args: string[]): Promise<void> {
 
   heading("static search index (quire build's _search/)");
   table(
-    ["entries", "files", "total", "per entry", "docs.json.gz", "term shards: median", "largest"],
+    [
+      "entries",
+      "files",
+      "total",
+      "per entry",
+      "meta.json",
+      "tags.json.gz",
+      "doc block",
+      "term shard: median",
+      "largest",
+      "per query: median",
+      "max",
+    ],
     statics
       .sort((a, b) => a.entries - b.entries)
       .map((x) => {
@@ -151,9 +169,13 @@ export async function run(args: string[]): Promise<void> {
           count(x.summary.files),
           kb(x.summary.bytes),
           `${(x.summary.bytes / Math.max(1, x.entries)).toFixed(0)} B`,
-          kb(x.docs),
+          kb(x.meta),
+          kb(x.tags),
+          kb(x.block),
           kb(sorted[Math.floor(sorted.length / 2)] ?? 0),
           kb(sorted[sorted.length - 1] ?? 0),
+          kb(median(x.downloads)),
+          kb(Math.max(...x.downloads)),
         ];
       }),
   );
@@ -206,15 +228,59 @@ export async function run(args: string[]): Promise<void> {
 }
 
 /** Writes the static index of an index database into `dir`; sizes of the whole and of its parts. */
-function staticIndex(
-  db: ReturnType<typeof openIndex>["db"],
-  dir: string,
-  now: number,
-): { entries: number; summary: StaticSearchSummary; docs: number; shards: number[] } {
+function staticIndex(db: ReturnType<typeof openIndex>["db"], dir: string, now: number): StaticFigures {
   const summary = writeStaticSearch(new ContentIndex(db), dir, now);
   const base = join(dir, "_search");
   const shards = readdirSync(join(base, "t")).map((f) => statSync(join(base, "t", f)).size);
-  return { entries: summary.entries, summary, docs: statSync(join(base, "docs.json.gz")).size, shards };
+  const size = (rel: string) => {
+    try {
+      return statSync(join(base, rel)).size;
+    } catch {
+      return 0;
+    }
+  };
+  const termShards = readdirSync(join(base, "t")).map((f) => f.replace(/\.json\.gz$/, ""));
+  const searcher = new Searcher(db);
+  // What the browser fetches for each query of the set: meta.json, the word and term shards of its words,
+  // tags.json.gz for tag: queries, and one d/ block per result shown (at most 10; an upper bound).
+  const downloads = QUERIES.map((query) => {
+    const parsed = parseQuery(query.q);
+    const files = new Set<string>(["meta.json"]);
+    for (const term of [...parsed.all.flat(), ...parsed.none])
+      for (const word of term.words.flatMap((w) => surfaceWords(w))) {
+        files.add(`w/${shardOf(word)}.json.gz`);
+        const shard = shardOf(word);
+        for (const t of termShards)
+          if (t === shard || (term.prefix && (t.startsWith(shard) || shard.startsWith(t))))
+            files.add(`t/${t}.json.gz`);
+      }
+    if (parsed.tags.length + parsed.notTags.length > 0) files.add("tags.json.gz");
+    const shown = Math.min(10, searcher.search(query.q, { now, ...query }).total);
+    let bytes = 0;
+    for (const f of files) bytes += size(f);
+    return bytes + shown * size("d/0.json.gz");
+  });
+  return {
+    downloads,
+    entries: summary.entries,
+    summary,
+    meta: statSync(join(base, "meta.json")).size,
+    tags: statSync(join(base, "tags.json.gz")).size,
+    block: statSync(join(base, "d", "0.json.gz")).size,
+    shards,
+  };
+}
+
+interface StaticFigures {
+  /** Bytes the browser fetches for each query of QUERIES (an upper bound: one d/ block per result shown). */
+  downloads: number[];
+  entries: number;
+  summary: StaticSearchSummary;
+  meta: number;
+  tags: number;
+  /** One `d/` block (the first, full unless the site is tiny). */
+  block: number;
+  shards: number[];
 }
 
 function kb(bytes: number): string {

@@ -136,46 +136,47 @@ async function termHits(meta, term) {
 
 async function run() {
   const meta = await load("meta.json");
-  const docs = await load("docs.json.gz");
-  if (!meta || !docs) return fail(new Error("no search index"));
+  if (!meta) return fail(new Error("no search index"));
   const q = parse(raw);
   let candidates = null;
   const scores = new Map();
   const idf = (n) => Math.max(1e-6, Math.log((meta.entries - n + 0.5) / (n + 0.5)));
-  const score = (doc, counts, n) => {
-    const lens = docs[doc][7];
-    let s = 0;
-    for (let c = 0; c < 3; c++) {
-      if (!counts[c]) continue;
-      const tf = counts[c];
-      const norm = 1.2 * (1 - 0.75 + (0.75 * lens[c]) / (meta.average[c] || 1));
-      s += meta.weights[c] * idf(n) * ((tf * 2.2) / (tf + norm));
-    }
-    return s;
-  };
+  // bm25 without length normalisation (column lengths are not shipped): close to the server's order.
+  const score = (counts, n) =>
+    counts.reduce((s, tf, c) => (tf ? s + meta.weights[c] * idf(n) * ((tf * 2.2) / (tf + 1.2)) : s), 0);
   for (const group of q.all) {
-    const union = new Map();
+    const union = new Set();
     for (const term of group) {
       const hits = await termHits(meta, term);
       for (const [doc, counts] of hits) {
-        union.set(doc, true);
-        scores.set(doc, (scores.get(doc) || 0) + score(doc, counts, hits.size));
+        union.add(doc);
+        scores.set(doc, (scores.get(doc) || 0) + score(counts, hits.size));
       }
     }
-    candidates = candidates ? new Set([...candidates].filter((d) => union.has(d))) : new Set(union.keys());
+    candidates = candidates ? new Set([...candidates].filter((d) => union.has(d))) : union;
   }
   if (candidates === null) {
-    if (q.tags.length === 0) return show(q, []);
-    candidates = new Set(docs.keys());
+    if (q.tags.length === 0) return show(q, [], meta);
+    candidates = new Set(Array.from({ length: meta.entries }, (_, i) => i));
   }
   for (const term of q.none) for (const doc of (await termHits(meta, term)).keys()) candidates.delete(doc);
-  const found = [...candidates].filter((d) => {
-    const [, , , , , tags, hidden] = docs[d];
-    return q.tags.every((t) => tags.includes(t)) && q.notTags.every((t) => !tags.includes(t) && !hidden.includes(t));
-  });
-  // Scores are positive here, where FTS5's bm25 is negative: higher first, then newer (docs are newest first).
-  found.sort((a, b) => (scores.get(b) || 0) - (scores.get(a) || 0) || a - b);
-  show(q, found.map((d) => docs[d]));
+  if (q.tags.length > 0 || q.notTags.length > 0) {
+    const tags = (await load("tags.json.gz")) || { visible: {}, hidden: {} };
+    const sets = new Map();
+    const setOf = (list, key) => {
+      if (!sets.has(list + key)) sets.set(list + key, new Set(tags[list][key] || []));
+      return sets.get(list + key);
+    };
+    const has = (key, doc) => setOf("visible", key).has(doc);
+    const hasHidden = (key, doc) => setOf("hidden", key).has(doc);
+    for (const doc of [...candidates]) {
+      if (!q.tags.every((t) => has(t, doc)) || q.notTags.some((t) => has(t, doc) || hasHidden(t, doc)))
+        candidates.delete(doc);
+    }
+  }
+  // Scores are positive here, where FTS5's bm25 is negative: higher first, then newer (entries are newest first).
+  const found = [...candidates].sort((a, b) => (scores.get(b) || 0) - (scores.get(a) || 0) || a - b);
+  await show(q, found, meta);
 }
 
 function el(tag, attrs, ...children) {
@@ -185,9 +186,14 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
-function show(q, found) {
+async function show(q, found, meta) {
   const page = Math.max(1, Math.min(Number.parseInt(params.get("page") || "1", 10) || 1, Math.ceil(found.length / PER_PAGE) || 1));
   const pages = Math.ceil(found.length / PER_PAGE);
+  const shown = [];
+  for (const doc of found.slice((page - 1) * PER_PAGE, page * PER_PAGE)) {
+    const block = await load(`d/${Math.floor(doc / meta.block)}.json.gz`);
+    if (block) shown.push(block[doc % meta.block]);
+  }
   results.replaceChildren();
   const quoted = el("q", {}, q.text);
   const summary = el("p", { class: "search-summary", role: "status" });
@@ -195,11 +201,11 @@ function show(q, found) {
   else if (pages > 1) summary.append(`${found.length} entries match `, quoted, `; page ${page} of ${pages}.`);
   else summary.append(`${found.length} ${found.length === 1 ? "entry matches" : "entries match"} `, quoted, ".");
   results.append(summary);
-  for (const [url, title, date, , categoryName] of found.slice((page - 1) * PER_PAGE, page * PER_PAGE)) {
-    const meta = el("p", { class: "entry-meta" }, el("time", { datetime: date }, date));
-    if (categoryName) meta.append(" · ", categoryName);
+  for (const [url, title, date, categoryName] of shown) {
+    const line = el("p", { class: "entry-meta" }, el("time", { datetime: date }, date));
+    if (categoryName) line.append(" · ", categoryName);
     results.append(
-      el("article", { class: "entry search-hit" }, meta, el("h2", { class: "entry-title" }, el("a", { href: url }, title))),
+      el("article", { class: "entry search-hit" }, line, el("h2", { class: "entry-title" }, el("a", { href: url }, title))),
     );
   }
   if (pages > 1) {

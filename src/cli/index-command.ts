@@ -9,7 +9,8 @@ import {
   type Db,
   type RefreshSummary,
 } from "../db/index.js";
-import { syncSearch } from "../search/index.js";
+// Straight from the module, not the folder index: the indexer need not load the template side of search.
+import { syncSearch } from "../search/search-index.js";
 import { execFileSync } from "node:child_process";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { QuireError } from "../errors.js";

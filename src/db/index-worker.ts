@@ -3,7 +3,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import { openIndex } from "./open-index.js";
 import { refreshIndex } from "./refresh.js";
 import type { SlugStyle } from "../content/slug.js";
-import { syncSearch } from "../search/index.js";
+// Straight from the module, not the folder index: the indexer need not load the template side of search.
+import { syncSearch } from "../search/search-index.js";
 
 interface WorkerData {
   indexPath: string;

@@ -4,7 +4,8 @@ import { QuireError, type ErrorCode } from "../errors.js";
 import type { RefreshSummary } from "./refresh.js";
 import { openIndex, refreshIndex, type Db } from "./index.js";
 import type { SlugStyle } from "../content/slug.js";
-import { syncSearch } from "../search/index.js";
+// Straight from the module, not the folder index: the indexer need not load the template side of search.
+import { syncSearch } from "../search/search-index.js";
 
 export interface IndexerOptions {
   indexPath: string;

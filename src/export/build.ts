@@ -3,7 +3,7 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
-import { writeStaticSearch } from "../search/static-index.js";
+import { writeStaticSearch } from "../search/index.js";
 import { performance } from "node:perf_hooks";
 import { Site, QUIRE_VERSION } from "../site.js";
 import { silentLogger } from "../log.js";

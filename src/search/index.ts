@@ -5,3 +5,4 @@ export { Searcher, type SearchOptions, type SearchResult, type SearchHit } from 
 export { entryText } from "./entry-text.js";
 export { searchGlobal, TemplateSearchResults } from "./template-search.js";
 export { SearchCacheGate, isSearchUrl, MAX_CACHED_SEARCHES } from "./search-cache.js";
+export { writeStaticSearch, STATIC_SEARCH_DIR, type StaticSearchSummary } from "./static-index.js";

@@ -3,9 +3,10 @@
  * positions, sharded by the first two characters of each term and gzip-compressed, so a reader's browser
  * fetches only the shards of the words searched. `search.js` in the default theme reads it.
  *
- * Layout under `_search/`: `meta.json` (counts, average column lengths, shard names); `docs.json.gz` (per
- * entry: URL, title, date, category, tag keys, column lengths); `t/<shard>.json.gz` (term → postings);
- * `w/<shard>.json.gz` (surface word → stem, where they differ: the browser needs no stemmer).
+ * Layout under `_search/`: `meta.json` (counts, shard names); `t/<shard>.json.gz` (term → postings);
+ * `w/<shard>.json.gz` (surface word → stem, where they differ: the browser needs no stemmer);
+ * `tags.json.gz` (tag key → entries, read only for `tag:` queries); `d/<block>.json.gz` (URL, title, date
+ * and category of DOC_BLOCK entries, newest first: a page of results reads only the blocks it shows).
  */
 import { gzipSync } from "node:zlib";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -27,6 +28,8 @@ export interface StaticSearchSummary {
 export const STATIC_SEARCH_DIR = "_search";
 /** Column weights the browser ranks with: title, text, tags (as the server's bm25). */
 const WEIGHTS = [10, 1, 4];
+/** Entries per `d/` block. */
+const DOC_BLOCK = 100;
 /** Positions are written as column × COLUMN_STRIDE + offset. */
 const COLUMN_STRIDE = 2 ** 24;
 
@@ -60,24 +63,23 @@ export function writeStaticSearch(index: ContentIndex, outDir: string, now: numb
     )
     .all({ now }) as { docid: number; file: string; title: string; text: string; tags: string }[];
   const dense = new Map<number, number>();
-  const docs: unknown[] = [];
+  const docs: [string, string, string, string][] = [];
+  const visibleTags: Record<string, number[]> = {};
+  const hiddenTags: Record<string, number[]> = {};
   const words = new Set<string>();
   const tagRows = db.prepare("SELECT tag_key, hidden FROM entry_tags WHERE file = ?");
   for (const row of rows) {
     const entry = index.entryByFile(row.file);
     if (!entry) continue;
-    dense.set(row.docid, docs.length);
-    const tags = tagRows.all(row.file) as { tag_key: string; hidden: number }[];
-    const category = index.categoryMeta(entry.category)?.name ?? entry.category.split("/").pop() ?? "";
+    const n = docs.length;
+    dense.set(row.docid, n);
+    for (const t of tagRows.all(row.file) as { tag_key: string; hidden: number }[])
+      ((t.hidden ? hiddenTags : visibleTags)[t.tag_key] ??= []).push(n);
     docs.push([
       entryPath(entry),
       titleText(entry.title),
       new Date(entry.date).toISOString().slice(0, 10),
-      entry.category,
-      category,
-      tags.filter((t) => t.hidden === 0).map((t) => t.tag_key),
-      tags.filter((t) => t.hidden === 1).map((t) => t.tag_key),
-      [0, 0, 0],
+      index.categoryMeta(entry.category)?.name ?? entry.category.split("/").pop() ?? "",
     ]);
     for (const text of [row.title, row.text, row.tags]) for (const w of surfaceWords(text)) words.add(w);
   }
@@ -98,7 +100,6 @@ export function writeStaticSearch(index: ContentIndex, outDir: string, now: numb
     const doc = dense.get(docid);
     if (doc === undefined) continue;
     const c = col === "title" ? 0 : col === "text" ? 1 : 2;
-    (docs[doc] as [unknown, unknown, unknown, unknown, unknown, unknown, unknown, number[]])[7][c]!++;
     if (term !== lastTerm || list === null) {
       const name = shardOf(term);
       let shard = shards.get(name);
@@ -145,15 +146,16 @@ export function writeStaticSearch(index: ContentIndex, outDir: string, now: numb
     shard[word] = stem;
   }
   for (const [name, shard] of wordShards) write(`w/${name}.json.gz`, shard, true);
-  write("docs.json.gz", docs, true);
-  const totals = [0, 0, 0];
-  for (const d of docs) for (let c = 0; c < 3; c++) totals[c]! += (d as number[][])[7]![c]!;
+  mkdirSync(join(dir, "d"), { recursive: true });
+  for (let i = 0; i * DOC_BLOCK < docs.length; i++)
+    write(`d/${i}.json.gz`, docs.slice(i * DOC_BLOCK, (i + 1) * DOC_BLOCK), true);
+  write("tags.json.gz", { visible: visibleTags, hidden: hiddenTags }, true);
   write(
     "meta.json",
     {
       version: 1,
       entries: docs.length,
-      average: totals.map((t) => (docs.length === 0 ? 0 : t / docs.length)),
+      block: DOC_BLOCK,
       weights: WEIGHTS,
       stride: COLUMN_STRIDE,
       terms: [...shards.keys()].sort(),

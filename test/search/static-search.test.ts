@@ -166,9 +166,10 @@ describe.skipIf(skip)("search on a static export", () => {
     expect(meta.terms.length).toBeGreaterThan(5);
     const shards = readdirSync(join(out, "_search", "t"));
     expect(shards.length).toBe(meta.terms.length);
-    expect(readFileSync(join(out, "_search", "docs.json.gz")).subarray(0, 2)).toEqual(
+    expect(readFileSync(join(out, "_search", "d", "0.json.gz")).subarray(0, 2)).toEqual(
       Buffer.from([0x1f, 0x8b]),
     );
+    expect(existsSync(join(out, "_search", "tags.json.gz"))).toBe(true);
     expect(existsSync(join(out, "search.js"))).toBe(true);
   });
 
