@@ -30,7 +30,9 @@ export function templateReference(found: FoundTemplate): Record<string, unknown>
 
 // A site has one base URL: parse it once rather than on every page.
 let lastBase: { text: string; url: URL } | undefined;
-function parsedBase(baseUrl: string): URL {
+/** The base URL parsed (memoised); a site with none gives relative URLs and an empty host. */
+function parsedBase(baseUrl: string): { protocol: string; host: string } {
+  if (baseUrl === "") return { protocol: "", host: "" };
   if (lastBase?.text !== baseUrl) lastBase = { text: baseUrl, url: new URL(baseUrl) };
   return lastBase.url;
 }
@@ -60,7 +62,7 @@ export function requestObject(
     getlist: (name: string) => query.getAll(name),
   });
   for (const key of new Set(query.keys())) args[key] = query.get(key);
-  const origin = `${base.protocol}//${base.host}`;
+  const origin = base.host === "" ? "" : `${base.protocol}//${base.host}`;
   return {
     path,
     full_path: `${path}?${qs}`,
