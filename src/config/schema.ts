@@ -119,6 +119,11 @@ export const SCHEMA = {
     },
   },
   auth: {
+    sign_in: {
+      default: true,
+      check: isBool,
+      doc: "Offer sign-in at /_login and /_logout (IndieAuth, and e-mail links where mail is set up); false leaves bearer tokens as the only way to read private entries, and /_login answers 404, as Publ does with auth off.",
+    },
     users_file: {
       default: "users.cfg",
       check: isString,
@@ -177,6 +182,7 @@ export interface QuireConfig {
     readonly max_input_megapixels: number;
   };
   readonly auth: {
+    readonly sign_in: boolean;
     readonly users_file: string;
     readonly admin_group: string;
     readonly session_days: number;

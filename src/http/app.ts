@@ -53,7 +53,7 @@ export function createApp(site: Site): express.Express {
   });
 
   if (site.dev) liveReloadRoutes(app, site);
-  app.use(loginRoutes(site));
+  if (site.config.auth.sign_in) app.use(loginRoutes(site));
 
   app.get("/_img/{*rest}", async (req: Request, res: Response) => {
     if (!site.ready) return notReady(res);

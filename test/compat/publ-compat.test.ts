@@ -46,7 +46,8 @@ describe.skipIf(!hasKit && process.env.CI !== "true")(
       const site = join(work, "site");
       // Quire writes nothing into a site it serves with a data folder, but the kit's copy stays untouched anyway.
       cpSync(join(KIT, "site"), site, { recursive: true });
-      writeFileSync(join(site, "quire.toml"), '[site]\ntimezone = "US/Pacific"\n');
+      // As Publ was configured for the oracle: its time zone, and no sign-in (Publ's auth off).
+      writeFileSync(join(site, "quire.toml"), '[site]\ntimezone = "US/Pacific"\n\n[auth]\nsign_in = false\n');
       t = await serveSite(site, { env: { QUIRE_SECRET: "publ-compat", QUIRE_BASE_URL: SITE_URL } });
     }, 180_000);
 
