@@ -480,7 +480,7 @@ export class Site implements PageSite {
     reader: Reader,
   ): Promise<RenderAnswer> {
     if (this.renderThreadCount === 0 || isSignedIn(reader)) {
-      return { kind: "page", page: renderRoute(this, route, new URLSearchParams(search), reader) };
+      return { kind: "page", page: renderRoute(this, route, new URLSearchParams(search), reader, path) };
     }
     this.threads ??= new RenderThreads({
       setup: {

@@ -38,7 +38,7 @@ function render(path: string, search: string): RenderAnswer {
   // Only signed-out readers' pages are rendered on threads (see Site.renderPage).
   const route = routeRequest(s.routeContext(ANONYMOUS_READER.access), path, search);
   if (route.kind === "redirect") return { kind: "redirect", location: route.location, status: route.status };
-  const page = renderRoute(s, route, new URLSearchParams(search), ANONYMOUS_READER);
+  const page = renderRoute(s, route, new URLSearchParams(search), ANONYMOUS_READER, path);
   // Spread, so that a header computed on first read (the ETag) travels as a value.
   return { kind: "page", page: { ...page, headers: { ...page.headers } } };
 }

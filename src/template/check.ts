@@ -207,6 +207,10 @@ export async function checkSiteTemplates(
     engine = new TemplateEngine({ templatesDir: paths.templatesDir });
   }
   // The globals a running site adds; only their names matter here.
-  const siteGlobals = Object.keys(templateGlobals({ config, baseUrl: "" }, undefined as never));
+  // (`search` is added by the site beside them, from search/.)
+  const siteGlobals = [
+    ...Object.keys(templateGlobals({ config, baseUrl: "" }, undefined as never)),
+    "search",
+  ];
   return [...problems, ...checkTemplates(engine, paths.templatesDir, siteGlobals)];
 }

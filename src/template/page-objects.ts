@@ -24,8 +24,19 @@ export function templateObject(
 
 /** What `get_template(name, entry)` gives: prints as the template's file ("blog/_fragment.html") and can be given to
  *  `{% include %}` and `{% extends %}` (Nunjucks loads it by `raw`). */
-export function templateReference(found: FoundTemplate): Record<string, unknown> {
-  return { raw: found.name, filename: found.relative, toString: () => found.relative };
+export function templateReference(found: FoundTemplate): unknown {
+  return new TemplateReference(found.name, found.relative);
+}
+
+/** A template as `get_template` gives it: an object (not a dict) that prints as its file name. */
+class TemplateReference {
+  constructor(
+    readonly raw: string,
+    readonly filename: string,
+  ) {}
+  toString(): string {
+    return this.filename;
+  }
 }
 
 // A site has one base URL: parse it once rather than on every page.

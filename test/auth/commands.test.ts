@@ -58,9 +58,9 @@ describe("quire token", () => {
 });
 
 describe("quire check", () => {
-  it("names a group no [group] defines and says how readers sign in", () => {
+  it("names a group no [group] defines and says how readers sign in", async () => {
     const out = capture();
-    checkCommand(["--site", root], out);
+    await checkCommand(["--site", root], out);
     expect(out.errs).toContain(
       'warning: content/a.md: Auth: names "frends", which no [frends] group in users.cfg defines',
     );

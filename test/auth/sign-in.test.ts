@@ -15,7 +15,8 @@ const entry = (id: number, title: string, extra: string, body: string) =>
   `Title: ${title}\nEntry-ID: ${id}\nDate: 2024-0${id % 9 || 1}-01 10:00:00+00:00\n${extra}\n${body}\n`;
 
 const files: Record<string, string> = {
-  "quire.toml": '[site]\ntitle = "Sign-in test"\n[auth]\ntest_identities = true\n',
+  "quire.toml":
+    '[site]\ntitle = "Sign-in test"\nbase_url = "http://localhost:3000"\n[auth]\ntest_identities = true\n',
   "users.cfg": "[admin]\ntest:admin\n\n[friends]\ntest:friend1\ntest:friend2\nmailto:reader@example.com\n",
   "templates/index.html": "{% for e in view.entries %}[{{ e.title }}]{% endfor %}",
   "templates/entry.html":
@@ -116,14 +117,14 @@ const session = (value: string) => ({ Cookie: `quire_session=${value}` });
 describe("signing in with a test identity", () => {
   it("shows a signed-in friend the friends entry and lists it; a signed-out reader gets 401", async () => {
     expect((await read("/2")).status).toBe(401);
-    const { res, session: s } = await signInAs("test:friend1", "/2-friends");
+    const { res, session: s } = await signInAs("test:friend1", "/2-Friends");
     expect(res.status).toBe(303);
-    expect(res.headers.get("location")).toBe("/2-friends");
+    expect(res.headers.get("location")).toBe("/2-Friends");
     const cookieLine = res.headers.getSetCookie().find((c) => c.startsWith("quire_session="))!;
     expect(cookieLine).toMatch(/HttpOnly/i);
     expect(cookieLine).toMatch(/SameSite=Lax/i);
     expect(cookieLine).not.toMatch(/Secure/i);
-    const page = await read("/2-friends", session(s!));
+    const page = await read("/2-Friends", session(s!));
     expect(page.status).toBe(200);
     expect(page.body).toContain("FRIENDS-ONLY text.");
     expect(page.body).toContain("user=test:friend1");
@@ -143,7 +144,7 @@ describe("signing in with a test identity", () => {
   it("lets an admin read everything", async () => {
     const { session: s } = await signInAs("test:admin");
     for (const id of [2, 3, 4]) expect((await read(`/${id}`, session(s!))).status, `/${id}`).toBe(301);
-    expect((await read("/4-admins", session(s!))).body).toContain("ADMIN-ONLY text.");
+    expect((await read("/4-Admins", session(s!))).body).toContain("ADMIN-ONLY text.");
   });
 
   it("signs out: the cookie is removed and the entry answers 401 again", async () => {
@@ -151,7 +152,7 @@ describe("signing in with a test identity", () => {
     const out = await server.get("/_logout", { headers: session(s!) });
     expect(out.status).toBe(303);
     expect(out.headers.getSetCookie().find((c) => c.startsWith("quire_session="))).toMatch(/Max-Age=0/);
-    expect((await read("/2-friends")).status).toBe(401);
+    expect((await read("/2-Friends")).status).toBe(401);
   });
 });
 
@@ -160,7 +161,7 @@ describe("e-mail magic links through a real SMTP server", () => {
     const { cookie, csrf } = await openForm();
     const before = mails.length;
     const arrived = new Promise<void>((resolve) => mailWaiters.push(resolve));
-    const res = await post({ csrf, email: address, redirect: "/2-friends" }, cookie);
+    const res = await post({ csrf, email: address, redirect: "/2-Friends" }, cookie);
     expect(res.status).toBe(200);
     if (mails.length === before) await arrived;
     const mail = mails[mails.length - 1]!;
@@ -183,9 +184,9 @@ describe("e-mail magic links through a real SMTP server", () => {
     const cookie = `quire_csrf=${setCookies(confirm).quire_csrf}`;
     const first = await post({ csrf, t }, cookie);
     expect(first.status).toBe(303);
-    expect(first.headers.get("location")).toBe("/2-friends");
+    expect(first.headers.get("location")).toBe("/2-Friends");
     const s = setCookies(first).quire_session!;
-    expect((await read("/2-friends", session(s))).body).toContain("user=mailto:reader@example.com");
+    expect((await read("/2-Friends", session(s))).body).toContain("user=mailto:reader@example.com");
     const replay = await post({ csrf, t }, cookie);
     expect(replay.status).toBe(400);
     expect(setCookies(replay).quire_session).toBeUndefined();
@@ -298,7 +299,7 @@ describe("IndieAuth against a second local server", () => {
     profile: string,
   ): Promise<{ status: number; session?: string; location: string | null }> {
     const { cookie, csrf } = await openForm();
-    const start = await post({ csrf, me: profile, redirect: "/2-friends" }, cookie);
+    const start = await post({ csrf, me: profile, redirect: "/2-Friends" }, cookie);
     expect(start.status).toBe(303);
     const endpoint = await fetch(start.headers.get("location")!, { redirect: "manual" });
     expect(endpoint.status).toBe(302);
@@ -316,11 +317,11 @@ describe("IndieAuth against a second local server", () => {
     try {
       const result = await signInWith(site.origin);
       expect(result.status).toBe(303);
-      expect(result.location).toBe("/2-friends");
-      const page = await read("/1-public", session(result.session!));
+      expect(result.location).toBe("/2-Friends");
+      const page = await read("/1-Public", session(result.session!));
       expect(page.body).toContain(`user=${site.origin}/`);
       // Not in users.cfg: signed in, but not a friend.
-      expect((await read("/2-friends", session(result.session!))).status).toBe(403);
+      expect((await read("/2-Friends", session(result.session!))).status).toBe(403);
     } finally {
       await site.close();
     }
@@ -360,7 +361,7 @@ describe("IndieAuth against a second local server", () => {
 describe("bearer tokens", () => {
   it("read what the identity may read, in listings too", async () => {
     const token = server.site.auth.token("test:friend1", 3600);
-    const page = await read("/2-friends", { Authorization: `Bearer ${token}` });
+    const page = await read("/2-Friends", { Authorization: `Bearer ${token}` });
     expect(page.status).toBe(200);
     expect(page.body).toContain("FRIENDS-ONLY text.");
     expect((await read("/", { Authorization: `Bearer ${token}` })).body).toContain("[Friends]");
@@ -377,7 +378,7 @@ describe("bearer tokens", () => {
       "not-a-token",
     ];
     for (const t of bad) {
-      const page = await read("/4-admins", { Authorization: `Bearer ${t}` });
+      const page = await read("/4-Admins", { Authorization: `Bearer ${t}` });
       expect(page.status).toBe(401);
       expect(page.res.headers.get("www-authenticate")).toContain("invalid_token");
       expect(page.body).not.toContain("ADMIN-ONLY");

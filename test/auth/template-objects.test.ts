@@ -43,11 +43,11 @@ const page = async (path: string, token?: string) =>
 describe("Publ's unauthorized stubs", () => {
   it("tell a signed-out reader that private entries exist, without their titles or text", async () => {
     const body = await page("/");
-    expect(body).toContain("has=true");
+    expect(body).toContain("has=True");
     expect(body).toContain("|entries=4,1,");
     // Newest first: one stub (entry 3) among the readable entries, no title, no text, a bare link.
     expect(body).toContain("|stubs=4:Open two:");
-    expect(body).toContain("3:::/3:false,1:Open:");
+    expect(body).toContain("3:::/3:False,1:Open:");
     expect(body).not.toContain("FRIENDS ONE-TEXT");
     expect(body).not.toContain("FRIENDS TWO-TEXT");
     // `always_show` prints the title, as Publ does.
@@ -58,10 +58,10 @@ describe("Publ's unauthorized stubs", () => {
   it("are gone for a reader who may read everything, who sees user details", async () => {
     const token = server.site.auth.token("test:friend", 600);
     const body = await page("/", token);
-    expect(body).toContain("has=false");
+    expect(body).toContain("has=False");
     expect(body).toContain("|entries=4,3,2,1,");
     expect(body).toContain("|unauth=|");
-    expect(body).toContain("|user=test:friend friends admin=false via=token");
+    expect(body).toContain("|user=test:friend friends admin=False via=token");
   });
 });
 

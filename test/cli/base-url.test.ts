@@ -45,9 +45,9 @@ describe("the base URL", () => {
     expect(check.stderr).toMatch(/warning: no public address is set: .*base_url/);
     const server = await startQuire({ site: root, env: NO_HEROKU });
     try {
-      const page = await (await fetch(`${server.url}/blog/7-a-post`)).text();
+      const page = await (await fetch(`${server.url}/blog/7-A-post`)).text();
       expect(page).not.toContain("localhost");
-      expect(page).toContain('<link rel="canonical" href="/blog/7-a-post">');
+      expect(page).toContain('<link rel="canonical" href="/blog/7-A-post">');
       const feed = await (await fetch(`${server.url}/feed`)).text();
       expect(feed).not.toContain("localhost");
       expect(server.output()).toMatch(/no public address is set/);
@@ -67,10 +67,10 @@ describe("the base URL", () => {
     expect(check.stderr).not.toContain("no public address");
     const server = await startQuire({ site: root, env });
     try {
-      const page = await (await fetch(`${server.url}/blog/7-a-post`)).text();
-      expect(page).toContain('href="https://blog-1a2b3c.herokuapp.com/blog/7-a-post"');
+      const page = await (await fetch(`${server.url}/blog/7-A-post`)).text();
+      expect(page).toContain('href="https://blog-1a2b3c.herokuapp.com/blog/7-A-post"');
       expect(await (await fetch(`${server.url}/sitemap.xml`)).text()).toContain(
-        "<loc>https://blog-1a2b3c.herokuapp.com/blog/7-a-post</loc>",
+        "<loc>https://blog-1a2b3c.herokuapp.com/blog/7-A-post</loc>",
       );
       expect(server.output()).not.toMatch(/no public address/);
     } finally {

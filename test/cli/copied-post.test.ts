@@ -106,7 +106,7 @@ describe("serve --dev when a post is copied while it runs", () => {
     const { root, original, copy } = site();
     const server = await startQuire({ site: root, args: ["--dev"] });
     try {
-      const permalink = `${server.url}/blog/4242-hello-world`;
+      const permalink = `${server.url}/blog/4242-Hello-world`;
       expect((await fetch(permalink, { redirect: "manual" })).status).toBe(200);
       await until(() => server.output().includes("watching for changes"));
       makeCopy(original, copy);

@@ -8,7 +8,7 @@ import { launchChromium, skipWithoutChromium } from "../helpers/browser.js";
 import { REPO_ROOT, startQuire, type RunningQuire } from "../helpers/server.js";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
 
-const ENTRY = "/blog/501-for-friends";
+const ENTRY = "/blog/501-For-friends";
 
 describe.skipIf(skipWithoutChromium("sign-in browser test"))("signing in with Chromium", () => {
   let root: string;

@@ -29,7 +29,7 @@ describe("unknown image arguments", () => {
   });
   afterAll(() => removeSite(root));
 
-  it("are warnings from quire check, naming file, line and argument, and do not fail it", () => {
+  it("are warnings from quire check, naming file, line and argument, and do not fail it", async () => {
     const lines: string[] = [];
     const errs: string[] = [];
     const out: Output = {
@@ -37,7 +37,7 @@ describe("unknown image arguments", () => {
       err: (s: string) => errs.push(s),
       json: (v: unknown) => lines.push(JSON.stringify(v)),
     };
-    const code = checkCommand(["--site", root], out);
+    const code = await checkCommand(["--site", root], out);
     expect(errs).toContain(
       'warning: content/blog/photos.md:8: image argument "index_img_class" is not one Quire knows; it is ignored (E_IMAGE_SPEC)',
     );

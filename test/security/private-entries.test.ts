@@ -195,8 +195,8 @@ describe("quire build", () => {
     expect(written.length).toBeGreaterThan(5);
     for (const file of written) expectNoSecret(file, readFileSync(file, "utf8"));
     expect(
-      existsSync(join(out, "blog", "201-public-one.html")) ||
-        written.some((f) => f.includes("201-public-one")),
+      existsSync(join(out, "blog", "201-Public-one.html")) ||
+        written.some((f) => f.includes("201-Public-one")),
     ).toBe(true);
   });
 });

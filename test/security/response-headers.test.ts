@@ -35,11 +35,11 @@ afterAll(async () => {
 
 describe("security headers", () => {
   const cases: Array<[string, () => Promise<{ status: number; headers: Record<string, unknown> }>]> = [
-    ["a page (miss)", () => rawGet(t.url, "/blog/1-one")],
+    ["a page (miss)", () => rawGet(t.url, "/blog/1-One")],
     [
       "a page (cache hit)",
       async () => {
-        const res = await rawGet(t.url, "/blog/1-one");
+        const res = await rawGet(t.url, "/blog/1-One");
         expect(res.headers["x-cache"]).toBe("hit");
         return res;
       },
@@ -73,8 +73,8 @@ describe("security headers", () => {
 describe("Redirect-To", () => {
   it("never sends a reader to a javascript: or data: URL; the entry itself is served", async () => {
     for (const [path, text] of [
-      ["/blog/2-js", "Stays here."],
-      ["/blog/3-data", "Stays here too."],
+      ["/blog/2-Js", "Stays here."],
+      ["/blog/3-Data", "Stays here too."],
     ] as const) {
       const res = await rawGet(t.url, path);
       expect(res.status, path).toBe(200);

@@ -98,10 +98,13 @@ describe("files behind symlinks", () => {
     expect(catalog.exists("blog/pic.png")).toBe(false);
   });
 
-  it("quire check names each outside link and where it leads", () => {
+  it("quire check names each outside link and where it leads", async () => {
     const lines: string[] = [];
     const out = { line: (s: string) => lines.push(s), err: () => {}, json: () => {} };
-    const code = checkCommand(["--site", root, "--data", mkdtempSync(join(tmpdir(), "quire-check-"))], out);
+    const code = await checkCommand(
+      ["--site", root, "--data", mkdtempSync(join(tmpdir(), "quire-check-"))],
+      out,
+    );
     expect(code).toBe(1);
     const text = lines.join("\n");
     expect(text).toMatch(/content\/passwd\.txt: links to \/etc\/passwd, outside the site/);

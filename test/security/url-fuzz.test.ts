@@ -194,7 +194,7 @@ describe("the URL space", () => {
   });
 
   it("serves what is published, so the markers are not absent by accident", async () => {
-    expect((await rawGet(t.url, "/blog/1-hello")).body).toContain("Hello, world.");
+    expect((await rawGet(t.url, "/blog/1-Hello")).body).toContain("Hello, world.");
     expect((await rawGet(t.url, "/_file/photos/pic.txt")).body).toBe("a plain asset\n");
     expect((await rawGet(t.url, "/static/style.css")).status).toBe(200);
     // The fixture's secrets are on disk, where a broken route would find them.

@@ -216,9 +216,10 @@ export function installHelpers(): void {
   };
 
   const callWrap = rt.callWrap;
-  rt.callWrap = function (obj: any, name: string, context: unknown, args: unknown[]) {
+  rt.callWrap = function (obj: any, name: string, context: unknown, args: unknown[], ...where: unknown[]) {
     if (obj instanceof LoopContext) return obj.__call__(args[0]);
-    return callWrap(obj, name, context, args);
+    // The template's line and file travel on, for messages about the call.
+    return callWrap(obj, name, context, args, ...where);
   };
 
   const lookup = rt.contextOrFrameLookup;

@@ -1,6 +1,9 @@
 /** Python's view of template values, as Jinja2 has it: truthiness, `str()`, `repr()`, equality, `%` and `str.format`. */
 import nunjucks from "@11ty/nunjucks";
 
+// The symbol by which an object reads any other name as an attribute (see callable.ts).
+const ATTRIBUTES = Symbol.for("quire.attributes");
+
 /** Nunjucks' SafeString (Jinja's Markup): HTML that prints unescaped. */
 export const SafeString = nunjucks.runtime.SafeString as unknown as {
   new (html: string): { val: string; length: number };
@@ -132,8 +135,11 @@ export function pyIn(needle: unknown, haystack: unknown): boolean {
   if (Array.isArray(haystack)) return haystack.some((x) => pyEq(x, needle));
   if (haystack instanceof Map || haystack instanceof Set) return haystack.has(needle);
   if (haystack !== null && typeof haystack === "object") {
-    if (typeof needle === "string" || typeof needle === "number") return String(needle) in haystack;
-    return false;
+    if (typeof needle !== "string" && typeof needle !== "number") return false;
+    if (String(needle) in haystack) return true;
+    // Objects whose headers read as attributes (`'author' in entry`) answer for those too.
+    const attributes = (haystack as Record<symbol, unknown>)[ATTRIBUTES];
+    return typeof attributes === "function" && attributes.call(haystack, String(needle)) !== undefined;
   }
   throw new Error(`argument of type '${typeName(haystack)}' is not iterable`);
 }
