@@ -21,7 +21,7 @@ beforeAll(async () => {
   });
   t = await serveSite(root, { renderThreads: 2, renderThreadsMin: 2, renderTimeoutMs: 3000 });
   // Both threads started and warm, as on a server that has been answering for a while.
-  await Promise.all(["/blog/", "/blog/1-calm"].map(async (p) => (await t.get(p)).text()));
+  await Promise.all(["/blog/", "/blog/1-Calm"].map(async (p) => (await t.get(p)).text()));
   await t.site.renderThreads!.started();
   expect(t.site.renderThreads?.size).toBe(2);
 });
@@ -61,7 +61,7 @@ async function race(
 
 describe("a page that takes long to render", () => {
   it("600 KB of `*a_` on one line: a request sent while it renders is answered first", async () => {
-    const { order, statuses } = await race("/blog/2-hostile", "/blog/");
+    const { order, statuses } = await race("/blog/2-Hostile", "/blog/");
     expect(order).toEqual(["other", "hostile"]);
     expect(statuses[1]).toBe(200);
     // Rendered within the budget (200), or stopped at it (503) on a slow machine: never a 500.
@@ -69,7 +69,7 @@ describe("a page that takes long to render", () => {
   });
 
   it("a template that never ends: 503 at the budget, while other requests are answered", async () => {
-    const { order, statuses } = await race("/blog/spin", "/blog/1-calm");
+    const { order, statuses } = await race("/blog/spin", "/blog/1-Calm");
     expect(order).toEqual(["other", "hostile"]);
     expect(statuses).toEqual([503, 200]);
     expect(t.site.renderThreads!.stats.overran).toBeGreaterThanOrEqual(1);
@@ -84,7 +84,7 @@ describe("a page that takes long to render", () => {
   });
 
   it("keeps serving afterwards, with no more threads than allowed", async () => {
-    const res = await t.get("/blog/1-calm");
+    const res = await t.get("/blog/1-Calm");
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("A calm entry.");
     expect(t.site.renderThreads!.size).toBeLessThanOrEqual(2);
@@ -98,7 +98,7 @@ describe("one rendering thread on a slow page", () => {
     try {
       await (await one.get("/blog/")).text();
       expect(one.site.renderThreads!.size).toBe(1);
-      const { order, statuses } = await race("/blog/spin", "/blog/1-calm", one);
+      const { order, statuses } = await race("/blog/spin", "/blog/1-Calm", one);
       expect(order).toEqual(["other", "hostile"]);
       expect(statuses).toEqual([503, 200]);
       expect(one.site.renderThreads!.stats.threadsStarted).toBeGreaterThanOrEqual(2);

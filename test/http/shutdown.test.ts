@@ -5,7 +5,8 @@ import { startQuireProcess } from "../helpers/process.js";
 const root = makeSite({
   "content/blog/a.md": "Title: A\nEntry-ID: 1\nDate: 2024-01-01\n\nHello.\n",
   // A page that takes a while to render, so a request is still in flight when the signal arrives.
-  "templates/slow.html": "{% set n = 0 %}{% for i in range(0, 1500000) %}{% endfor %}slow page done",
+  "templates/slow.html":
+    "{% for i in range(0, 1500) %}{% for j in range(0, 1000) %}{% endfor %}{% endfor %}slow page done",
   "templates/index.html": "home",
 });
 afterAll(() => removeSite(root));
