@@ -22,7 +22,7 @@ beforeAll(async () => {
     .toBuffer();
   writeFiles(root, { "content/blog/pic.png": png });
   t = await serveSite(root);
-  const html = await (await t.get("/blog/1-pic")).text();
+  const html = await (await t.get("/blog/1-Pic")).text();
   url = /src="(\/_img\/[^"]+)"/.exec(html)![1]!.replace(/&amp;/g, "&");
 });
 afterAll(async () => {
