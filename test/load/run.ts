@@ -85,7 +85,8 @@ async function main(): Promise<void> {
   // A page that takes about a second to render: the request in flight when SIGTERM arrives.
   writeFileSync(
     join(root, "templates", "slow.txt"),
-    "{% for i in range(0, 1500000) %}{% endfor %}slow page done\n",
+    // Nested: Jinja's range() stops at 100,000 items.
+    "{% for i in range(0, 1500) %}{% for j in range(0, 1000) %}{% endfor %}{% endfor %}slow page done\n",
   );
   const hostile = addHostileFiles(root);
   console.log(
