@@ -75,11 +75,11 @@ export async function churn(options: {
   const adds = 30;
   for (let k = 0; k < adds; k++) {
     write(`churn/entry-${k}.md`, entryText(k, false), k % 2 === 0);
-    await expect(`add ${k}`, ID0 + k, (w) => w.startsWith(`/churn/${ID0 + k}-churn-entry-${k}`));
+    await expect(`add ${k}`, ID0 + k, (w) => w.startsWith(`/churn/${ID0 + k}-Churn-entry-${k}`));
   }
   for (let k = 0; k < 25; k++) {
     write(`churn/entry-${k}.md`, entryText(k, true), k % 2 === 0);
-    await expect(`edit ${k}`, ID0 + k, (w) => w === `/churn/${ID0 + k}-churn-entry-${k}-edited`);
+    await expect(`edit ${k}`, ID0 + k, (w) => w === `/churn/${ID0 + k}-Churn-entry-${k}-edited`);
   }
   for (let k = 5; k < 30; k++) {
     const from = `churn/entry-${k}.md`;
