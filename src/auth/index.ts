@@ -8,6 +8,7 @@ export {
   type ReaderAccess,
   type AuthTerm,
 } from "./access-rule.js";
+export { isPrivateFile, mayHaveFile } from "./file-access.js";
 export {
   ANONYMOUS_READER,
   identifiedReader,

@@ -128,6 +128,20 @@ export class SiteAuth implements ReaderDirectory {
     return this.signer.sign({ p: "token", me: identity, ...(scope ? { scope } : {}) }, seconds, this.now());
   }
 
+  /** One structured log line for a request for a file only private entries refer to. */
+  logFileAccess(reader: Reader, file: string, allowed: boolean): void {
+    this.logger.info(
+      {
+        event: "file_access",
+        file: `content/${file}`,
+        reader: reader.kind === "anonymous" ? null : reader.identity,
+        auth_type: reader.kind,
+        allowed,
+      },
+      `${allowed ? "allowed" : "refused"} ${reader.kind === "anonymous" ? "a signed-out reader" : reader.identity} file content/${file}`,
+    );
+  }
+
   /** One structured log line per access to a protected entry (log drains keep them; no database needed). */
   logAccess(reader: Reader, entry: { id: number; file: string }, allowed: boolean): void {
     this.logger.info(

@@ -197,6 +197,7 @@ export class ContentIndex {
   private readonly tagsOf;
   private readonly categoryFile;
   private readonly nextScheduled;
+  private readonly assetRulesStmt;
 
   constructor(db: Db) {
     this.db = db;
@@ -210,6 +211,9 @@ export class ContentIndex {
     this.categoryFile = db.prepare(
       "SELECT category, name, sort_name, index_template, entry_template, description, headers_json FROM category_files WHERE category = ? ORDER BY file LIMIT 1",
     );
+    this.assetRulesStmt = db
+      .prepare("SELECT e.auth FROM entry_assets a JOIN entries e ON e.file = a.file WHERE a.asset = ?")
+      .pluck();
     this.nextScheduled = db.prepare(
       "SELECT min(date) AS next FROM entries WHERE status = 'SCHEDULED' AND date > ?",
     );
@@ -254,6 +258,14 @@ export class ContentIndex {
   entryByFile(file: string): IndexedEntry | null {
     const row = this.byFile.get(file) as EntryRow | undefined;
     return row ? toEntry(row) : null;
+  }
+
+  /**
+   * The Auth: values (null: none) of the entries whose text refers to a file under content/ (its path
+   * relative to content/); empty when none does.
+   */
+  assetRules(asset: string): (string | null)[] {
+    return this.assetRulesStmt.all(asset) as (string | null)[];
   }
 
   /** The entry or category that claims this request path through Path-Alias or Path-Mount. */

@@ -15,7 +15,15 @@ export interface IndexSettings {
 }
 
 // Tables whose rows come from content files; `meta` stays (schema version), `generation` is recomputed.
-const CONTENT_TABLES = ["files", "entries", "entry_tags", "aliases", "category_files", "problems"];
+const CONTENT_TABLES = [
+  "files",
+  "entries",
+  "entry_tags",
+  "entry_assets",
+  "aliases",
+  "category_files",
+  "problems",
+];
 
 /** The stored form of the settings; it also enters the content generation. */
 export function settingsKey(settings: IndexSettings): string {

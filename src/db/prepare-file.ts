@@ -12,6 +12,7 @@ import { derivedEntryId, derivedUuid } from "../content/entry-id.js";
 import { entrySlug, publSlug, type SlugStyle } from "../content/slug.js";
 import { dateZone } from "../content/dates.js";
 import { getHeader } from "../content/entry-record.js";
+import { referencedAssets } from "../content/asset-refs.js";
 
 /** A file to prepare. `size`/`mtimeMs` of -1 mean "not statted yet": the open file is statted instead. */
 export interface FileToPrepare {
@@ -101,6 +102,8 @@ export interface PreparedFile {
   /** [request path, kind, template]. */
   aliases?: AliasRow[];
   category?: CategoryValues;
+  /** Content paths the entry's text may refer to (see referencedAssets). */
+  assets?: string[];
 }
 
 /** Reads, fingerprints and parses one file; never throws for a bad file (its problems are in the result). */
@@ -256,6 +259,8 @@ function prepareEntry(out: PreparedFile, bytes: Buffer, timeZone: string, slugSt
   for (const tag of record.tags) tags.push([tagKey(tag), tag.trim(), 0]);
   for (const tag of record.hiddenTags) tags.push([tagKey(tag), tag.trim(), 1]);
   if (tags.length > 0) out.tags = tags;
+  const assets = referencedAssets(rel, record.category, bytes.toString("utf8"));
+  if (assets.length > 0) out.assets = assets;
   const aliases: AliasRow[] = [];
   for (const alias of record.pathAliases) aliases.push(aliasRow(alias, "alias"));
   for (const mount of record.pathMounts) aliases.push(aliasRow(mount, "mount"));

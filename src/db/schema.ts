@@ -1,7 +1,7 @@
 /** The SQLite schema of the index; a change here bumps SCHEMA_VERSION and the index is rebuilt from content/. */
 
 /** Bump on any change to the tables below or to what the indexer stores in them. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export const SCHEMA_SQL = `
 CREATE TABLE meta (
@@ -69,6 +69,15 @@ CREATE TABLE aliases (
   PRIMARY KEY (path, file)
 );
 CREATE INDEX aliases_file ON aliases (file);
+
+-- Files under content/ an entry's text may refer to (src/content/asset-refs.ts): a file that only entries
+-- with an Auth: rule refer to is served by /_file/ only to readers one of those rules admits.
+CREATE TABLE entry_assets (
+  asset TEXT NOT NULL,
+  file TEXT NOT NULL,
+  PRIMARY KEY (asset, file)
+) WITHOUT ROWID;
+CREATE INDEX entry_assets_file ON entry_assets (file);
 
 -- Category metadata from .cat/.meta files; folders without one have no row.
 CREATE TABLE category_files (

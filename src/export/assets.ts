@@ -39,6 +39,7 @@ export function copyContentFiles(
   contentDir: string,
   encodedPaths: Iterable<string>,
   outDir: string,
+  isPrivate: (rel: string) => boolean = () => false,
 ): CopySummary {
   const summary: CopySummary = { files: 0, bytes: 0, problems: [] };
   const done = new Set<string>();
@@ -56,6 +57,15 @@ export function copyContentFiles(
     const rel = decodeURIComponent(encoded);
     if (done.has(rel)) continue;
     done.add(rel);
+    // Only private entries refer to it: a static host cannot ask who reads, so it is left out.
+    if (isPrivate(rel)) {
+      summary.problems.push({
+        file: `content/${rel}`,
+        url: `/_file/${encoded}`,
+        message: `/_file/${encoded} is linked but only private entries refer to it; not exported`,
+      });
+      continue;
+    }
     copyOne(source, join(outDir, "_file", rel), `content/${rel}`, summary);
   }
   return summary;

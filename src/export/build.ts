@@ -15,6 +15,7 @@ import { crawl } from "./crawl.js";
 import { PagingExpander } from "./paging.js";
 import { BuildResults, type BuildProblem } from "./results.js";
 import { copyContentFiles, copyStatic } from "./assets.js";
+import { isPrivateFile } from "../auth/file-access.js";
 import { recordRedirectPages, redirectPages } from "./redirects.js";
 import { headersFile, redirectsFile, type HeaderRule, type Redirect } from "./host-files.js";
 import type { RenditionRef } from "./links.js";
@@ -163,7 +164,9 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
       progress.update("files", 0, 1);
       const copied = [
         copyStatic(site.paths.staticDir, outDir),
-        copyContentFiles(site.paths.contentDir, results.assets, outDir),
+        copyContentFiles(site.paths.contentDir, results.assets, outDir, (rel) =>
+          isPrivateFile(site.index.assetRules(rel)),
+        ),
       ];
       for (const c of copied) {
         results.copied += c.files;

@@ -9,7 +9,8 @@ import { isQuireError } from "../errors.js";
 import { liveReloadRoutes } from "./live-reload.js";
 import { contentAsset, contentFileHeaders, staticFile, SECURITY_HEADERS } from "./site-files.js";
 import { siteRoots } from "../content/site-roots.js";
-import { isRestricted, loginRoutes } from "../auth/index.js";
+import { isPrivateFile, isRestricted, isSignedIn, loginRoutes, mayHaveFile } from "../auth/index.js";
+import { relative, sep } from "node:path";
 
 // Paths are real and already judged (dot-files included), so send need not look at them again: a site that
 // lives below a dot-folder (~/.sites/blog) must still serve its files.
@@ -71,8 +72,29 @@ export function createApp(site: Site): express.Express {
   });
 
   app.get("/_file/{*rest}", (req: Request, res: Response) => {
-    const file = contentAsset(roots, req.path.slice("/_file/".length));
+    const encoded = req.path.slice("/_file/".length);
+    const file = contentAsset(roots, encoded);
     if (!file) return sendPage(res, renderError(site, 404, "", "Not found"));
+    // Which entries refer to the file is known only once the index is: until then, nothing is served.
+    if (!site.ready) return notReady(res);
+    // Judged under the name asked for and the one the file really has (a link inside content/ may lead to it).
+    const names = [decodeURIComponent(encoded), relative(roots.content, file).split(sep).join("/")];
+    const rules = names.flatMap((name) => site.index.assetRules(name));
+    if (isPrivateFile(rules)) {
+      const { reader, refused } = site.auth.readerFor(req);
+      const allowed = !refused && mayHaveFile(reader.access, rules);
+      site.auth.logFileAccess(reader, names[1]!, allowed);
+      if (!allowed) {
+        const signedIn = isSignedIn(reader);
+        const message = signedIn
+          ? "This file is not shared with you"
+          : "This file is private: sign in to see it";
+        return sendPage(res, renderError(site, signedIn ? 403 : 401, "", message, reader));
+      }
+      // For this reader only: no shared cache or proxy may keep it for the next one.
+      res.setHeader("Cache-Control", "private, max-age=0, must-revalidate");
+      res.setHeader("Vary", "Cookie, Authorization");
+    }
     // Judged by the real name too: a link named .txt may point at an .svg (inside the site, but active).
     for (const name of [req.path, file])
       for (const [k, v] of Object.entries(contentFileHeaders(name))) res.setHeader(k, v);
