@@ -25,19 +25,28 @@ ${body}
 export interface LoginOptions {
   email: boolean;
   test: boolean;
+  /** Whether the site knows its public address, which e-mail links and IndieAuth send readers back to. */
+  address: boolean;
   title: string;
 }
+
+/** What a reader (and the log) is told when the site has no public address to send readers back to. */
+export const NO_ADDRESS =
+  "Signing in by e-mail or with a website needs this site's public address, and none is set: " +
+  "the site's operator sets base_url in [site] of quire.toml (or QUIRE_BASE_URL).";
 
 /** The sign-in form (`GET /_login`). */
 export function loginPage(options: LoginOptions, redirect: string, csrf: string): string {
   const hidden = `<input type="hidden" name="csrf" value="${esc(csrf)}"><input type="hidden" name="redirect" value="${esc(redirect)}">`;
   const forms: string[] = [];
-  if (options.email) {
+  if (!options.address) forms.push(`<p id="login-no-address">${esc(NO_ADDRESS)}</p>`);
+  if (options.email && options.address) {
     forms.push(`<form method="post" action="/_login" id="login-email">${hidden}
 <label>E-mail address <input type="email" name="email" required autocomplete="email"></label>
 <button type="submit">Send me a sign-in link</button></form>`);
   }
-  forms.push(`<form method="post" action="/_login" id="login-web">${hidden}
+  if (options.address)
+    forms.push(`<form method="post" action="/_login" id="login-web">${hidden}
 <label>Your website <input type="url" name="me" placeholder="https://example.com/" required autocomplete="url"></label>
 <button type="submit">Sign in with your website</button></form>`);
   if (options.test) {

@@ -6,7 +6,7 @@ import { parseCookie, stringifySetCookie } from "cookie";
 import type { Logger } from "../log.js";
 import type { SiteAuth } from "./site-auth.js";
 import { cleanAddress, MagicMailer, RateLimit, UsedLinks, mailSettingsFromEnv } from "./magic-mail.js";
-import { loginPage, messagePage, confirmPage } from "./login-pages.js";
+import { loginPage, messagePage, confirmPage, NO_ADDRESS } from "./login-pages.js";
 import {
   canonicalProfile,
   discoverAuthorizationEndpoint,
@@ -60,7 +60,11 @@ export function loginRoutes(site: LoginSite): Router {
   if (site.config.auth.test_identities && !testIdentitiesAllowed(site))
     site.logger.warn("auth.test_identities is set but NODE_ENV is production: test identities are refused");
 
+  // E-mail links and IndieAuth send the reader back to this site: without its public address they cannot.
+  const address = site.baseUrl !== "";
+  if (!address) site.logger.warn({ field: "site.base_url" }, NO_ADDRESS);
   const options = () => ({
+    address,
     email: mailer !== null,
     test: testIdentitiesAllowed(site),
     title: site.config.site.title,
@@ -126,6 +130,11 @@ export function loginRoutes(site: LoginSite): Router {
         ),
       );
     const redirect = safeRedirect(body.redirect);
+    if (
+      !address &&
+      (body.email !== undefined || (typeof body.me === "string" && !body.me.startsWith("test:")))
+    )
+      return send(res, 503, messagePage(NO_ADDRESS, "Back to the site", redirect));
     if (typeof body.t === "string") {
       const claim = signer.verify(body.t, "magic");
       if (!claim || !claim.jti || !(await used.claim(claim.jti, MAGIC_MINUTES * 60)))

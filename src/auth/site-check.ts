@@ -34,6 +34,13 @@ export function privateEntryWarnings(
       );
     }
   }
+  if (site.baseUrl === "") {
+    warnings.push(
+      `${entries.length} private entr${entries.length === 1 ? "y" : "ies"}, but no public address is set: readers cannot sign in ` +
+        `by e-mail or with their website (set base_url in [site] of quire.toml, or QUIRE_BASE_URL); only bearer tokens (quire token IDENTITY) can read them`,
+    );
+    return warnings;
+  }
   const ways = ["IndieAuth (a reader's own website)"];
   if (mailSettingsFromEnv(env, site.baseUrl)) ways.unshift("e-mail links");
   warnings.push(

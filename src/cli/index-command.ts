@@ -95,7 +95,8 @@ export async function checkCommand(argv: string[], out: Output): Promise<number>
         root: site.paths.root,
         usersFile: site.config.auth.users_file,
         adminGroup: site.config.auth.admin_group,
-        baseUrl: site.config.site.base_url,
+        // As a production server would resolve it (environment, quire.toml, Heroku's metadata).
+        baseUrl: resolveBaseUrl(site.config.site.base_url, process.env, false).url,
       },
       process.env,
     ),

@@ -60,10 +60,24 @@ describe("quire token", () => {
 describe("quire check", () => {
   it("names a group no [group] defines and says how readers sign in", async () => {
     const out = capture();
-    await checkCommand(["--site", root], out);
+    process.env.QUIRE_BASE_URL = "https://blog.example.com";
+    try {
+      await checkCommand(["--site", root], out);
+    } finally {
+      delete process.env.QUIRE_BASE_URL;
+    }
     expect(out.errs).toContain(
       'warning: content/a.md: Auth: names "frends", which no [frends] group in users.cfg defines',
     );
     expect(out.errs.some((e) => e.includes("1 private entry: readers sign in at /_login"))).toBe(true);
+  });
+});
+
+describe("quire check without a public address", () => {
+  it("says readers cannot sign in and only bearer tokens read private entries", async () => {
+    const out = capture();
+    await checkCommand(["--site", root], out);
+    const line = out.errs.find((e) => e.includes("1 private entry, but no public address is set"));
+    expect(line, out.errs.join("\n")).toMatch(/only bearer tokens \(quire token IDENTITY\)/);
   });
 });
