@@ -49,7 +49,11 @@ describe("sign-in without a public address", () => {
       .getSetCookie()
       .map((c) => c.split(";")[0])
       .join("; ");
-    for (const field of [{ email: "reader@example.com" }, { me: "https://reader.example/" }]) {
+    const fields: Record<string, string>[] = [
+      { email: "reader@example.com" },
+      { me: "https://reader.example/" },
+    ];
+    for (const field of fields) {
       const res = await server.get("/_login", {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie },

@@ -99,10 +99,10 @@ async function main(): Promise<void> {
   const paths = await collectUrls(base);
   console.log(`rotating over ${paths.length} URLs`);
 
-  // Warm-up (30 s) fills the page cache and memo tables and lets the heap settle. RSS swings with garbage
+  // Warm-up (30 s, or half the load phase when that is shorter) fills the page cache and memo tables and lets the heap settle. RSS swings with garbage
   // collection, so each figure is the median of the last five one-second samples of its phase.
   const warmSamples = sampleRss(server.pid);
-  const warm = await load(base, paths, 30).done;
+  const warm = await load(base, paths, Math.max(5, Math.min(30, Math.round(LOAD_SECONDS / 2)))).done;
   const rssWarm = warmSamples.stop();
   const mainSamples = sampleRss(server.pid);
   const main = await load(base, paths, LOAD_SECONDS).done;

@@ -129,7 +129,7 @@ describe("no generated site lets a reader see an entry its rule refuses", () => 
         try {
           const token = server.site.auth.token("test:reader", 3600);
           const readers = [
-            { name: "signed out", headers: {}, who: null },
+            { name: "signed out", headers: {} as Record<string, string>, who: null },
             {
               name: "test:reader",
               headers: { Authorization: `Bearer ${token}` },
