@@ -47,8 +47,8 @@ export function loginPage(options: LoginOptions, redirect: string, csrf: string)
   }
   if (options.address)
     forms.push(`<form method="post" action="/_login" id="login-web">${hidden}
-<label>Your website <input type="url" name="me" placeholder="https://example.com/" required autocomplete="url"></label>
-<button type="submit">Sign in with your website</button></form>`);
+<label>Your website or Fediverse account <input type="text" inputmode="url" name="me" placeholder="https://example.com/ or @you@mastodon.social" required autocomplete="url"></label>
+<button type="submit">Sign in</button></form>`);
   if (options.test) {
     forms.push(`<form method="post" action="/_login" id="login-test">${hidden}
 <label>Test identity <input type="text" name="me" value="test:" required></label>

@@ -7,6 +7,8 @@ import type { Logger } from "../log.js";
 import type { SiteAuth } from "./site-auth.js";
 import { cleanAddress, MagicMailer, RateLimit, UsedLinks, mailSettingsFromEnv } from "./magic-mail.js";
 import { loginPage, messagePage, confirmPage, NO_ADDRESS } from "./login-pages.js";
+import { handleInstance, isFediverseInstance } from "./fediverse.js";
+import { fediverseSignIn } from "./fediverse-routes.js";
 import {
   canonicalProfile,
   discoverAuthorizationEndpoint,
@@ -96,12 +98,27 @@ export function loginRoutes(site: LoginSite): Router {
   const send = (res: Response, status: number, html: string) => {
     res.status(status).setHeader("Cache-Control", "no-store").type("html").send(html);
   };
+  const clientId = () => `${site.baseUrl.replace(/\/$/, "")}/`;
+  const callbackUri = () => `${site.baseUrl.replace(/\/$/, "")}/_login`;
+  const fediverse = fediverseSignIn({
+    site,
+    signer,
+    send,
+    nonce: csrfNonce,
+    clientId,
+    callbackUri,
+    safeRedirect,
+  });
 
   router.get(["/_login", "/_login/{*rest}"], (req: Request, res: Response) => {
     const rest = (req.params as { rest?: string[] }).rest;
     const redirect = safeRedirect(req.query.redirect ?? (rest ? `/${rest.join("/")}` : "/"));
-    if (typeof req.query.code === "string" && typeof req.query.state === "string")
-      return void indieAuthCallback(req, res, req.query.code, req.query.state);
+    if (typeof req.query.code === "string" && typeof req.query.state === "string") {
+      const { code, state } = req.query;
+      return void fediverse
+        .callback(req, res, code, state)
+        .then((handled) => (handled ? undefined : indieAuthCallback(req, res, code, state)));
+    }
     const t = typeof req.query.t === "string" ? req.query.t : null;
     if (t !== null) {
       // A mail scanner may open the link: it only shows a button, the sign-in happens on POST.
@@ -161,6 +178,8 @@ export function loginRoutes(site: LoginSite): Router {
       return void res.redirect(303, redirect);
     }
     if (typeof body.me === "string" && body.me.trim() !== "") {
+      const instance = handleInstance(body.me);
+      if (instance) return fediverse.start(req, res, instance, body.me.trim(), redirect);
       const profile = canonicalProfile(body.me);
       if (!profile)
         return send(res, 400, messagePage("That is not a web address to sign in with.", "Back", "/_login"));
@@ -168,6 +187,9 @@ export function loginRoutes(site: LoginSite): Router {
       try {
         endpoint = await discoverAuthorizationEndpoint(profile);
       } catch (err) {
+        // No IndieAuth endpoint: the address may be a Fediverse instance (or an account on one).
+        const origin = new URL(profile).origin;
+        if (await isFediverseInstance(origin)) return fediverse.start(req, res, origin, profile, redirect);
         return send(res, 400, messagePage(`${(err as Error).message}.`, "Back", "/_login"));
       }
       const state = signer.sign(
@@ -233,9 +255,6 @@ export function loginRoutes(site: LoginSite): Router {
     }
     send(res, 400, messagePage("Choose a way to sign in.", "Back", "/_login"));
   });
-
-  const clientId = () => `${site.baseUrl.replace(/\/$/, "")}/`;
-  const callbackUri = () => `${site.baseUrl.replace(/\/$/, "")}/_login`;
 
   /** The reader is back from their authorization endpoint: check the state, redeem the code, sign them in. */
   async function indieAuthCallback(req: Request, res: Response, code: string, state: string): Promise<void> {

@@ -3,7 +3,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 /** What a signed value is for: a value made for one purpose is refused for every other. */
-export type Purpose = "session" | "token" | "magic" | "form" | "indieauth";
+export type Purpose = "session" | "token" | "magic" | "form" | "indieauth" | "fediverse";
 
 /** The claim inside a signed value. */
 export interface Claim {
@@ -23,6 +23,9 @@ export interface Claim {
   /** An IndieAuth sign-in's authorization endpoint, and the browser nonce the sign-in is bound to. */
   ep?: string;
   n?: string;
+  /** A Fediverse sign-in's app, registered at the reader's instance for this one sign-in. */
+  cid?: string;
+  cs?: string;
 }
 
 /** Longest signed value accepted: a cookie or header any longer is refused unread. */
