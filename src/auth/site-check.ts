@@ -15,7 +15,7 @@ export interface ProtectedEntry {
 /** Warnings about the site's private entries (none when it has none). */
 export function privateEntryWarnings(
   entries: readonly ProtectedEntry[],
-  site: { root: string; usersFile: string; adminGroup: string; baseUrl: string },
+  site: { root: string; usersFile: string; adminGroup: string; baseUrl: string; signIn: boolean },
   env: NodeJS.ProcessEnv,
 ): string[] {
   if (entries.length === 0) return [];
@@ -34,18 +34,25 @@ export function privateEntryWarnings(
       );
     }
   }
+  const count = `${entries.length} private entr${entries.length === 1 ? "y" : "ies"}`;
+  if (!site.signIn) {
+    warnings.push(
+      `${count}, and sign-in is off ([auth] sign_in = false): only bearer tokens (quire token IDENTITY) can read them`,
+    );
+    return warnings;
+  }
   if (site.baseUrl === "") {
     warnings.push(
-      `${entries.length} private entr${entries.length === 1 ? "y" : "ies"}, but no public address is set: readers cannot sign in ` +
+      `${count}, but no public address is set: readers cannot sign in ` +
         `by e-mail or with their website (set base_url in [site] of quire.toml, or QUIRE_BASE_URL); only bearer tokens (quire token IDENTITY) can read them`,
     );
     return warnings;
   }
-  const ways = ["IndieAuth (a reader's own website)"];
+  const ways = ["IndieAuth (a reader's own website)", "a Fediverse account"];
   if (mailSettingsFromEnv(env, site.baseUrl)) ways.unshift("e-mail links");
   warnings.push(
-    `${entries.length} private entr${entries.length === 1 ? "y" : "ies"}: readers sign in at /_login with ${ways.join(" or ")}` +
-      `${ways.length === 1 ? " (set SMTP_URL for e-mail links)" : ""}; feed readers need a bearer token (quire token IDENTITY)`,
+    `${count}: readers sign in at /_login with ${ways.join(" or ")}` +
+      `${ways.length === 2 ? " (set SMTP_URL for e-mail links)" : ""}; feed readers need a bearer token (quire token IDENTITY)`,
   );
   return warnings;
 }

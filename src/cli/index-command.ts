@@ -97,6 +97,7 @@ export async function checkCommand(argv: string[], out: Output): Promise<number>
         adminGroup: site.config.auth.admin_group,
         // As a production server would resolve it (environment, quire.toml, Heroku's metadata).
         baseUrl: resolveBaseUrl(site.config.site.base_url, process.env, false).url,
+        signIn: site.config.auth.sign_in,
       },
       process.env,
     ),

@@ -81,3 +81,22 @@ describe("quire check without a public address", () => {
     expect(line, out.errs.join("\n")).toMatch(/only bearer tokens \(quire token IDENTITY\)/);
   });
 });
+
+describe("quire check with sign-in off", () => {
+  it("says only bearer tokens can read the private entries", async () => {
+    const off = makeSite({
+      "quire.toml": '[site]\nbase_url = "https://blog.example.com"\n[auth]\nsign_in = false\n',
+      "users.cfg": "[friends]\nmailto:a@example.com\n",
+      "content/a.md": "Title: A\nEntry-ID: 1\nDate: 2024-01-01\nAuth: friends\n\nText.\n",
+    });
+    try {
+      const out = capture();
+      await checkCommand(["--site", off], out);
+      expect(out.errs.join("\n")).toContain(
+        "1 private entry, and sign-in is off ([auth] sign_in = false): only bearer tokens (quire token IDENTITY) can read them",
+      );
+    } finally {
+      removeSite(off);
+    }
+  });
+});
