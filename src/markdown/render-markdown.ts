@@ -78,7 +78,12 @@ export function renderMarkdown(md: MarkdownIt, entry: EntryMarkdown, ctx: Render
     body: moreHtml === null ? bodyHtml + notesHtml : bodyHtml,
     more: moreHtml === null ? null : moreHtml + notesHtml,
     bodyOnly: moreHtml === null ? bodyHtml + notesHtml : bodyHtml + bodyNotesHtml,
-    summary: summaryHtml(md, { summary: entry.summary ?? null, html: bodyHtml }, ctx),
+    // An entry that opens with its cut has its summary from the text below it, as in Publ.
+    summary: summaryHtml(
+      md,
+      { summary: entry.summary ?? null, html: summarySource(bodyHtml, moreHtml) },
+      ctx,
+    ),
     toc: buildToc(renderState(env).headings),
     footnotes: { count: notes.length, bodyCount: bodyRefs.length, html: notesHtml },
   };
@@ -95,6 +100,8 @@ export function renderMarkdown(md: MarkdownIt, entry: EntryMarkdown, ctx: Render
 export function renderSummary(md: MarkdownIt, entry: EntryMarkdown, ctx: RenderContext = {}): string | null {
   const header = entry.summary ?? null;
   if (header !== null && header.trim() !== "") return summarize(md, { summary: header, html: "" }, ctx);
+  // An entry that opens with its cut: the whole render takes its summary from the more part.
+  if (entry.more !== null && entry.body.trim() === "") return null;
   const env = createEnv(ctx, { deferFootnotes: true });
   const { blockRules, inlineRules } = coreRules(md);
   const body = new md.core.State(entry.body, md, env);
@@ -139,4 +146,9 @@ function absolutizeEntry(entry: RenderedEntry, baseUrl: string): RenderedEntry {
     summary: abs(entry.summary),
     footnotes: { ...entry.footnotes, html: abs(entry.footnotes.html) },
   };
+}
+
+/** The HTML a summary is taken from: the body, or the more part when the body is empty. */
+export function summarySource(bodyHtml: string, moreHtml: string | null): string {
+  return moreHtml !== null && bodyHtml.trim() === "" ? moreHtml : bodyHtml;
 }
