@@ -21,7 +21,14 @@ import { createEnv, renderState, type RenderContext, type TocItem } from "./env.
 import { footnoteBlock, noteList, referenceCount } from "./footnotes.js";
 import { buildToc } from "./headings.js";
 import { absolutizeHtml } from "./links.js";
-import { closedFirstParagraph, summarize, summaryHtml, withoutNoteRefs } from "./summary.js";
+import {
+  closedFirstParagraph,
+  hasText,
+  summarize,
+  summaryHtml,
+  withoutImages,
+  withoutNoteRefs,
+} from "./summary.js";
 
 /** The Markdown of one entry, split at the cut. */
 export interface EntryMarkdown {
@@ -114,7 +121,10 @@ export function renderSummary(md: MarkdownIt, entry: EntryMarkdown, ctx: RenderC
   run(inlineRules, body);
   const paragraph = closedFirstParagraph(md.renderer.render(body.tokens, md.options, env));
   if (paragraph === null) return null;
-  const html = withoutNoteRefs(paragraph);
+  // A first paragraph of images alone leaves the summary to a later one: the whole render finds it.
+  const text = withoutImages(paragraph);
+  if (!hasText(text)) return null;
+  const html = withoutNoteRefs(text);
   return ctx.absolute ? absolutizeHtml(html, ctx.baseUrl!) : html;
 }
 

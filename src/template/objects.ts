@@ -322,7 +322,7 @@ export class TemplateEntry {
   private cardTags(kw: Kwargs): unknown {
     if (!this.authorized) return "";
     const tag = (property: string, content: string) =>
-      `<meta property="${property}" content="${escapeAttr(content)}" />`;
+      `<meta property="${property}" content="${escapeAttr(content)}">`;
     let out = tag("og:title", titleText(this.record.title)) + tag("og:url", this.linkTo({ absolute: true }));
     if (kw.image !== false) {
       const r = this.rt.content(this.record, true, { ...kw, absolute: true });

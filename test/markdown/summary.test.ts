@@ -42,6 +42,16 @@ describe("summary", () => {
     expect(renderSummary(md, entry)).toBeNull();
   });
 
+  it("leaves images out, and takes the next paragraph when the first holds only images, as Publ does", () => {
+    expect(renderMarkdown(md, { body: "Hello! ![rawr](rawr.jpg)\n\nNext.", more: null }).summary).toBe(
+      "Hello!",
+    );
+    const imageFirst = { body: "[![a](a.jpg)](big.jpg)\n\nThis is *summary* text.", more: null };
+    expect(renderMarkdown(md, imageFirst).summary).toBe("This is <em>summary</em> text.");
+    expect(renderSummary(md, imageFirst)).toBeNull();
+    expect(renderMarkdown(md, { body: "![only](a.jpg)", more: null }).summary).toBe("");
+  });
+
   it("is empty when the body has no paragraph and there is no header", () => {
     expect(renderMarkdown(md, { body: "- a list\n- only", more: null }).summary).toBe("");
   });
