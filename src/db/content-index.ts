@@ -20,6 +20,8 @@ export interface IndexedEntry {
   dateExplicit: boolean;
   /** The zone the Date was written in (`+HH:MM` or an IANA name), to show it as written; null: the site's. */
   dateZone?: string | null;
+  /** The date's wall-clock time where it was written, as epoch ms of that wall-clock time in UTC: the sort key. */
+  localDate: number;
   lastModified: number | null;
   category: string;
   status: EntryStatus;
@@ -48,12 +50,14 @@ export interface IndexedCategory {
 }
 
 /**
- * Every entry, whatever its status, as listings filter them: in (date, id) order, with its category, status,
+ * Every entry, whatever its status, as listings filter them: in (local date, id) order, with its category, status,
  * Entry-Type and the rows of each tag key (hidden tags included, as filters count them).
  */
 export interface Catalogue {
   readonly size: number;
   readonly dates: Float64Array;
+  /** The sort key of each row (see IndexedEntry.localDate). */
+  readonly localDates: Float64Array;
   readonly ids: Float64Array;
   readonly categories: readonly string[];
   readonly statuses: readonly EntryStatus[];
@@ -70,7 +74,7 @@ export interface TagInfo {
   count: number;
 }
 
-const ENTRY_COLUMNS = `id, file, uuid, title, sort_title, slug, date, date_explicit, date_zone, last_modified, category, status, format,
+const ENTRY_COLUMNS = `id, file, uuid, title, sort_title, slug, date, date_explicit, date_zone, local_date, last_modified, category, status, format,
   entry_type, entry_template, redirect_to, path_canonical, summary, auth, has_more, headers_json`;
 
 interface EntryRow {
@@ -83,6 +87,7 @@ interface EntryRow {
   date: number;
   date_explicit: number;
   date_zone: string | null;
+  local_date: number;
   last_modified: number | null;
   category: string;
   status: EntryStatus;
@@ -111,6 +116,7 @@ export function toEntry(r: EntryRow): IndexedEntry {
     date: r.date,
     dateExplicit: r.date_explicit === 1,
     dateZone: r.date_zone,
+    localDate: r.local_date,
     lastModified: r.last_modified,
     category: r.category,
     status: r.status,
@@ -347,11 +353,14 @@ export class ContentIndex {
   private loadCatalogue(): Catalogue {
     // Arrays rather than objects: every entry, read by every thread that lists entries.
     const rows = this.db
-      .prepare("SELECT date, id, category, status, entry_type, file, auth FROM entries ORDER BY date, id")
+      .prepare(
+        "SELECT date, id, category, status, entry_type, file, auth, local_date FROM entries ORDER BY local_date, id",
+      )
       .raw()
-      .all() as [number, number, string, EntryStatus, string | null, string, string | null][];
+      .all() as [number, number, string, EntryStatus, string | null, string, string | null, number][];
     const size = rows.length;
     const dates = new Float64Array(size);
+    const localDates = new Float64Array(size);
     const ids = new Float64Array(size);
     const categories = new Array<string>(size);
     const statuses = new Array<EntryStatus>(size);
@@ -361,6 +370,7 @@ export class ContentIndex {
     for (let i = 0; i < size; i++) {
       const r = rows[i]!;
       dates[i] = r[0];
+      localDates[i] = r[7];
       ids[i] = r[1];
       categories[i] = r[2];
       statuses[i] = r[3];
@@ -380,6 +390,7 @@ export class ContentIndex {
     return {
       size,
       dates,
+      localDates,
       ids,
       categories,
       statuses,

@@ -10,7 +10,7 @@ import { parseEntryHeader, MAX_ENTRY_BYTES } from "../content/parse-entry.js";
 import { parseCategoryFile } from "../content/category-file.js";
 import { derivedEntryId, derivedUuid } from "../content/entry-id.js";
 import { entrySlug, publSlug, type SlugStyle } from "../content/slug.js";
-import { dateZone } from "../content/dates.js";
+import { dateZone, zoneOffsetMs } from "../content/dates.js";
 import { getHeader } from "../content/entry-record.js";
 import { referencedAssets } from "../content/asset-refs.js";
 
@@ -36,6 +36,7 @@ export type EntryValues = [
   date: number,
   date_explicit: number,
   date_zone: string | null,
+  local_date: number,
   last_modified: number | null,
   category: string,
   status: string,
@@ -64,6 +65,7 @@ export const ENTRY_INSERT_COLUMNS = [
   "date",
   "date_explicit",
   "date_zone",
+  "local_date",
   "last_modified",
   "category",
   "status",
@@ -230,15 +232,18 @@ function prepareEntry(out: PreparedFile, bytes: Buffer, timeZone: string, slugSt
   }
   const { record, problems } = parsed;
   for (const p of problems) out.problems.push(problemRow(p));
+  const date = record.date ?? Math.round(out.mtimeMs);
+  const zone = record.date === null ? null : dateZone(getHeader(record.headers, "date") ?? "");
   out.entry = [
     record.entryId,
     record.uuid,
     record.title,
     record.sortTitle,
     entrySlug(record, slugStyle),
-    record.date ?? Math.round(out.mtimeMs),
+    date,
     record.date === null ? 0 : 1,
-    record.date === null ? null : dateZone(getHeader(record.headers, "date") ?? ""),
+    zone,
+    date + zoneOffsetMs(date, zone ?? timeZone),
     record.lastModified,
     record.category,
     record.status,

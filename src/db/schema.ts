@@ -33,6 +33,9 @@ CREATE TABLE entries (
   date_explicit INTEGER NOT NULL,
   -- The zone the Date was written in (+HH:MM or an IANA name), shown as written; null: the site's zone.
   date_zone TEXT,
+  -- The date's wall-clock time in that zone, as epoch ms of the same wall-clock time in UTC (Publ's local_date):
+  -- listings sort by it, so entries written in different zones interleave as their authors wrote them.
+  local_date INTEGER NOT NULL,
   last_modified INTEGER,
   category TEXT NOT NULL,
   status TEXT NOT NULL,
@@ -48,8 +51,8 @@ CREATE TABLE entries (
   headers_json TEXT NOT NULL
 );
 CREATE INDEX entries_id ON entries (id);
-CREATE INDEX entries_category_date ON entries (category, date, id);
-CREATE INDEX entries_date ON entries (date, id);
+CREATE INDEX entries_category_date ON entries (category, local_date, id);
+CREATE INDEX entries_date ON entries (local_date, id);
 
 CREATE TABLE entry_tags (
   file TEXT NOT NULL,

@@ -1,7 +1,13 @@
 /** Markdown → HTML for entries, titles and summaries: pure functions over strings, no I/O. */
 
 export { createMarkdown, type MarkdownOptions, type MarkdownPlugin } from "./create-markdown.js";
-export { renderMarkdown, renderSummary, type EntryMarkdown, type RenderedEntry } from "./render-markdown.js";
+export {
+  renderMarkdown,
+  renderSummary,
+  summarySource,
+  type EntryMarkdown,
+  type RenderedEntry,
+} from "./render-markdown.js";
 export type { LinkKind, LinkResolver, MarkdownEnv, RenderContext, TocItem } from "./env.js";
 export { renderToc, type TocOptions } from "./headings.js";
 export { renderHtml, resolveUrl, absolutizeUrl, absolutizeHtml } from "./links.js";

@@ -21,7 +21,14 @@ import { createEnv, renderState, type RenderContext, type TocItem } from "./env.
 import { footnoteBlock, noteList, referenceCount } from "./footnotes.js";
 import { buildToc } from "./headings.js";
 import { absolutizeHtml } from "./links.js";
-import { closedFirstParagraph, summarize, summaryHtml, withoutNoteRefs } from "./summary.js";
+import {
+  closedFirstParagraph,
+  hasText,
+  summarize,
+  summaryHtml,
+  withoutImages,
+  withoutNoteRefs,
+} from "./summary.js";
 
 /** The Markdown of one entry, split at the cut. */
 export interface EntryMarkdown {
@@ -78,7 +85,12 @@ export function renderMarkdown(md: MarkdownIt, entry: EntryMarkdown, ctx: Render
     body: moreHtml === null ? bodyHtml + notesHtml : bodyHtml,
     more: moreHtml === null ? null : moreHtml + notesHtml,
     bodyOnly: moreHtml === null ? bodyHtml + notesHtml : bodyHtml + bodyNotesHtml,
-    summary: summaryHtml(md, { summary: entry.summary ?? null, html: bodyHtml }, ctx),
+    // An entry that opens with its cut has its summary from the text below it, as in Publ.
+    summary: summaryHtml(
+      md,
+      { summary: entry.summary ?? null, html: summarySource(bodyHtml, moreHtml) },
+      ctx,
+    ),
     toc: buildToc(renderState(env).headings),
     footnotes: { count: notes.length, bodyCount: bodyRefs.length, html: notesHtml },
   };
@@ -95,6 +107,8 @@ export function renderMarkdown(md: MarkdownIt, entry: EntryMarkdown, ctx: Render
 export function renderSummary(md: MarkdownIt, entry: EntryMarkdown, ctx: RenderContext = {}): string | null {
   const header = entry.summary ?? null;
   if (header !== null && header.trim() !== "") return summarize(md, { summary: header, html: "" }, ctx);
+  // An entry that opens with its cut: the whole render takes its summary from the more part.
+  if (entry.more !== null && entry.body.trim() === "") return null;
   const env = createEnv(ctx, { deferFootnotes: true });
   const { blockRules, inlineRules } = coreRules(md);
   const body = new md.core.State(entry.body, md, env);
@@ -107,7 +121,10 @@ export function renderSummary(md: MarkdownIt, entry: EntryMarkdown, ctx: RenderC
   run(inlineRules, body);
   const paragraph = closedFirstParagraph(md.renderer.render(body.tokens, md.options, env));
   if (paragraph === null) return null;
-  const html = withoutNoteRefs(paragraph);
+  // A first paragraph of images alone leaves the summary to a later one: the whole render finds it.
+  const text = withoutImages(paragraph);
+  if (!hasText(text)) return null;
+  const html = withoutNoteRefs(text);
   return ctx.absolute ? absolutizeHtml(html, ctx.baseUrl!) : html;
 }
 
@@ -139,4 +156,9 @@ function absolutizeEntry(entry: RenderedEntry, baseUrl: string): RenderedEntry {
     summary: abs(entry.summary),
     footnotes: { ...entry.footnotes, html: abs(entry.footnotes.html) },
   };
+}
+
+/** The HTML a summary is taken from: the body, or the more part when the body is empty. */
+export function summarySource(bodyHtml: string, moreHtml: string | null): string {
+  return moreHtml !== null && bodyHtml.trim() === "" ? moreHtml : bodyHtml;
 }

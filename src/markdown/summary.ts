@@ -28,7 +28,36 @@ export function summaryHtml(md: MarkdownIt, source: SummarySource, ctx: RenderCo
     return md.renderInline(source.summary.trim(), createEnv(ctx, { escapeHtml: true })).trim();
   }
   createEnv(ctx); // same validation of the context as the header path
-  return withoutNoteRefs(firstParagraph(source.html));
+  return withoutNoteRefs(summaryParagraph(source.html));
+}
+
+/**
+ * The first paragraph of `html` as a summary shows it: without its images (a summary is text, as in Publ), and
+ * when that leaves nothing to read, the next paragraph that has text; `""` when none has.
+ */
+export function summaryParagraph(html: string): string {
+  let rest = html;
+  for (;;) {
+    const p = scanFirstParagraph(rest);
+    if (p === null) return "";
+    const text = withoutImages(p.html);
+    if (hasText(text)) return text;
+    if (!p.closed) return "";
+    rest = rest.slice(p.end);
+  }
+}
+
+/** A paragraph's HTML without its images, nor the links that held only an image. */
+export function withoutImages(html: string): string {
+  return html
+    .replace(/<img\b[^>]*>/gi, "")
+    .replace(/<a\b[^>]*>\s*<\/a>/gi, "")
+    .trim();
+}
+
+/** Whether HTML has any text once its tags are left out. */
+export function hasText(html: string): boolean {
+  return html.replace(/<[^>]*>/g, "").trim() !== "";
 }
 
 /** The inner HTML of the first `<p>` in `html` (comments and scripts skipped), trimmed; `""` when there is none. */
@@ -45,7 +74,7 @@ export function closedFirstParagraph(html: string): string | null {
   return p?.closed ? p.html : null;
 }
 
-function scanFirstParagraph(html: string): { html: string; closed: boolean } | null {
+function scanFirstParagraph(html: string): { html: string; closed: boolean; end: number } | null {
   let start = -1;
   let end = -1;
   scanHtml(html, (piece) => {
@@ -59,7 +88,7 @@ function scanFirstParagraph(html: string): { html: string; closed: boolean } | n
     return true;
   });
   if (start < 0) return null;
-  return { html: html.slice(start, end < 0 ? html.length : end).trim(), closed: end >= 0 };
+  return { html: html.slice(start, end < 0 ? html.length : end).trim(), closed: end >= 0, end };
 }
 
 /** Footnote references are left out of summaries: the notes they point to are not shown there. */

@@ -8,6 +8,7 @@ import {
   renderMarkdown,
   renderSummary,
   renderHtml,
+  summarySource,
   summarize,
   type RenderContext,
   type RenderedEntry,
@@ -182,7 +183,7 @@ export class EntryContent {
       };
       const body = rewrite(record.body);
       const more = record.more === null ? null : rewrite(record.more);
-      const summary = summarize(md, { summary: record.summary, html: body }, ctx);
+      const summary = summarize(md, { summary: record.summary, html: summarySource(body, more) }, ctx);
       return {
         body,
         more,

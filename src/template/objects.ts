@@ -4,6 +4,7 @@ import { renderToc, renderTitle, titleText, htmlToText } from "../markdown/index
 import type { IndexedEntry } from "../db/index.js";
 import { ATTRIBUTES, CALLS, callableHtml, sig, type Kwargs, type MemberCall } from "./callable.js";
 import { TemplateDate } from "./template-date.js";
+import { dateZone } from "../content/dates.js";
 import { entryPath, absoluteUrl } from "./urls.js";
 import { textArgs } from "./publ-args.js";
 import {
@@ -113,7 +114,7 @@ export class TemplateEntry {
   }
 
   get last_modified(): TemplateDate {
-    return new TemplateDate(this.record.lastModified ?? this.record.date, this.rt.timeZone, this.rt.now);
+    return this.record.lastModified === null ? this.date : lastModifiedDate(this.record, this.rt);
   }
 
   /** The canonical path; `entry.link(absolute=True)` for a full URL. A `Redirect-To` entry links to its target. */
@@ -321,7 +322,7 @@ export class TemplateEntry {
   private cardTags(kw: Kwargs): unknown {
     if (!this.authorized) return "";
     const tag = (property: string, content: string) =>
-      `<meta property="${property}" content="${escapeAttr(content)}" />`;
+      `<meta property="${property}" content="${escapeAttr(content)}">`;
     let out = tag("og:title", titleText(this.record.title)) + tag("og:url", this.linkTo({ absolute: true }));
     if (kw.image !== false) {
       const r = this.rt.content(this.record, true, { ...kw, absolute: true });
@@ -336,4 +337,16 @@ export class TemplateEntry {
     if (description.trim() !== "") out += tag("og:description", description.trim());
     return this.rt.safe(out);
   }
+}
+
+/** An entry's last modification, shown (as Publ shows it) in the zone it was written in: the Last-Modified
+ *  header's own offset, else the Date's; naive times in the site's zone. */
+export function lastModifiedDate(
+  record: IndexedEntry,
+  rt: Pick<TemplateRuntime, "timeZone" | "now">,
+): TemplateDate {
+  if (record.lastModified === null)
+    return new TemplateDate(record.date, record.dateZone ?? rt.timeZone, rt.now);
+  const written = record.headers.find(([n]) => n.toLowerCase() === "last-modified")?.[1] ?? "";
+  return new TemplateDate(record.lastModified, dateZone(written) ?? rt.timeZone, rt.now);
 }

@@ -4,22 +4,38 @@ import { basename, extname } from "node:path";
 import type { FoundTemplate } from "./loader.js";
 import { TemplateDate } from "./template-date.js";
 
-/** `template`: `name` ("index"), `filename` ("tags/index.html"), `last_modified`; prints as its file name and can be
- *  given to `{% include %}` and `{% extends %}` (Nunjucks loads it by `raw`). */
-export function templateObject(
-  found: FoundTemplate,
-  timeZone: string,
-  now?: number,
-): Record<string, unknown> {
-  let mtime: TemplateDate | undefined;
-  return {
-    name: basename(found.relative, extname(found.relative)),
-    filename: found.relative,
-    get last_modified(): TemplateDate {
-      return (mtime ??= new TemplateDate(mtimeOf(found.file) ?? now ?? Date.now(), timeZone, now));
-    },
-    toString: () => basename(found.relative, extname(found.relative)),
-  };
+/** `template`: `name` ("index"), `filename` ("tags/index.html"), `last_modified`; prints as its name (an object,
+ *  not a dict, so Jinja's printing calls `toString`) and can be given to `{% include %}` and `{% extends %}`. */
+export function templateObject(found: FoundTemplate, timeZone: string, now?: number): PageTemplate {
+  return new PageTemplate(found, timeZone, now);
+}
+
+/** The page's own template, as Publ's `Template` object. */
+export class PageTemplate {
+  readonly name: string;
+  readonly filename: string;
+  private mtime: TemplateDate | undefined;
+
+  constructor(
+    private readonly found: FoundTemplate,
+    private readonly timeZone: string,
+    private readonly now?: number,
+  ) {
+    this.name = basename(found.relative, extname(found.relative));
+    this.filename = found.relative;
+  }
+
+  get last_modified(): TemplateDate {
+    return (this.mtime ??= new TemplateDate(
+      mtimeOf(this.found.file) ?? this.now ?? Date.now(),
+      this.timeZone,
+      this.now,
+    ));
+  }
+
+  toString(): string {
+    return this.name;
+  }
 }
 
 /** What `get_template(name, entry)` gives: prints as the template's file ("blog/_fragment.html") and can be given to

@@ -2,6 +2,7 @@
  *  `view.range(…)`, `view.tag_toggle(…)`, `view.link(template=…)`); it prints as its link and iterates its entries. */
 import type { QuireConfig } from "../config/schema.js";
 import { tagKey } from "../db/refresh.js";
+import type { IndexedEntry } from "../db/index.js";
 import {
   allPages,
   currentOf,
@@ -23,7 +24,7 @@ import {
 } from "./callable.js";
 import { entriesWithStubs, unauthorizedEntries } from "./unauthorized.js";
 import { nameOfValue, templateName, truthy, viewKeywords } from "./category-object.js";
-import type { TemplateEntry } from "./objects.js";
+import { lastModifiedDate, type TemplateEntry } from "./objects.js";
 import type { TemplateRuntime } from "./runtime.js";
 import { TemplateDate } from "./template-date.js";
 import { categoryPath, templatePath, absoluteUrl } from "./urls.js";
@@ -119,8 +120,12 @@ export class TemplateView {
   }
   /** The latest modification of the page's entries (feeds' `<updated>`); now when the page is empty. */
   get last_modified(): TemplateDate {
-    const ms = this.result.entries.reduce((m, e) => Math.max(m, e.lastModified ?? e.date), -Infinity);
-    return new TemplateDate(Number.isFinite(ms) ? ms : this.rt.now, this.rt.timeZone, this.rt.now);
+    let latest: IndexedEntry | null = null;
+    for (const e of this.result.entries)
+      if (latest === null || (e.lastModified ?? e.date) > (latest.lastModified ?? latest.date)) latest = e;
+    return latest
+      ? lastModifiedDate(latest, this.rt)
+      : new TemplateDate(this.rt.now, this.rt.timeZone, this.rt.now);
   }
   /** Entries on this page the reader may not read (stubs: no title or text). */
   get unauthorized(): TemplateEntry[] {

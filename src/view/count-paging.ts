@@ -46,7 +46,8 @@ export function anchorKey(ctx: ViewContext, spec: ViewSpec): SortKey | null {
 }
 
 /**
- * A date-ordered listing held in memory: every (date, id) a spec's filters select, in display order. Paging
+ * A date-ordered listing held in memory: every (local date, id) a spec's filters select, in display order (`dates`
+ * holds each entry's IndexedEntry.localDate, the sort key). Paging
  * through it (the next page, the page before, an entry's neighbours) is then a binary search instead of a
  * query per step, which is what a static export or a crawler does for every page of every listing.
  */
@@ -128,7 +129,7 @@ function filterCatalogue(
   const dates = new Float64Array(picked.length);
   const ids = new Float64Array(picked.length);
   picked.forEach((row, i) => {
-    dates[i] = c.dates[row]!;
+    dates[i] = c.localDates[row]!;
     ids[i] = c.ids[row]!;
   });
   return { dates, ids, descending, size: picked.length };
@@ -259,7 +260,7 @@ export function countPageAnchors(
   const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec), readerOf(ctx));
   const rows = selectRows<{ id: number; date: number }>(
     ctx.index.db,
-    "e.id, e.date",
+    "e.id, e.local_date AS date",
     w,
     orderBySql(spec.order),
     null,

@@ -1,9 +1,11 @@
-/** Date paging (`?date=`): a page is one day, week, month or year in the site's time zone, and its
- *  neighbours jump straight to the nearest period that has entries, each found with one indexed query. */
+/** Date paging (`?date=`): a page is one day, week, month or year of the wall-clock dates entries were written
+ *  with (their local date, as Publ pages them), and its neighbours jump straight to the nearest period that has
+ *  entries, each found with one indexed query. Local dates are wall-clock times read as UTC, so periods are
+ *  worked out in UTC. */
 import type { IndexedEntry } from "../db/content-index.js";
 import type { DatePaging, ViewOrder, ViewSpec } from "./view-spec.js";
 import { periodContaining, periodOfKey, type Period } from "./date-period.js";
-import { filterWhere, orderBySql, selectEntries, selectRows } from "./view-sql.js";
+import { filterWhere, orderBySql, selectEntries, selectRows, type Where } from "./view-sql.js";
 import {
   anchorKey,
   entriesAt,
@@ -13,6 +15,15 @@ import {
   statusMode,
   type ViewContext,
 } from "./count-paging.js";
+
+/** Periods are calendar periods of local dates, which are wall-clock times read as UTC. */
+const WALL_CLOCK = "UTC";
+const LOCAL_DATE = "e.local_date AS date";
+
+/** The SQL that keeps a period's entries (by local date). */
+export function periodSql(w: Where, period: Period): string {
+  return `e.local_date >= ${w.bind(period.start)} AND e.local_date < ${w.bind(period.end)}`;
+}
 
 /** Newer and older date pages, each null when no entry lies that way. */
 export interface DateNeighbours {
@@ -30,9 +41,9 @@ export function periodsDescending(order: ViewOrder): boolean {
  * `?id=` entry, or of the view's first entry. Null when nothing is listed.
  */
 export function pagePeriod(ctx: ViewContext, spec: ViewSpec, paging: DatePaging): Period | null {
-  if (spec.date !== null) return periodOfKey(spec.date, ctx.timeZone);
+  if (spec.date !== null) return periodOfKey(spec.date, WALL_CLOCK);
   if (spec.id !== null && anchorKey(ctx, spec)) {
-    return periodContaining(ctx.index.entryById(spec.id)!.date, paging, ctx.timeZone);
+    return periodContaining(ctx.index.entryById(spec.id)!.localDate, paging, WALL_CLOCK);
   }
   return headPeriod(ctx, spec, paging);
 }
@@ -50,7 +61,7 @@ export function datePage(ctx: ViewContext, spec: ViewSpec, period: Period): Inde
       : entriesAt(ctx, listing, startAt, endAt);
   }
   const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec), readerOf(ctx));
-  w.add(`e.date >= ${w.bind(period.start)} AND e.date < ${w.bind(period.end)}`);
+  w.add(periodSql(w, period));
   return selectEntries(ctx.index.db, w, orderBySql(spec.order), null);
 }
 
@@ -61,12 +72,12 @@ export function dateNeighbours(
   paging: DatePaging,
   period: Period,
 ): DateNeighbours {
-  const older = nearestDate(ctx, spec, `e.date < @edge`, period.start, "newest");
-  const newer = nearestDate(ctx, spec, `e.date >= @edge`, period.end, "oldest");
+  const older = nearestDate(ctx, spec, `e.local_date < @edge`, period.start, "newest");
+  const newer = nearestDate(ctx, spec, `e.local_date >= @edge`, period.end, "oldest");
   const head =
     spec.paging === paging && (older !== null || newer !== null) ? headPeriod(ctx, spec, paging) : null;
   const toSpec = (date: number | null): ViewSpec | null =>
-    date === null ? null : specForPeriod(spec, periodContaining(date, paging, ctx.timeZone), head);
+    date === null ? null : specForPeriod(spec, periodContaining(date, paging, WALL_CLOCK), head);
   return { newer: toSpec(newer), older: toSpec(older) };
 }
 
@@ -74,13 +85,13 @@ export function dateNeighbours(
 export function datePages(ctx: ViewContext, spec: ViewSpec, paging: DatePaging): ViewSpec[] {
   const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec), readerOf(ctx));
   const order = periodsDescending(spec.order) ? "newest" : "oldest";
-  const dates = selectRows<{ date: number }>(ctx.index.db, "e.date", w, orderBySql(order), null);
+  const dates = selectRows<{ date: number }>(ctx.index.db, LOCAL_DATE, w, orderBySql(order), null);
   const pages: ViewSpec[] = [];
   let current: Period | null = null;
   for (const { date } of dates) {
     // Most rows fall in the period just seen; only a row outside it costs a time-zone conversion.
     if (current && date >= current.start && date < current.end) continue;
-    current = periodContaining(date, paging, ctx.timeZone);
+    current = periodContaining(date, paging, WALL_CLOCK);
     pages.push(
       pages.length === 0 ? firstPageSpec(spec, paging, current) : { ...spec, id: null, date: current.key },
     );
@@ -106,8 +117,8 @@ function firstPageSpec(spec: ViewSpec, paging: DatePaging, head: Period | null):
 function headPeriod(ctx: ViewContext, spec: ViewSpec, paging: DatePaging): Period | null {
   const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec), readerOf(ctx));
   const order = periodsDescending(spec.order) ? "newest" : "oldest";
-  const row = selectRows<{ date: number }>(ctx.index.db, "e.date", w, orderBySql(order), 1)[0];
-  return row ? periodContaining(row.date, paging, ctx.timeZone) : null;
+  const row = selectRows<{ date: number }>(ctx.index.db, LOCAL_DATE, w, orderBySql(order), 1)[0];
+  return row ? periodContaining(row.date, paging, WALL_CLOCK) : null;
 }
 
 function nearestDate(
@@ -118,5 +129,5 @@ function nearestDate(
   order: "newest" | "oldest",
 ): number | null {
   const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec), readerOf(ctx)).add(clause, { edge });
-  return selectRows<{ date: number }>(ctx.index.db, "e.date", w, orderBySql(order), 1)[0]?.date ?? null;
+  return selectRows<{ date: number }>(ctx.index.db, LOCAL_DATE, w, orderBySql(order), 1)[0]?.date ?? null;
 }

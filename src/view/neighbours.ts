@@ -22,7 +22,7 @@ export interface NeighbourOptions {
 /** The next newer (`next`) or older (`previous`) listed entry around `entry`, or null at either end. */
 export function neighbours(
   index: ContentIndex,
-  entry: Pick<IndexedEntry, "id" | "date" | "category">,
+  entry: Pick<IndexedEntry, "id" | "localDate" | "category">,
   options: NeighbourOptions,
 ): IndexedEntry | null {
   const spec = makeSpec({
@@ -33,7 +33,7 @@ export function neighbours(
   });
   const ctx = { index, now: options.now, reader: options.reader };
   const listing = listingOf(ctx, spec)!;
-  const key = { k: entry.date, id: entry.id };
+  const key = { k: entry.localDate, id: entry.id };
   // Newest first: the older neighbour is the first row after the entry, the newer one the last row before it.
   const at =
     options.direction === "previous" ? positionOf(listing, key, false) : positionOf(listing, key, true) - 1;

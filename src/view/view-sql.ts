@@ -12,7 +12,7 @@ import type { ViewOrder, ViewSpec } from "./view-spec.js";
 /** Which statuses a query lists: listed now, listed now or later (`future`), or tombstones. */
 export type StatusMode = "listed" | "future" | "deleted";
 
-/** An entry's position in a display order: (date or sort title, id). */
+/** An entry's position in a display order: (local date or sort title, id), as Publ orders by `local_date`. */
 export interface SortKey {
   k: number | string;
   id: number;
@@ -21,7 +21,7 @@ export interface SortKey {
 /** Where a comparison puts rows relative to a key, in display order. */
 export type Relation = "atOrAfter" | "after" | "before";
 
-export const ENTRY_COLUMNS = `e.id, e.file, e.uuid, e.title, e.sort_title, e.slug, e.date, e.date_explicit, e.date_zone, e.last_modified,
+export const ENTRY_COLUMNS = `e.id, e.file, e.uuid, e.title, e.sort_title, e.slug, e.date, e.date_explicit, e.date_zone, e.local_date, e.last_modified,
   e.category, e.status, e.format, e.entry_type, e.entry_template, e.redirect_to, e.path_canonical, e.summary, e.auth,
   e.has_more, e.headers_json`;
 
@@ -94,7 +94,7 @@ export function filterWhere(
     const ref = index.entryById(id);
     if (!ref)
       throw new QuireError("E_TEMPLATE", `view(${name}=${id}): no entry has this ID`, { field: name });
-    w.add(`(e.date, e.id) ${op} (${w.bind(ref.date)}, ${w.bind(ref.id)})`);
+    w.add(`(e.local_date, e.id) ${op} (${w.bind(ref.localDate)}, ${w.bind(ref.id)})`);
   }
   return w;
 }
@@ -118,12 +118,12 @@ export function isDescending(order: ViewOrder): boolean {
 
 /** The sort key of an entry in a display order. */
 export function keyOfEntry(entry: IndexedEntry, order: ViewOrder): SortKey {
-  return { k: order === "title" ? entry.sortTitle : entry.date, id: entry.id };
+  return { k: order === "title" ? entry.sortTitle : entry.localDate, id: entry.id };
 }
 
 /** Restricts rows to those at/after, strictly after, or strictly before `key` in display order. */
 export function addKeyRelation(w: Where, order: ViewOrder, relation: Relation, key: SortKey): void {
-  const column = order === "title" ? "e.sort_title" : "e.date";
+  const column = order === "title" ? "e.sort_title" : "e.local_date";
   const forward = isDescending(order) ? "<" : ">";
   const backward = isDescending(order) ? ">" : "<";
   const op = relation === "atOrAfter" ? `${forward}=` : relation === "after" ? forward : backward;
@@ -134,7 +134,7 @@ export function addKeyRelation(w: Where, order: ViewOrder, relation: Relation, k
 export function orderBySql(order: ViewOrder, reverse = false): string {
   const desc = isDescending(order) !== reverse;
   const dir = desc ? "DESC" : "ASC";
-  const column = order === "title" ? "e.sort_title" : "e.date";
+  const column = order === "title" ? "e.sort_title" : "e.local_date";
   return `ORDER BY ${column} ${dir}, e.id ${dir}`;
 }
 

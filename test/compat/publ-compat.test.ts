@@ -46,8 +46,12 @@ describe.skipIf(!hasKit && process.env.CI !== "true")(
       const site = join(work, "site");
       // Quire writes nothing into a site it serves with a data folder, but the kit's copy stays untouched anyway.
       cpSync(join(KIT, "site"), site, { recursive: true });
-      // As Publ was configured for the oracle: its time zone, and no sign-in (Publ's auth off).
-      writeFileSync(join(site, "quire.toml"), '[site]\ntimezone = "US/Pacific"\n\n[auth]\nsign_in = false\n');
+      // As Publ ran for the oracle: no sign-in (Publ's auth off), and naive dates in UTC. The kit's ABOUT.md says
+      // Publ was given `timezone: 'US/Pacific'`, but that setting did not take effect: every date written without
+      // an offset is shown by the oracle at the time written and `+00:00` (`/status/`: "9:09 AM +00:00",
+      // `/paging/feed`: "2021-01-10T12:34:00+00:00"), and `arrow.now()` prints UTC. Quire reads naive dates in
+      // its `timezone`, so UTC is what reproduces Publ's answers.
+      writeFileSync(join(site, "quire.toml"), '[site]\ntimezone = "UTC"\n\n[auth]\nsign_in = false\n');
       t = await serveSite(site, { env: { QUIRE_SECRET: "publ-compat", QUIRE_BASE_URL: SITE_URL } });
     }, 180_000);
 

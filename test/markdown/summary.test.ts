@@ -1,6 +1,12 @@
 // An entry's summary: the Summary header when given, else the first paragraph of the body.
 import { describe, expect, it } from "vitest";
-import { createMarkdown, firstParagraph, renderMarkdown, summarize } from "../../src/markdown/index.js";
+import {
+  createMarkdown,
+  firstParagraph,
+  renderMarkdown,
+  renderSummary,
+  summarize,
+} from "../../src/markdown/index.js";
 import { fakeSite } from "./fake-site.js";
 
 const md = createMarkdown();
@@ -27,6 +33,23 @@ describe("summary", () => {
       summary: null,
     });
     expect(r.summary).toBe("The <em>first</em> one.");
+  });
+
+  it("comes from the text below the cut when the entry opens with its cut, as in Publ", () => {
+    const entry = { body: "", more: "Random *ID* 10\n\nSecond.", summary: null };
+    expect(renderMarkdown(md, entry).summary).toBe("Random <em>ID</em> 10");
+    // The listing shortcut defers to the whole render there.
+    expect(renderSummary(md, entry)).toBeNull();
+  });
+
+  it("leaves images out, and takes the next paragraph when the first holds only images, as Publ does", () => {
+    expect(renderMarkdown(md, { body: "Hello! ![rawr](rawr.jpg)\n\nNext.", more: null }).summary).toBe(
+      "Hello!",
+    );
+    const imageFirst = { body: "[![a](a.jpg)](big.jpg)\n\nThis is *summary* text.", more: null };
+    expect(renderMarkdown(md, imageFirst).summary).toBe("This is <em>summary</em> text.");
+    expect(renderSummary(md, imageFirst)).toBeNull();
+    expect(renderMarkdown(md, { body: "![only](a.jpg)", more: null }).summary).toBe("");
   });
 
   it("is empty when the body has no paragraph and there is no header", () => {

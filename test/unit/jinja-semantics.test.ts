@@ -93,6 +93,20 @@ describe("Jinja2 semantics", () => {
         "{{ ['a', 'A', 'b']|unique|join }} {{ ['b', 'A', 'c']|sort|join }} {{ ['b', 'A']|sort(case_sensitive=true)|join }}",
       ),
     ).toBe("ab Abc Ab");
+    // Python's sort is stable in both directions: equal keys keep their order when reversed too.
+    expect(
+      render(
+        "{% for n, c in pairs|sort(attribute='1', reverse=True) %}{{ n }}{% endfor %} {% for k, v in {'b': 1, 'a': 1, 'c': 2}|dictsort(by='value', reverse=true) %}{{ k }}{% endfor %}",
+        {
+          pairs: [
+            ["foo", 1],
+            ["hello", 2],
+            ["meow", 2],
+            ["moo", 1],
+          ],
+        },
+      ),
+    ).toBe("hellomeowfoomoo cba");
     expect(
       render("{{ ['a', 'b']|map('upper')|join(',') }} {{ [1, 2, 3, 4]|select('divisibleby', 2)|list }}"),
     ).toBe("A,B [2, 4]");

@@ -107,49 +107,52 @@ describe("date paging", () => {
   });
 });
 
-describe("date pages in the site's time zone", () => {
-  // US clocks went forward on 2024-03-10 and back on 2024-11-03 (America/New_York).
+describe("date pages by the wall-clock date each entry was written with (Publ's local_date)", () => {
+  // US clocks went forward on 2024-03-10 and back on 2024-11-03 (America/New_York); these were written there.
   const { index } = buildIndex(
     [
-      { id: 1, date: "2024-03-10T04:30:00Z" }, // Mar 9, 23:30 EST
-      { id: 2, date: "2024-03-10T05:30:00Z" }, // Mar 10, 00:30 EST
-      { id: 3, date: "2024-03-11T03:30:00Z" }, // Mar 10, 23:30 EDT
-      { id: 4, date: "2024-03-11T04:30:00Z" }, // Mar 11, 00:30 EDT
-      { id: 5, date: "2024-11-01T03:30:00Z" }, // Oct 31, 23:30 EDT
-      { id: 6, date: "2024-11-04T04:30:00Z" }, // Nov 3, 23:30 EST
+      { id: 1, date: "2024-03-10T04:30:00Z", localDate: "2024-03-09T23:30:00" },
+      { id: 2, date: "2024-03-10T05:30:00Z", localDate: "2024-03-10T00:30:00" },
+      { id: 3, date: "2024-03-11T03:30:00Z", localDate: "2024-03-10T23:30:00" },
+      { id: 4, date: "2024-03-11T04:30:00Z", localDate: "2024-03-11T00:30:00" },
+      { id: 5, date: "2024-11-01T03:30:00Z", localDate: "2024-10-31T23:30:00" },
+      { id: 6, date: "2024-11-04T04:30:00Z", localDate: "2024-11-03T23:30:00" },
+      // Written in Tokyo: the 11th there, the 10th in New York.
+      { id: 7, date: "2024-03-11T14:30:00Z", localDate: "2024-03-11T23:30:00" },
     ].map((r) => ({ ...r, category: "blog" })),
   );
   const ny = { timeZone: "America/New_York" };
 
-  it("puts the 23-hour day of the spring change at local midnights", () => {
-    const day = runView(index, blog({ date: "2024-03-10" }), NOW, ny);
-    expect(ids(day.entries)).toEqual([3, 2]);
-    expect(day.period).toMatchObject({ start: at("2024-03-10T05:00:00Z"), end: at("2024-03-11T04:00:00Z") });
-    expect(day.older).toEqual(blog({ date: "2024-03-09" }));
-    expect(day.newer).toEqual(blog({ date: "2024-03-11" }));
+  it("puts the 23-hour day of the spring change on its written date, whatever the site's zone", () => {
+    for (const zone of [ny, { timeZone: "UTC" }]) {
+      const day = runView(index, blog({ date: "2024-03-10" }), NOW, zone);
+      expect(ids(day.entries)).toEqual([3, 2]);
+      expect(day.period).toMatchObject({
+        start: at("2024-03-10T00:00:00Z"),
+        end: at("2024-03-11T00:00:00Z"),
+      });
+      expect(day.older).toEqual(blog({ date: "2024-03-09" }));
+      expect(day.newer).toEqual(blog({ date: "2024-03-11" }));
+    }
   });
 
-  it("puts months at local midnights across the autumn change", () => {
+  it("puts months on written dates across the autumn change", () => {
     expect(ids(runView(index, blog({ date: "2024-10" }), NOW, ny).entries)).toEqual([5]);
-    const november = runView(index, blog({ date: "2024-11" }), NOW, ny);
-    expect(ids(november.entries)).toEqual([6]);
-    expect(november.period).toMatchObject({
-      start: at("2024-11-01T04:00:00Z"),
-      end: at("2024-12-01T05:00:00Z"),
-    });
+    expect(ids(runView(index, blog({ date: "2024-11" }), NOW, ny).entries)).toEqual([6]);
   });
 
-  it("puts an entry dated exactly at local midnight in the day that starts then", () => {
+  it("puts an entry on the day it was written, not the day its instant falls on in the site's zone", () => {
+    expect(ids(runView(index, blog({ date: "2024-03-11" }), NOW, ny).entries)).toEqual([7, 4]);
+    expect(runView(index, blog({ date: "2024-03-11" }), NOW, ny).older).toEqual(blog({ date: "2024-03-10" }));
+  });
+
+  it("puts an entry written exactly at midnight in the day that starts then", () => {
     const { index: edge } = buildIndex([
       { id: 1, date: "2024-03-09T17:00:00Z", category: "blog" },
-      { id: 2, date: "2024-03-11T04:00:00Z", category: "blog" }, // Mar 11, 00:00 EDT
+      { id: 2, date: "2024-03-11T04:00:00Z", localDate: "2024-03-11T00:00:00", category: "blog" },
     ]);
     expect(ids(runView(edge, blog({ date: "2024-03-11" }), NOW, ny).entries)).toEqual([2]);
     expect(runView(edge, blog({ date: "2024-03-09" }), NOW, ny).newer).toEqual(blog({ date: "2024-03-11" }));
-  });
-
-  it("gives different days in UTC, where no clock changes", () => {
-    expect(ids(runView(index, blog({ date: "2024-03-10" }), NOW).entries)).toEqual([2, 1]);
   });
 
   it("labels count pages with local dates", () => {

@@ -34,7 +34,8 @@ function plansOf(use: (index: ContentIndex) => void): { sql: string; plan: strin
 }
 
 /** The two reads of every entry and tag that in-memory listings are filtered from (see ContentIndex.catalogue). */
-const isCatalogue = (sql: string): boolean => / FROM entries ORDER BY date, id$| FROM entry_tags$/.test(sql);
+const isCatalogue = (sql: string): boolean =>
+  / FROM entries ORDER BY local_date, id$| FROM entry_tags$/.test(sql);
 
 /** The plans of the queries a view runs besides reading the catalogue. */
 function queriesOf(use: (index: ContentIndex) => void): { sql: string; plan: string[] }[] {

@@ -8,6 +8,8 @@ export interface Row {
   id: number;
   /** Epoch ms, or an ISO string. */
   date: number | string;
+  /** The wall-clock time it was written at, as UTC ms or an ISO string without offset (the sort key); default: `date`. */
+  localDate?: number | string;
   category?: string;
   status?: EntryStatus;
   title?: string;
@@ -19,14 +21,17 @@ export interface Row {
 
 /** Epoch ms of an ISO date string. */
 export const at = (iso: string): number => Date.parse(iso);
+// A local date is a wall-clock time read as UTC: an ISO string without an offset gets a Z.
+const toMs = (d: number | string): number =>
+  typeof d === "number" ? d : at(/(?:Z|[+-]\d\d:?\d\d)$/.test(d) ? d : `${d}Z`);
 
 /** A fresh in-memory index holding these entries; `add` inserts more later. */
 export function buildIndex(rows: Row[] = []): { index: ContentIndex; add(rows: Row[]): void } {
   const { db } = openIndex({ path: ":memory:" });
   const insertEntry = db.prepare(
-    `INSERT INTO entries (file, id, explicit_id, uuid, title, sort_title, slug, date, date_explicit, category, status,
-       format, entry_type, has_more, headers_json)
-     VALUES (@file, @id, @id, @uuid, @title, @sortTitle, @slug, @date, 1, @category, @status, 'markdown', @entryType, 0, '[]')`,
+    `INSERT INTO entries (file, id, explicit_id, uuid, title, sort_title, slug, date, date_explicit, local_date, category,
+       status, format, entry_type, has_more, headers_json)
+     VALUES (@file, @id, @id, @uuid, @title, @sortTitle, @slug, @date, 1, @localDate, @category, @status, 'markdown', @entryType, 0, '[]')`,
   );
   const insertTag = db.prepare(
     "INSERT INTO entry_tags (file, tag_key, tag_name, hidden) VALUES (?, ?, ?, ?)",
@@ -48,6 +53,7 @@ export function buildIndex(rows: Row[] = []): { index: ContentIndex; add(rows: R
           sortTitle: r.sortTitle ?? title.toLowerCase(),
           slug: `entry-${r.id}`,
           date: typeof r.date === "string" ? at(r.date) : r.date,
+          localDate: toMs(r.localDate ?? r.date),
           category,
           status: r.status ?? "PUBLISHED",
           entryType: r.entryType ?? null,

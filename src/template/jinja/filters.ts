@@ -140,8 +140,9 @@ export function jinjaFilters(env: Env): Record<string, Filter> {
     ),
     dictsort: py(["case_sensitive", "by", "reverse"], [false, "key", false], (v, cs, by, reverse) => {
       const pos = by === "value" ? 1 : 0;
-      const out = Object.entries(v ?? {}).sort((a, b) => compare(sortKey(a[pos], cs), sortKey(b[pos], cs)));
-      return reverse ? out.reverse() : out;
+      // Python's sorted(reverse=True) keeps equal items in their order: flip the comparison, not the result.
+      const dir = truthy(reverse) ? -1 : 1;
+      return Object.entries(v ?? {}).sort((a, b) => dir * compare(sortKey(a[pos], cs), sortKey(b[pos], cs)));
     }),
     filesizeformat: py(["binary"], [false], (v, binary) => fileSize(v, truthy(binary))),
     first: (v: unknown) => pyIter(v, 1)[0],
@@ -201,8 +202,8 @@ export function jinjaFilters(env: Env): Record<string, Filter> {
       [false, false, null],
       (v, reverse, cs, attribute) => {
         const key = keyed(attribute, truthy(cs));
-        const out = [...pyIter(v, 1)].sort((a, b) => compare(key(a), key(b)));
-        return truthy(reverse) ? out.reverse() : out;
+        const dir = truthy(reverse) ? -1 : 1;
+        return [...pyIter(v, 1)].sort((a, b) => dir * compare(key(a), key(b)));
       },
     ),
     string: (v: unknown) => (isSafe(v) ? v : pyStr(v)),
