@@ -321,7 +321,7 @@ export class TemplateEntry {
   private cardTags(kw: Kwargs): unknown {
     if (!this.authorized) return "";
     const tag = (property: string, content: string) =>
-      `<meta property="${property}" content="${escapeAttr(content)}" />`;
+      `<meta property="${property}" content="${escapeAttr(content)}">`;
     let out = tag("og:title", titleText(this.record.title)) + tag("og:url", this.linkTo({ absolute: true }));
     if (kw.image !== false) {
       const r = this.rt.content(this.record, true, { ...kw, absolute: true });
@@ -332,6 +332,8 @@ export class TemplateEntry {
       for (const image of cardImages(source).slice(0, count)) {
         if (!/^https?:\/\//i.test(image.src)) continue;
         out += tag("og:image", image.src);
+        // Publ gives the size of its renditions only; a static or remote image's real size is not known.
+        if (!image.src.includes("/_img/")) continue;
         if (image.width) out += tag("og:image:width", image.width);
         if (image.height) out += tag("og:image:height", image.height);
       }
