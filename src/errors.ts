@@ -22,6 +22,10 @@ export const ERROR_CODES = {
   E_ENTRY_VANISHED: 503,
   E_WRITE_BACK: 500,
   E_CATEGORY_FILE: 500,
+  // what an entry points at (warnings: the page still renders)
+  E_ENTRY_IMAGE_MISSING: 500,
+  E_ENTRY_IMAGE_ALT: 500,
+  E_ENTRY_LINK: 500,
   // configuration
   E_CONFIG: 500,
   E_CONFIG_UNKNOWN_KEY: 500,

@@ -55,7 +55,9 @@ import type { Route } from "./http/route.js";
 import { SiteAuth } from "./auth/site-auth.js";
 import { templateUser } from "./auth/template-user.js";
 import { isSignedIn, type Reader } from "./auth/reader.js";
-import type { ReaderAccess } from "./auth/access-rule.js";
+import { ANONYMOUS_ACCESS, type ReaderAccess } from "./auth/access-rule.js";
+import { referenceProblems } from "./references/check.js";
+import { siteRoots } from "./content/site-roots.js";
 
 export interface SiteOptions {
   /** The site folder (default: the current directory). */
@@ -429,12 +431,23 @@ export class Site implements PageSite {
 
   /** Logs each content problem once, when it appears (at start, or when a saved file brings it). */
   private logNewProblems(summary: RefreshSummary): void {
-    const now = new Set(summary.problems.map((p) => p.describe()));
-    for (const p of summary.problems) {
+    // In development, what entries point at is checked too, as `quire check` does (reads every entry file).
+    const problems = this.dev ? [...summary.problems, ...this.referenceProblems()] : summary.problems;
+    const now = new Set(problems.map((p) => p.describe()));
+    for (const p of problems) {
       if (!this.loggedProblems.has(p.describe()))
         this.logger.warn({ code: p.code, file: p.file }, p.describe());
     }
     this.loggedProblems = now;
+  }
+
+  private referenceProblems() {
+    return referenceProblems({
+      contentDir: this.paths.contentDir,
+      roots: siteRoots(this.paths.contentDir),
+      index: this.contentIndex,
+      route: this.routeContext(ANONYMOUS_ACCESS),
+    });
   }
 
   /** Removes renditions nobody requested for `images.cache_age_days`, now and then once a day. */

@@ -69,7 +69,11 @@ export async function buildCommand(argv: string[], out: Output): Promise<number>
 function report(s: BuildSummary, out: Output): void {
   for (const w of s.warnings) out.err(`warning: ${describeProblem(w)}`);
   for (const link of s.brokenLinks.slice(0, LIST_LIMIT))
-    out.err(`warning: broken link ${link.url} on ${link.from}`);
+    out.err(
+      link.source
+        ? `warning: ${link.source}: broken link ${link.url} (on ${link.from})`
+        : `warning: broken link ${link.url} on ${link.from}`,
+    );
   if (s.brokenLinks.length > LIST_LIMIT)
     out.err(`warning: … and ${s.brokenLinks.length - LIST_LIMIT} more broken links`);
   for (const e of s.scheduled) {

@@ -20,6 +20,7 @@ import { SETTLE_DUPLICATES, duplicateOf } from "../content/entry-id.js";
 import { parseCommand, SITE_OPTIONS } from "./args.js";
 import { plural, type Output } from "./output.js";
 import { imageArgWarnings } from "../image/arg-warnings.js";
+import { siteReferenceProblems } from "../references/site-references.js";
 
 const INDEX_OPTIONS = { ...SITE_OPTIONS, "no-search": { type: "boolean", default: false } } as const;
 
@@ -72,6 +73,7 @@ export async function checkCommand(argv: string[], out: Output): Promise<number>
   const { values } = parseCommand(argv, SITE_OPTIONS, "check");
   const site = loadSite({ site: values.site, dataDir: values.data });
   let protectedEntries: ProtectedEntry[] = [];
+  let references: QuireError[] = [];
   const summary = runIndex(site, {
     path: ":memory:",
     writeBack: false,
@@ -79,6 +81,7 @@ export async function checkCommand(argv: string[], out: Output): Promise<number>
       protectedEntries = db
         .prepare("SELECT file, auth FROM entries WHERE auth IS NOT NULL ORDER BY file")
         .all() as ProtectedEntry[];
+      references = siteReferenceProblems(site, db);
     },
   });
   // Loaded here so that `quire index` and `quire fix` do not load the template engine.
@@ -89,6 +92,7 @@ export async function checkCommand(argv: string[], out: Output): Promise<number>
   const warnings = [
     ...infraWarnings(process.env, site),
     ...imageArgWarnings(site.paths.contentDir).map((w) => w.describe()),
+    ...references.map((w) => w.describe()),
     ...privateEntryWarnings(
       protectedEntries,
       {

@@ -22,6 +22,9 @@ import type { RenditionRef } from "./links.js";
 import { checkOutDir, prepareOutDir, BUILD_MARKER } from "./out-dir.js";
 import { silentProgress, type ProgressReporter } from "./progress.js";
 import { byCodeUnits } from "../order.js";
+import { routeRequest } from "../http/route.js";
+import { ANONYMOUS_ACCESS } from "../auth/access-rule.js";
+import { linkLine, linkSource } from "../references/check.js";
 
 /** Below this many seed URLs, rendering on this thread beats starting threads. */
 const SMALL_SITE = 300;
@@ -59,7 +62,8 @@ export interface BuildSummary {
   scheduled: ScheduledEntry[];
   /** Entries not exported because their `Auth:` refuses a signed-out reader. */
   privateEntries: number;
-  brokenLinks: { url: string; from: string }[];
+  /** `source` is the entry file (and line) the link is written in, when the page is an entry's. */
+  brokenLinks: { url: string; from: string; source?: string }[];
 }
 
 /** Builds the export; never throws for a bad page (see `failures`), only for an unusable site or output folder. */
@@ -206,7 +210,15 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
 
     const brokenLinks = results.missing
       .filter((m) => m.status === 404 && referrers.has(m.key))
-      .map((m) => ({ url: m.url, from: referrers.get(m.key)! }));
+      .map((m, i) => {
+        const from = referrers.get(m.key)!;
+        // Only the links the report lists are traced to their file (each may read every entry file).
+        return {
+          url: m.url,
+          from,
+          source: i < BROKEN_LINKS_TRACED ? sourceOf(site, from, m.url) : undefined,
+        };
+      });
     const summary: BuildSummary = {
       outDir,
       pages: results.pages.length,
@@ -230,6 +242,25 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
     await pending?.cancel();
     await site.close();
   }
+}
+
+/** How many broken links the report names (the build command lists as many). */
+const BROKEN_LINKS_TRACED = 20;
+
+/**
+ * The entry file (and line) a broken link is written in: the page's own entry, else the first entry file
+ * that writes it (a listing shows entries' text); undefined when it comes from a template.
+ */
+function sourceOf(site: Site, page: string, url: string): string | undefined {
+  const [path, search] = [page.split("?", 1)[0]!, page.includes("?") ? page.slice(page.indexOf("?")) : ""];
+  const route = routeRequest(site.routeContext(ANONYMOUS_ACCESS), path, search);
+  if (route.kind === "entry") return linkSource(site.paths.contentDir, route.entry.file, url, path);
+  const files = site.index.db.prepare("SELECT file FROM entries ORDER BY file").pluck().all() as string[];
+  for (const file of files) {
+    const found = linkLine(site.paths.contentDir, file, url, path);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Renditions handed to the pool in small batches as the build records them. */

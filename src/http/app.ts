@@ -8,7 +8,7 @@ import { X_CACHE_HEADER as CACHE_HEADER } from "../cache/index.js";
 import { isQuireError } from "../errors.js";
 import { liveReloadRoutes } from "./live-reload.js";
 import { contentAsset, contentFileHeaders, staticFile, SECURITY_HEADERS } from "./site-files.js";
-import { siteRoots } from "../content/site-roots.js";
+import { siteRoots, type SiteRoots } from "../content/site-roots.js";
 import { isPrivateFile, isRestricted, isSignedIn, loginRoutes, mayHaveFile } from "../auth/index.js";
 import { relative, sep } from "node:path";
 
@@ -27,8 +27,22 @@ function sendFile(req: Request, res: Response, file: string, missing: () => void
     .pipe(res);
 }
 import { previewContext, previewPage } from "./preview-request.js";
+import { isIconPath, siteIcon } from "./site-icons.js";
 import { renderRoute } from "./pages.js";
 import { PREVIEW_PARAM } from "../preview/preview-links.js";
+
+/** `/favicon.ico` and the like where no route answers: the site's `static/` file, else the built-in icon. */
+function sendIcon(req: Request, res: Response, roots: SiteRoots, missing: () => void): void {
+  siteIcon(roots, req.path).then(
+    (icon) => {
+      if (!icon) return missing();
+      if ("file" in icon) return sendFile(req, res, icon.file, missing);
+      res.status(200).type(icon.type).setHeader("Cache-Control", "public, max-age=86400");
+      res.end(req.method === "HEAD" ? undefined : icon.body);
+    },
+    () => missing(),
+  );
+}
 
 /** Builds the express app for a site. */
 export function createApp(site: Site): express.Express {
@@ -125,6 +139,8 @@ export function createApp(site: Site): express.Express {
       site.storePage(req, null);
       return void res.redirect(route.status, route.location);
     }
+    if (route.kind === "error" && route.status === 404 && isIconPath(req.path))
+      return sendIcon(req, res, roots, () => sendPage(res, renderError(site, 404, "", "Not found")));
     // A preview is rendered here: a rendering thread would route the URL again without its token.
     const answer = query.has(PREVIEW_PARAM)
       ? { kind: "page" as const, page: renderRoute(site, route, query, reader, req.path) }

@@ -6,6 +6,7 @@ import { QuireError, isQuireError } from "../errors.js";
 import type { FoundTemplate } from "../template/loader.js";
 import { ANONYMOUS_READER, isSignedIn, type Reader } from "../auth/reader.js";
 import { devErrorPage } from "./dev-error.js";
+import { IMMUTABLE, isCurrentVersion } from "../template/theme-helpers.js";
 
 /** A rendered response, ready to send or to store in the page cache. */
 export interface Page {
@@ -147,10 +148,13 @@ function renderOnce(
   if (route.kind === "category") {
     const template = site.findTemplate(route.template, route.category);
     if (!template) return renderError(site, 404, route.category, REASONS[404]!, reader);
-    return ok(
+    const page = ok(
       site.renderTemplate(template, site.categoryContext(route.category, query, reader, path)),
       template.mimeType,
     );
+    // `/style.css?v=<its hash>` (the default theme's `template_url`) changes whenever the file does.
+    if (query.size > 0 && isCurrentVersion(query, template.file)) page.headers["Cache-Control"] = IMMUTABLE;
+    return page;
   }
   if (route.reason === PRIVATE_REASON) {
     // Publ's `unauthorized` template for a signed-in reader the rule refuses; 401 offers the sign-in.

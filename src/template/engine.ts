@@ -8,6 +8,7 @@ import { limitIncludeDepth, type DepthGuard } from "./include-depth.js";
 import { installJinja, addJinjaBuiltins } from "./jinja/index.js";
 import { htmlToText } from "../markdown/index.js";
 import { loadExtensions, reloadExtensions, type SiteExtensions } from "./extensions.js";
+import { eagerFirstImage, versionedUrl } from "./theme-helpers.js";
 
 /** Quire's own default theme, the last place a template is looked for. */
 export const BUILTIN_TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "templates");
@@ -60,6 +61,15 @@ export class TemplateEngine {
         .replace(/</g, "&lt;")
         .replace(/>/g, "&gt;")
         .replace(/"/g, "&quot;"),
+    );
+    // Quire's own helpers for themes (see theme-helpers.ts). `eager_first` takes HTML, as `safe` does: a
+    // `{% filter eager_first %}` block hands it the block's rendered markup as a plain string.
+    this.env.addFilter(
+      "eager_first",
+      (s: unknown) => new nunjucks.runtime.SafeString(eagerFirstImage(String(s ?? ""))),
+    );
+    this.env.addGlobal("template_url", (name: unknown) =>
+      versionedUrl(String(name ?? ""), this.loader.find(String(name ?? ""), "")?.file ?? null),
     );
     this.siteRoot = options.siteRoot;
     if (this.siteRoot) this.applyExtensions(loadExtensions(this.siteRoot));

@@ -328,10 +328,16 @@ export class TemplateEntry {
       const r = this.rt.content(this.record, true, { ...kw, absolute: true });
       const source = r.body.trim() !== "" ? r.body : (r.more ?? "");
       const count = typeof kw.count === "number" ? kw.count : 1;
-      const images = [...source.matchAll(/<img\b[^>]*?\ssrc="([^"]*)"/gi)].map((m) =>
-        m[1]!.replace(/&amp;/g, "&"),
-      );
-      for (const src of images.slice(0, count)) out += tag("og:image", src);
+      // As Publ does: each image's URL with the width and height its `<img>` was given. A relative URL (no
+      // public address is set) would not be fetched by any card reader, so none is sent (the site warned).
+      for (const image of cardImages(source).slice(0, count)) {
+        if (!/^https?:\/\//i.test(image.src)) continue;
+        out += tag("og:image", image.src);
+        // Publ gives the size of its renditions only; a static or remote image's real size is not known.
+        if (!image.src.includes("/_img/")) continue;
+        if (image.width) out += tag("og:image:width", image.width);
+        if (image.height) out += tag("og:image:height", image.height);
+      }
     }
     const description = String(this.get("Summary", "") || htmlToText(this.rt.summary(this.record, false)));
     if (description.trim() !== "") out += tag("og:description", description.trim());
@@ -349,4 +355,16 @@ export function lastModifiedDate(
     return new TemplateDate(record.date, record.dateZone ?? rt.timeZone, rt.now);
   const written = record.headers.find(([n]) => n.toLowerCase() === "last-modified")?.[1] ?? "";
   return new TemplateDate(record.lastModified, dateZone(written) ?? rt.timeZone, rt.now);
+}
+
+/** The `src`, `width` and `height` of each `<img>` in rendered HTML, in order (entities in the URL decoded). */
+export function cardImages(html: string): { src: string; width: string | null; height: string | null }[] {
+  const out: { src: string; width: string | null; height: string | null }[] = [];
+  for (const m of html.matchAll(/<img\b[^>]*>/gi)) {
+    const attr = (name: string) =>
+      new RegExp(`\\s${name}="([^"]*)"`, "i").exec(m[0])?.[1]?.replace(/&amp;/g, "&") ?? null;
+    const src = attr("src");
+    if (src) out.push({ src, width: attr("width"), height: attr("height") });
+  }
+  return out;
 }

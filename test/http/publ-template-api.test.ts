@@ -128,10 +128,13 @@ describe("entry", () => {
     expect(part("toc")).not.toContain("Deeper");
     expect(part("notes")).toContain("The note.");
     const card = part("card");
-    // As Publ writes them: HTML void elements, not XHTML's `/>`.
+    // As Publ 0.8.14 writes them: no "/>", and a rendition's width and height after its URL.
     expect(card).toContain('<meta property="og:title" content="First’s post">');
     expect(card).toContain('<meta property="og:url" content="https://quire.test/blog/1-First-s-post">');
     expect(card.match(/og:image" content="https:\/\/quire\.test\/_img\//g)).toHaveLength(1);
+    expect(card).toMatch(
+      /og:image" content="[^"]*"><meta property="og:image:width" content="\d+"><meta property="og:image:height" content="\d+">/,
+    );
     expect(card).toContain('<meta property="og:description" content="Intro with a note.">');
   });
 
