@@ -85,21 +85,27 @@ describe("oversized and numerous requests", () => {
     expect((await raw("/blog/")).status).toBe(200);
   });
 
-  it("keeps the page cache within its size for 10,000 distinct ?tag= combinations", async () => {
-    const cache = t.site.pageCache as MemoryPageCache;
-    expect(cache).toBeInstanceOf(MemoryPageCache);
-    const statuses = new Map<number, number>();
-    for (let batch = 0; batch < 100; batch++) {
-      const results = await Promise.all(
-        Array.from({ length: 100 }, (_, i) =>
-          raw(`/blog/?tag=t${batch}-${i}&tag=u${i}`).then((r) => r.status),
-        ),
-      );
-      for (const s of results) statuses.set(s, (statuses.get(s) ?? 0) + 1);
-    }
-    expect(statuses.get(200)).toBe(10_000);
-    expect(cache.bytes).toBeLessThanOrEqual(1024 * 1024);
-  });
+  // 2,000 pages are several times the 1 MB the cache may hold; the time limit is generous for a loaded machine.
+  it(
+    "keeps the page cache within its size for 2,000 distinct ?tag= combinations",
+    { timeout: 180_000 },
+    async () => {
+      const cache = t.site.pageCache as MemoryPageCache;
+      expect(cache).toBeInstanceOf(MemoryPageCache);
+      const statuses = new Map<number, number>();
+      for (let batch = 0; batch < 20; batch++) {
+        const results = await Promise.all(
+          Array.from({ length: 100 }, (_, i) =>
+            raw(`/blog/?tag=t${batch}-${i}&tag=u${i}`).then((r) => r.status),
+          ),
+        );
+        for (const s of results) statuses.set(s, (statuses.get(s) ?? 0) + 1);
+      }
+      expect(statuses.get(200)).toBe(2_000);
+      expect(cache.bytes).toBeGreaterThan(512 * 1024);
+      expect(cache.bytes).toBeLessThanOrEqual(1024 * 1024);
+    },
+  );
 });
 
 describe("hostile text from authors' headers", () => {
