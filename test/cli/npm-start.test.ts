@@ -1,7 +1,7 @@
 /** Issue 19 item 5: `npm start` in a Quire checkout compiles only when the source changed since the last
  *  build, and a SIGTERM sent to npm stops the server it started (nothing left holding the port). */
 import { afterAll, describe, expect, it } from "vitest";
-import { cpSync, mkdtempSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO } from "../helpers/process.js";
@@ -12,8 +12,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** A checkout of its own (compiling into this one's dist/ would change what other tests run), sharing
  *  node_modules. */
-function checkout(): string {
-  const root = join(work, "quire");
+function checkout(name: string): string {
+  const root = join(work, name);
   for (const name of ["package.json", "tsconfig.json", "tsconfig.build.json", "quire.toml"])
     cpSync(join(REPO, name), join(root, name));
   for (const name of ["bin", "src", "templates", "content", "static"])
@@ -22,9 +22,9 @@ function checkout(): string {
   return root;
 }
 
-/** `npm start` until the home page answers, then SIGTERM to npm; asserts nothing it started lives on. */
-async function startAndStop(root: string): Promise<void> {
-  const npm = startNpm(root, ["start"], {
+/** `npm <script>` until the home page answers, then SIGTERM to npm; asserts nothing it started lives on. */
+async function startAndStop(root: string, script = ["start"]): Promise<void> {
+  const npm = startNpm(root, script, {
     PORT: "0",
     HOST: "127.0.0.1",
     QUIRE_DATA_DIR: join(work, "data"),
@@ -34,7 +34,7 @@ async function startAndStop(root: string): Promise<void> {
   let server: number[] = [];
   try {
     const port = Number((await npm.waitFor(/listening on http:\/\/127\.0\.0\.1:(\d+)/))[1]);
-    await npm.waitFor(/"msg":"indexed /);
+    await npm.waitFor(/\bindexed \d+ entries/);
     server = descendants(npm.child.pid!);
     expect(server.length).toBeGreaterThan(0);
     const home = await fetch(`http://127.0.0.1:${port}/`);
@@ -56,7 +56,7 @@ describe.skipIf(!HAS_PROC)("npm start in a checkout", () => {
   if (!HAS_PROC) console.log("skipped: following the server process needs /proc (Linux)");
 
   it("compiles once, then starts without compiling; SIGTERM to npm stops the server both times", async () => {
-    const root = checkout();
+    const root = checkout("quire");
     await startAndStop(root);
     const compiled = join(root, "dist", "cli", "main.js");
     const built = statSync(compiled).mtimeMs;
@@ -64,4 +64,10 @@ describe.skipIf(!HAS_PROC)("npm start in a checkout", () => {
     await startAndStop(root);
     expect(statSync(compiled).mtimeMs, "dist/ was compiled again with nothing changed").toBe(built);
   }, 240_000);
+
+  it("npm run dev serves the sample site from the source, and stops with npm", async () => {
+    const root = checkout("quire-dev");
+    await startAndStop(root, ["run", "dev"]);
+    expect(existsSync(join(root, "dist")), "npm run dev compiled").toBe(false);
+  }, 120_000);
 });
