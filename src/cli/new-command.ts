@@ -12,9 +12,9 @@ import { slugify } from "../markdown/index.js";
 import { BUILTIN_TEMPLATES } from "../template/engine.js";
 import { entryPath } from "../template/urls.js";
 import { entrySlug, type SlugStyle } from "../content/slug.js";
-import { QUIRE_VERSION } from "../site.js";
 import { QuireError } from "../errors.js";
 import { parseCommand, SITE_OPTIONS } from "./args.js";
+import { PACKAGE_NAME, quireDependency } from "./package-source.js";
 import type { Output } from "./output.js";
 
 /** The flags `quire new` takes (described in usage.ts). */
@@ -22,6 +22,7 @@ export const NEW_OPTIONS = {
   ...SITE_OPTIONS,
   category: { type: "string", short: "c" },
   title: { type: "string" },
+  from: { type: "string" },
 } as const;
 
 /** `quire new <dir>` or `quire new post "Title" [--category c] [--site DIR]`. */
@@ -29,7 +30,7 @@ export function newCommand(argv: string[], out: Output): number {
   const { values, positionals } = parseCommand(argv, NEW_OPTIONS, "new");
   if (values.help || positionals.length === 0) {
     out.line(
-      "usage: quire new <dir>                                   scaffold a new site in an empty folder",
+      "usage: quire new <dir> [--from SOURCE]                   scaffold a new site in an empty folder",
     );
     out.line(
       '       quire new post "Title" [--category c] [--site DIR]  write a new entry with its headers filled in',
@@ -43,7 +44,7 @@ export function newCommand(argv: string[], out: Output): number {
   }
   if (positionals.length > 1)
     throw new QuireError("E_USAGE", `one folder at a time, not ${positionals.join(" ")}`);
-  return newSite(positionals[0]!, out);
+  return newSite(positionals[0]!, out, values.from);
 }
 
 /** Writes a new entry file and prints its path; never overwrites. */
@@ -121,12 +122,14 @@ function freeEntryId(
   return id;
 }
 
-/** Scaffolds a site in `dir` (absent or empty): content with a first post, the default theme, deploy files. */
-export function newSite(dir: string, out: Output): number {
+/** Scaffolds a site in `dir` (absent or empty): content with a first post, the default theme, deploy files;
+ *  its package.json takes Quire from `from` (see quireDependency). */
+export function newSite(dir: string, out: Output, from?: string): number {
   const root = resolve(dir);
   if (existsSync(root) && readdirSync(root).length > 0) {
     throw new QuireError("E_SITE", "is not empty; give a new or empty folder", { file: root });
   }
+  const dependency = quireDependency(root, from);
   const name = basename(root);
   const title = name.replace(/[-_]+/g, " ").replace(/^\w/, (c) => c.toUpperCase());
   const write = (rel: string, text: string) => {
@@ -141,11 +144,12 @@ export function newSite(dir: string, out: Output): number {
     "content/blog/blog.cat",
     `Name: Blog\n\nWhat ${title} is about, in a sentence or two (this is content/blog/blog.cat).\n`,
   );
-  write("Procfile", "web: npx quire serve\n");
+  // Node itself, not npm or npx: the dyno's SIGTERM reaches the server, and npx never fetches a package.
+  write("Procfile", `web: node node_modules/${PACKAGE_NAME}/bin/quire.js serve\n`);
   write(".gitignore", ".quire/\ndist/\nnode_modules/\n");
-  write("package.json", `${JSON.stringify(packageJson(name), null, 2)}\n`);
+  write("package.json", `${JSON.stringify(packageJson(name, dependency), null, 2)}\n`);
   write("app.json", `${JSON.stringify(appJson(title), null, 2)}\n`);
-  write("README.md", readme(title));
+  write("README.md", readme(title, dependency));
   // An empty site has no IDs to collide with: the path-derived ID is free.
   write(
     "content/blog/hello-world.md",
@@ -189,19 +193,20 @@ function tomlValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function packageJson(name: string) {
+function packageJson(name: string, dependency: string) {
   return {
     name: slugify(name).replace(/[^a-z0-9-]/g, "") || "quire-site",
     private: true,
     description: "A site published with Quire",
     scripts: {
-      start: "quire serve",
+      // exec: npm's shell gives way to the server, so a SIGTERM sent to npm stops the server too.
+      start: "exec quire serve",
       dev: "quire serve --dev",
       build: "quire index",
       export: "quire build",
       check: "quire check",
     },
-    dependencies: { quire: `^${QUIRE_VERSION}` },
+    dependencies: { [PACKAGE_NAME]: dependency },
     engines: { node: ">=20" },
   };
 }
@@ -222,10 +227,14 @@ function appJson(title: string) {
   };
 }
 
-function readme(title: string): string {
+function readme(title: string, dependency: string): string {
+  const local = dependency.startsWith("file:")
+    ? `\nThat is a folder on this machine: before deploying, point the dependency at a source the server can reach
+too, e.g. \`npm install ${PACKAGE_NAME}@git+https://…\` (a git URL of Quire) or a published version.\n`
+    : "";
   return `# ${title}
 
-A site published with [Quire](https://www.npmjs.com/package/quire).
+A site published with Quire.
 
     npm install
     npx quire serve --dev          # http://localhost:3000, reloads as you edit
@@ -236,5 +245,7 @@ A site published with [Quire](https://www.npmjs.com/package/quire).
 Entries are Markdown files in \`content/\` (one folder per category); the theme is in \`templates/\`,
 files served as they are in \`static/\`, and the settings in \`quire.toml\`. \`git push heroku\` deploys it
 (\`Procfile\`, \`app.json\`); \`npm run build\` indexes the content at deploy time.
-`;
+
+Quire is the npm package \`${PACKAGE_NAME}\`, here \`"${PACKAGE_NAME}": "${dependency}"\` in package.json.
+${local}`;
 }

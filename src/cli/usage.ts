@@ -89,11 +89,16 @@ export const HELP = {
   },
   new: {
     summary: "scaffold a site, or write an entry with its headers filled in",
-    usage: ["quire new <dir>", 'quire new post "Title" [--category C] [--site DIR]'],
+    usage: ["quire new <dir> [--from SOURCE]", 'quire new post "Title" [--category C] [--site DIR]'],
     options: {
       ...site,
       category: { type: "string", short: "c", arg: "C", doc: "the new entry's category (folder)" },
       title: { type: "string", arg: "TEXT", doc: "the new entry's title (instead of the argument)" },
+      from: {
+        type: "string",
+        arg: "SOURCE",
+        doc: "where the new site's package.json gets Quire: a folder or .tgz, a git URL or a version (default: this Quire's folder)",
+      },
       ...json,
       ...help,
     },

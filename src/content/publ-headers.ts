@@ -45,18 +45,29 @@ export function parsePublHeaders(
     }
     return { style: "none", headers, body: text, bodyLine: line, problems };
   }
+  // Continuation lines are gathered and joined once: appending each to the value would build a string as
+  // deep as the header is long, which later costs more than linear time to flatten.
+  let folded: string[] = [];
+  const settle = () => {
+    const last = headers[headers.length - 1];
+    if (last && folded.length > 0) last.value = [last.value, ...folded].filter((v) => v !== "").join(" ");
+    folded = [];
+  };
   while (pos < text.length) {
     const end = text.indexOf("\n", pos);
     const next = end < 0 ? text.length : end + 1;
     const raw = text.slice(pos, end < 0 ? text.length : end);
     // Unlike Python, a whitespace-only line ends the block: it looks blank to the author.
-    if (raw.trim() === "") return { style: "publ", headers, body: text.slice(next), bodyLine: line + 1, problems };
+    if (raw.trim() === "") {
+      settle();
+      return { style: "publ", headers, body: text.slice(next), bodyLine: line + 1, problems };
+    }
     const last = headers[headers.length - 1];
     const m = HEADER_LINE.exec(raw);
     if (CONTINUATION.test(raw) && last) {
-      const more = raw.trim();
-      last.value = last.value === "" ? more : `${last.value} ${more}`;
+      folded.push(raw.trim());
     } else if (m) {
+      settle();
       const name = m[1] ?? "";
       headers.push({ name, key: headerKey(name), value: (m[2] ?? "").trim(), line });
     } else if (raw.startsWith(":")) {
@@ -71,10 +82,12 @@ export function parsePublHeaders(
           { file, line },
         ),
       );
+      settle();
       return { style: "publ", headers, body: text.slice(pos), bodyLine: line, problems };
     }
     pos = next;
     line++;
   }
+  settle();
   return { style: "publ", headers, body: "", bodyLine: line, problems };
 }

@@ -12,7 +12,7 @@ import {
   mkdirSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { newCommand } from "../../src/cli/new-command.js";
 import type { Output } from "../../src/cli/output.js";
@@ -22,6 +22,7 @@ import { parseDate } from "../../src/content/dates.js";
 import { BUILTIN_TEMPLATES } from "../../src/template/engine.js";
 import { buildSite } from "../../src/export/index.js";
 import { QUIRE_VERSION } from "../../src/site.js";
+import { REPO } from "../helpers/process.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -68,14 +69,18 @@ describe("quire new <dir>", () => {
       "templates",
     ]);
     expect(readdirSync(join(root, "templates")).sort()).toEqual(readdirSync(BUILTIN_TEMPLATES).sort());
-    expect(readFileSync(join(root, "Procfile"), "utf8")).toBe("web: npx quire serve\n");
+    expect(readFileSync(join(root, "Procfile"), "utf8")).toBe(
+      "web: node node_modules/quire-blog/bin/quire.js serve\n",
+    );
     expect(readFileSync(join(root, ".gitignore"), "utf8").split("\n")).toEqual(
       expect.arrayContaining([".quire/", "dist/", "node_modules/"]),
     );
 
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-    expect(pkg.dependencies).toEqual({ quire: `^${QUIRE_VERSION}` });
-    expect(pkg.scripts).toMatchObject({ start: "quire serve", build: "quire index" });
+    // By default the site takes Quire from the folder `quire new` ran from (test/cli/new-install.test.ts
+    // installs and starts it).
+    expect(pkg.dependencies).toEqual({ "quire-blog": `file:${relative(root, REPO)}` });
+    expect(pkg.scripts).toMatchObject({ start: "exec quire serve", build: "quire index" });
     expect(JSON.parse(readFileSync(join(root, "app.json"), "utf8")).env.QUIRE_SECRET.generator).toBe(
       "secret",
     );
@@ -94,6 +99,38 @@ describe("quire new <dir>", () => {
     const summary = await buildSite({ site: root, jobs: 1 });
     expect(summary.failures).toEqual([]);
     expect(git(root, "status", "--porcelain", "--ignored")).toMatch(/!! \.quire\/\n!! dist\//);
+  });
+
+  it("takes Quire from --from: a git URL or a version as given, a folder or tarball as a relative file: path", () => {
+    const dependency = (from: string) => {
+      const root = join(temp(), "site");
+      expect(newCommand([root, "--from", from], capture())).toBe(0);
+      return JSON.parse(readFileSync(join(root, "package.json"), "utf8")).dependencies["quire-blog"];
+    };
+    expect(dependency("git+https://git.example.com/quire.git#v0.1.0")).toBe(
+      "git+https://git.example.com/quire.git#v0.1.0",
+    );
+    expect(dependency("github:example/quire")).toBe("github:example/quire");
+    expect(dependency(`^${QUIRE_VERSION}`)).toBe(`^${QUIRE_VERSION}`);
+    const tarball = join(temp(), "quire-blog-0.1.0.tgz");
+    writeFileSync(tarball, "");
+    // The site is <temp>/site, the tarball <other temp>/quire-blog-0.1.0.tgz.
+    expect(dependency(tarball)).toBe(`file:../../${basename(dirname(tarball))}/quire-blog-0.1.0.tgz`);
+    expect(dependency(REPO)).toMatch(/^file:(\.\.\/)+/);
+  });
+
+  it("refuses a --from that is not a Quire folder, a tarball, a git URL or a version, and writes nothing", () => {
+    const notQuire = temp();
+    writeFileSync(join(notQuire, "package.json"), '{"name":"quire"}');
+    for (const [from, message] of [
+      [notQuire, /expected a Quire checkout \(a package.json named quire-blog\), found one named quire/],
+      ["no/such/folder", /not a folder or \.tgz here, a git URL .* or a version/],
+      [join(notQuire, "package.json"), /a file must be a package tarball/],
+    ] as const) {
+      const root = join(temp(), "site");
+      expect(() => newCommand([root, "--from", from], capture())).toThrow(message);
+      expect(existsSync(root)).toBe(false);
+    }
   });
 
   it("refuses a folder that is not empty", () => {

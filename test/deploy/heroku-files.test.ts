@@ -46,7 +46,7 @@ describe("Heroku and server deploy files", () => {
       scripts: Record<string, string>;
       engines: { node: string };
     };
-    expect(pkg.scripts.build).toBe("tsc -p tsconfig.build.json && node bin/quire.js index --site .");
+    expect(pkg.scripts.build).toBe("tsc -b tsconfig.build.json && node bin/quire.js index --site .");
     // heroku-postbuild would replace `build` on Heroku.
     expect(pkg.scripts["heroku-postbuild"]).toBeUndefined();
     expect(pkg.engines.node).toMatch(/20\.x/);
