@@ -51,6 +51,8 @@ export async function startQuire(options: StartQuireOptions = {}): Promise<Runni
     QUIRE_SECRET: "e2e-test-secret",
     QUIRE_BASE_URL: `http://127.0.0.1:${port}`,
     QUIRE_LOG_LEVEL: "info",
+    // The source under test, never a dist/ left over from an earlier `npm start`.
+    QUIRE_FROM_SOURCE: "1",
     ...(ownDataDir ? { QUIRE_DATA_DIR: ownDataDir } : {}),
     ...options.env,
   };
