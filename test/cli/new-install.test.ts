@@ -50,7 +50,7 @@ describe.skipIf(!HAS_PROC)("quire new, npm install, npm start", () => {
     let server: number[] = [];
     try {
       const port = Number((await npmStart.waitFor(/listening on http:\/\/127\.0\.0\.1:(\d+)/))[1]);
-      await npmStart.waitFor(/"msg":"indexed /);
+      await npmStart.waitFor(/"msg":"indexed 1 entry in /);
       server = descendants(npmStart.child.pid!);
       expect(server.length).toBeGreaterThan(0);
       const home = await fetch(`http://127.0.0.1:${port}/`);

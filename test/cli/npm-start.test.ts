@@ -34,7 +34,7 @@ async function startAndStop(root: string, script = ["start"]): Promise<void> {
   let server: number[] = [];
   try {
     const port = Number((await npm.waitFor(/listening on http:\/\/127\.0\.0\.1:(\d+)/))[1]);
-    await npm.waitFor(/\bindexed \d+ entries/);
+    await npm.waitFor(/\bindexed \d+ entr(y|ies) in/);
     server = descendants(npm.child.pid!);
     expect(server.length).toBeGreaterThan(0);
     const home = await fetch(`http://127.0.0.1:${port}/`);
