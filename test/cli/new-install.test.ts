@@ -27,6 +27,7 @@ describe.skipIf(!HAS_PROC)("quire new, npm install, npm start", () => {
     const site = join(work, "field-notes");
     const made = await quire(["new", site]);
     expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toContain('Quire comes from "quire-blog": "file:');
     const pkg = JSON.parse(readFileSync(join(site, "package.json"), "utf8"));
     expect(Object.keys(pkg.dependencies)).toEqual(["quire-blog"]);
     expect(pkg.dependencies["quire-blog"]).toMatch(/^file:/);
