@@ -281,7 +281,7 @@ export class Site implements PageSite {
           ms: summary.ms,
           index: this.paths.indexPath,
         },
-        `indexed ${summary.entries} entries in ${summary.ms} ms`,
+        `indexed ${summary.entries} ${summary.entries === 1 ? "entry" : "entries"} in ${summary.ms} ms`,
       );
       this.logNewProblems(summary);
       if (this.watch) await this.startWatching();

@@ -161,6 +161,7 @@ export function newSite(dir: string, out: Output, from?: string): number {
     ),
   );
   out.line(`created ${title} in ${relative(process.cwd(), root) || root}`);
+  out.line(`Quire comes from "${PACKAGE_NAME}": "${dependency}" in its package.json (--from to choose)`);
   out.line(`next: cd ${relative(process.cwd(), root) || root} && npm install && npx quire serve --dev`);
   return 0;
 }

@@ -27,6 +27,7 @@ describe.skipIf(!HAS_PROC)("quire new, npm install, npm start", () => {
     const site = join(work, "field-notes");
     const made = await quire(["new", site]);
     expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toContain('Quire comes from "quire-blog": "file:');
     const pkg = JSON.parse(readFileSync(join(site, "package.json"), "utf8"));
     expect(Object.keys(pkg.dependencies)).toEqual(["quire-blog"]);
     expect(pkg.dependencies["quire-blog"]).toMatch(/^file:/);
@@ -50,7 +51,7 @@ describe.skipIf(!HAS_PROC)("quire new, npm install, npm start", () => {
     let server: number[] = [];
     try {
       const port = Number((await npmStart.waitFor(/listening on http:\/\/127\.0\.0\.1:(\d+)/))[1]);
-      await npmStart.waitFor(/"msg":"indexed /);
+      await npmStart.waitFor(/"msg":"indexed 1 entry in /);
       server = descendants(npmStart.child.pid!);
       expect(server.length).toBeGreaterThan(0);
       const home = await fetch(`http://127.0.0.1:${port}/`);

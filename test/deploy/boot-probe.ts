@@ -62,7 +62,7 @@ export async function bootAndProbe(
       const body = await res.text();
       statuses.push(res.status);
       if (res.status === 200) {
-        const refreshedBeforeFirst200 = /indexed \d+ entries/.test(out);
+        const refreshedBeforeFirst200 = /indexed \d+ entr(y|ies)/.test(out);
         return { url, statuses, firstBody: body, refreshedBeforeFirst200, output: () => out, stop };
       }
     } catch {
