@@ -7,37 +7,54 @@
 const links = Array.from(document.querySelectorAll("a[data-lightbox]"));
 
 if (links.length > 0 && typeof HTMLDialogElement === "function") {
-  const dialog = document.createElement("dialog");
-  dialog.className = "lightbox";
-  dialog.setAttribute("aria-label", "Image viewer");
-  const figure = document.createElement("figure");
-  const image = document.createElement("img");
-  const caption = document.createElement("figcaption");
-  const close = document.createElement("button");
-  close.type = "button";
-  close.className = "lightbox-close";
-  close.textContent = "Close";
-  figure.append(image, caption);
-  dialog.append(close, figure);
-  document.body.append(dialog);
-
+  let dialog = null;
+  let image = null;
+  let caption = null;
   let current = -1;
-  const group = () => links.filter((a) => a.dataset.lightbox === links[current]?.dataset.lightbox);
+
+  // Made on the first click, so a page nobody enlarges carries no empty <img>.
+  function viewer() {
+    if (dialog) return dialog;
+    dialog = document.createElement("dialog");
+    dialog.className = "lightbox";
+    dialog.setAttribute("aria-label", "Image viewer");
+    const figure = document.createElement("figure");
+    image = document.createElement("img");
+    caption = document.createElement("figcaption");
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "lightbox-close";
+    close.textContent = "Close";
+    figure.append(image, caption);
+    dialog.append(close, figure);
+    document.body.append(dialog);
+    close.addEventListener("click", () => dialog.close());
+    dialog.addEventListener("click", (event) => {
+      if (event.target === dialog || event.target === image) dialog.close();
+    });
+    dialog.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowRight") step(1);
+      else if (event.key === "ArrowLeft") step(-1);
+    });
+    dialog.addEventListener("close", () => links[current]?.focus());
+    return dialog;
+  }
 
   function show(index) {
     const link = links[index];
     if (!link) return;
+    const box = viewer();
     current = index;
     const thumb = link.querySelector("img");
     image.src = link.href;
     image.alt = thumb ? thumb.alt : "";
     caption.textContent = link.title || (thumb ? thumb.alt : "");
     caption.hidden = caption.textContent === "";
-    if (!dialog.open) dialog.showModal();
+    if (!box.open) box.showModal();
   }
 
   function step(by) {
-    const members = group();
+    const members = links.filter((a) => a.dataset.lightbox === links[current]?.dataset.lightbox);
     const at = members.indexOf(links[current]);
     const next = members[(at + by + members.length) % members.length];
     if (next) show(links.indexOf(next));
@@ -49,18 +66,6 @@ if (links.length > 0 && typeof HTMLDialogElement === "function") {
       event.preventDefault();
       show(index);
     });
-  });
-  close.addEventListener("click", () => dialog.close());
-  dialog.addEventListener("click", (event) => {
-    if (event.target === dialog || event.target === image) dialog.close();
-  });
-  dialog.addEventListener("keydown", (event) => {
-    if (event.key === "ArrowRight") step(1);
-    else if (event.key === "ArrowLeft") step(-1);
-  });
-  dialog.addEventListener("close", () => {
-    image.removeAttribute("src");
-    links[current]?.focus();
   });
 }
 {% endraw %}

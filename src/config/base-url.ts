@@ -21,7 +21,8 @@ export const DEVELOPMENT_BASE_URL = "http://localhost:3000";
 /** The sentence shown at start and by `quire check` when production has no public address. */
 export const NO_BASE_URL =
   "no public address is set: canonical links, og:url, feeds and the sitemap get relative links instead of " +
-  "absolute ones; set base_url in [site] of quire.toml (or QUIRE_BASE_URL), e.g. https://blog.example.com";
+  "absolute ones, and entries share no og:image; set base_url in [site] of quire.toml (or QUIRE_BASE_URL), " +
+  "e.g. https://blog.example.com";
 
 /** Resolves the base URL from the environment and the configured `site.base_url` ("" when not set). */
 export function resolveBaseUrl(configured: string, env: NodeJS.ProcessEnv, dev: boolean): BaseUrl {

@@ -2,7 +2,7 @@
  *  renderer on every core, renditions, content files, static files, redirects and host configuration. */
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { writeStaticSearch } from "../search/index.js";
 import { performance } from "node:perf_hooks";
 import { Site, QUIRE_VERSION } from "../site.js";
@@ -25,6 +25,11 @@ import { byCodeUnits } from "../order.js";
 import { routeRequest } from "../http/route.js";
 import { ANONYMOUS_ACCESS } from "../auth/access-rule.js";
 import { linkLine, linkSource } from "../references/check.js";
+import { siteIcon } from "../http/site-icons.js";
+import { siteRoots } from "../content/site-roots.js";
+
+/** Icon files a static export gets at its root. */
+const ICON_PATHS = ["/favicon.ico", "/apple-touch-icon.png"];
 
 /** Below this many seed URLs, rendering on this thread beats starting threads. */
 const SMALL_SITE = 300;
@@ -176,6 +181,16 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
         results.copied += c.files;
         results.bytes += c.bytes;
         results.warnings.push(...c.problems);
+      }
+      // Browsers ask a static host for these at its root too: the site's own, else the theme's icon.
+      for (const path of ICON_PATHS) {
+        if (existsSync(join(outDir, path))) continue; // a page of the site's own at that path
+        const icon = await siteIcon(siteRoots(site.paths.contentDir), path);
+        if (!icon) continue;
+        const data = "file" in icon ? readFileSync(icon.file) : icon.body;
+        renderer.write(path.slice(1), data);
+        results.copied += 1;
+        results.bytes += data.length;
       }
       const searchIndex = writeStaticSearch(site.index, outDir, now);
       results.copied += searchIndex.files;

@@ -126,6 +126,9 @@ describe.skipIf(skipWithoutChromium("sharing and icons test"))(
       expect(meta["og:image:width"]).toBeUndefined();
       expect(meta["twitter:card"]).toEqual(["summary"]);
       expect(noAddress.output()).toContain("no public address is set");
+      // The same site with an address shares the image.
+      await page.goto(`${birds.url}/birds/1-A-heron`);
+      expect((await metaTags(page))["og:image"]![0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/_img\//);
     });
 
     it("/favicon.ico and /apple-touch-icon.png answer with images; a site's own static/favicon.ico wins", async () => {
@@ -205,6 +208,10 @@ describe.skipIf(skipWithoutChromium("sharing and icons test"))(
       expect(page.url()).toContain("/photos/113-");
       await page.keyboard.press("ArrowRight");
       await expect.poll(() => dialog.locator("figcaption").innerText()).toBe("Tiles from a station wall");
+      // The second image is the full-size one too, and has loaded.
+      await expect
+        .poll(() => dialog.locator("img").evaluate((img) => (img as HTMLImageElement).complete))
+        .toBe(true);
       await page.keyboard.press("Escape");
       await expect.poll(() => dialog.evaluate((d) => (d as HTMLDialogElement).open)).toBe(false);
       expect(problems.errors).toEqual([]);
