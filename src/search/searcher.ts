@@ -1,10 +1,12 @@
 /**
  * Runs parsed queries against the index: bm25 ranking with titles weighted, highlighted snippets, paging, and
- * the same visibility as listings (status, schedule, category). Entries with an `Auth:` rule are never found:
- * `readerMay` is where a reader-aware rule plugs in (see docs in notes); until then no reader may.
+ * the same visibility as listings (status, schedule, category, and the reader: an entry with an `Auth:` rule
+ * is found only by a reader its rule admits).
  */
 import type { Db } from "../db/open-index.js";
 import { listedSql, categorySql, categoryParams } from "../db/content-index.js";
+import { registerReadableFunction, readerParam } from "../db/readable-sql.js";
+import { ANONYMOUS_ACCESS, type ReaderAccess } from "../auth/access-rule.js";
 import { hasTerms, matchExpression, parseQuery, plainWordsQuery, type ParsedQuery } from "./query.js";
 import { searchInStep } from "./search-index.js";
 
@@ -22,6 +24,8 @@ export interface SearchOptions {
   future?: boolean;
   /** The clock, epoch ms. */
   now: number;
+  /** Who searches (default: a signed-out reader). Entries their `Auth:` rule refuses are never found. */
+  reader?: ReaderAccess;
 }
 
 /** One result: an entry's file, its rank, and a snippet of its text as HTML with matches in `<mark>`. */
@@ -47,7 +51,10 @@ export interface SearchResult {
   fallback: boolean;
   /** The search tables are still being filled after a change: results may be incomplete. */
   building: boolean;
-  /** Some matches were left out because this reader may not read them (always false until readers exist). */
+  /**
+   * Some matches were left out because this reader may not read them (Publ's `has_unauthorized`): the only
+   * thing a reader learns about entries they may not read, never their number, titles or text.
+   */
   hasUnauthorized: boolean;
 }
 
@@ -65,7 +72,9 @@ const SNIPPET_TOKENS = 24;
 
 /** Searches the index with the query syntax readers type; never throws for a strange query. */
 export class Searcher {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    registerReadableFunction(db);
+  }
 
   /** One page of results for a reader's query. */
   search(raw: string, options: SearchOptions): SearchResult {
@@ -105,11 +114,14 @@ export class Searcher {
     options: SearchOptions,
     count: number,
     page: number,
-  ): Pick<SearchResult, "hits" | "total" | "pages"> {
+  ): Pick<SearchResult, "hits" | "total" | "pages" | "hasUnauthorized"> {
     const match = matchExpression(q);
     // search_docs holds each entry's status, category and date: filtering there spares a join on `entries`.
-    const where: string[] = [readerMay("d"), options.future ? futureSql("d") : listedSql("d")];
-    const params: Record<string, unknown> = { now: options.now };
+    const where: string[] = [options.future ? futureSql("d") : listedSql("d")];
+    const params: Record<string, unknown> = {
+      now: options.now,
+      reader: readerParam(options.reader ?? ANONYMOUS_ACCESS),
+    };
     if (options.category !== undefined && options.category !== null) {
       where.push(categorySql("d", options.recurse === true, options.category));
       Object.assign(params, categoryParams(options.category));
@@ -132,14 +144,23 @@ export class Searcher {
         ? `search_docs d WHERE ${where.join(" AND ")}`
         : // CROSS JOIN keeps FTS5 driving: a rowid lookup into it alongside a MATCH is not honoured (see below).
           `search_fts CROSS JOIN search_docs d ON d.docid = search_fts.rowid WHERE ${where.join(" AND ")}`;
-    const total = (this.db.prepare(`SELECT count(*) FROM ${from}`).pluck().get(params) as number) ?? 0;
+    // One pass counts what the reader may read and notes whether anything was refused them.
+    const counted = this.db
+      .prepare(
+        `SELECT count(*) FILTER (WHERE ${readerMay("d")}) AS total,
+           ifnull(max(NOT ${readerMay("d")}), 0) AS refused FROM ${from}`,
+      )
+      .get(params) as { total: number; refused: number };
+    const total = counted.total;
+    const hasUnauthorized = counted.refused === 1;
     const pages = Math.ceil(total / count);
-    if (total === 0 || page > pages) return { hits: [], total, pages };
+    if (total === 0 || page > pages) return { hits: [], total, pages, hasUnauthorized };
+    const readable = `${from} AND ${readerMay("d")}`;
     const rank = match === null ? "0" : `bm25(search_fts, ${WEIGHTS})`;
     // Ranked first, snippets after: a snippet in the ranking query would be made for every match, not ten.
     const ranked = this.db
       .prepare(
-        `SELECT d.docid AS docid, d.file AS file, ${rank} AS rank FROM ${from}
+        `SELECT d.docid AS docid, d.file AS file, ${rank} AS rank FROM ${readable}
          ORDER BY rank, d.date DESC, d.docid DESC LIMIT @limit OFFSET @offset`,
       )
       .all({ ...params, limit: count, offset: (page - 1) * count }) as {
@@ -169,17 +190,16 @@ export class Searcher {
         title: markedHtml(m?.title ?? ""),
       };
     });
-    return { hits, total, pages };
+    return { hits, total, pages, hasUnauthorized };
   }
 }
 
 /**
- * SQL for "this reader may read the entry". No reader may read an entry with an `Auth:` rule until readers
- * exist (src/auth/); then this becomes the reader's predicate over `d.auth`, and `hasUnauthorized` counts
- * the matches it leaves out.
+ * SQL for "the bound `@reader` may read the entry". Most entries have no rule (`auth = ''`), and SQLite stops
+ * at the first true term of an OR, so the rule is evaluated only for the few that have one.
  */
 function readerMay(alias: string): string {
-  return `${alias}.auth = ''`;
+  return `(${alias}.auth = '' OR quire_may_read(${alias}.auth, @reader) = 1)`;
 }
 
 /** Like `listedSql`, but SCHEDULED entries count whatever their date (`future=True`). */

@@ -13,6 +13,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ContentIndex } from "../db/content-index.js";
 import { listedSql } from "../db/content-index.js";
+import { readerParam, registerReadableFunction } from "../db/readable-sql.js";
+import { ANONYMOUS_ACCESS } from "../auth/access-rule.js";
 import { entryPath } from "../template/urls.js";
 import { titleText } from "../markdown/plain-text.js";
 
@@ -52,16 +54,27 @@ export function surfaceWords(text: string): string[] {
   );
 }
 
-/** Writes the static search index of the entries listed at `now` (never drafts, scheduled or `Auth:` ones). */
+/**
+ * Writes the static search index of the entries listed at `now` that a signed-out reader may read (never
+ * drafts, scheduled entries, or entries whose `Auth:` rule refuses the signed-out), as the export's pages.
+ */
 export function writeStaticSearch(index: ContentIndex, outDir: string, now: number): StaticSearchSummary {
   const db = index.db;
+  registerReadableFunction(db);
   const rows = db
     .prepare(
       `SELECT d.docid AS docid, d.file AS file, f.title AS title, f.text AS text, f.tags AS tags FROM search_docs d
        JOIN search_fts f ON f.rowid = d.docid
-       WHERE d.auth = '' AND ${listedSql("d")} ORDER BY d.date DESC, d.docid DESC`,
+       WHERE (d.auth = '' OR quire_may_read(d.auth, @reader) = 1) AND ${listedSql("d")}
+       ORDER BY d.date DESC, d.docid DESC`,
     )
-    .all({ now }) as { docid: number; file: string; title: string; text: string; tags: string }[];
+    .all({ now, reader: readerParam(ANONYMOUS_ACCESS) }) as {
+    docid: number;
+    file: string;
+    title: string;
+    text: string;
+    tags: string;
+  }[];
   const dense = new Map<number, number>();
   const docs: [string, string, string, string][] = [];
   const visibleTags: Record<string, number[]> = {};
