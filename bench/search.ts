@@ -36,6 +36,8 @@ export const description =
 export const timeLimitS = 1200;
 
 const TARGETS = { p99Ms: 10, coldWithOverWithout: 1.3 };
+/** The generated site sets no time zone: Quire's default. */
+const SITE_TIME_ZONE = "UTC";
 
 /**
  * The fixed query set. The bench site's prose draws on ~300 words, so most single words match thousands
@@ -108,7 +110,8 @@ export async function run(args: string[]): Promise<void> {
 
   // Query latency, in process, on the index just built: what a /search page adds to a render.
   const { db } = openIndex({ path: join(dataWith, "index.db") });
-  const searcher = new Searcher(db);
+  const source = { contentDir: join(site, "content"), timeZone: SITE_TIME_ZONE };
+  const searcher = new Searcher(db, source);
   const now = Date.now();
   const perQuery: { q: string; p50: number; p99: number; total: number }[] = [];
   const all: number[] = [];
@@ -125,14 +128,19 @@ export async function run(args: string[]): Promise<void> {
     perQuery.push({ q: label(query), ...p50p99(samples), total });
   }
   const statics: StaticFigures[] = [];
-  statics.push(staticIndex(db, join(work.path, "static-full"), now));
+  statics.push(staticIndex(db, join(work.path, "static-full"), now, source));
   db.close();
   // The same site at a tenth of the size, to show how the static index grows per entry.
   const small = join(work.path, "small");
   await generateSite(small, { entries: Math.round(entries / 10) });
   await quireIndex(small, join(work.path, "small-data"));
   const smallDb = openIndex({ path: join(work.path, "small-data", "index.db") }).db;
-  statics.push(staticIndex(smallDb, join(work.path, "static-small"), now));
+  statics.push(
+    staticIndex(smallDb, join(work.path, "static-small"), now, {
+      contentDir: join(small, "content"),
+      timeZone: SITE_TIME_ZONE,
+    }),
+  );
   smallDb.close();
 
   heading("query latency (uncached, in process; ms)");
@@ -228,8 +236,13 @@ export async function run(args: string[]): Promise<void> {
 }
 
 /** Writes the static index of an index database into `dir`; sizes of the whole and of its parts. */
-function staticIndex(db: ReturnType<typeof openIndex>["db"], dir: string, now: number): StaticFigures {
-  const summary = writeStaticSearch(new ContentIndex(db), dir, now);
+function staticIndex(
+  db: ReturnType<typeof openIndex>["db"],
+  dir: string,
+  now: number,
+  source: { contentDir: string; timeZone: string },
+): StaticFigures {
+  const summary = writeStaticSearch(new ContentIndex(db), dir, now, source);
   const base = join(dir, "_search");
   const shards = readdirSync(join(base, "t")).map((f) => statSync(join(base, "t", f)).size);
   const size = (rel: string) => {
@@ -240,7 +253,7 @@ function staticIndex(db: ReturnType<typeof openIndex>["db"], dir: string, now: n
     }
   };
   const termShards = readdirSync(join(base, "t")).map((f) => f.replace(/\.json\.gz$/, ""));
-  const searcher = new Searcher(db);
+  const searcher = new Searcher(db, source);
   // What the browser fetches for each query of the set: meta.json, the word and term shards of its words,
   // tags.json.gz for tag: queries, and one d/ block per result shown (at most 10; an upper bound).
   const downloads = QUERIES.map((query) => {

@@ -170,7 +170,10 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
         results.bytes += c.bytes;
         results.warnings.push(...c.problems);
       }
-      const searchIndex = writeStaticSearch(site.index, outDir, now);
+      const searchIndex = writeStaticSearch(site.index, outDir, now, {
+        contentDir: site.paths.contentDir,
+        timeZone: site.config.site.timezone,
+      });
       results.copied += searchIndex.files;
       results.bytes += searchIndex.bytes;
       // Those the crawl found come in the order the threads finished; sorted, `_redirects` is the same every run.

@@ -8,7 +8,10 @@ import { listedSql, categorySql, categoryParams } from "../db/content-index.js";
 import { registerReadableFunction, readerParam } from "../db/readable-sql.js";
 import { ANONYMOUS_ACCESS, type ReaderAccess } from "../auth/access-rule.js";
 import { hasTerms, matchExpression, parseQuery, plainWordsQuery, type ParsedQuery } from "./query.js";
-import { searchInStep } from "./search-index.js";
+import { searchInStep, searchWords, type SearchWords } from "./search-index.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { folderOf } from "../db/prepare-file.js";
 
 /** Keyword arguments of Publ's `search()`. */
 export interface SearchOptions {
@@ -69,10 +72,19 @@ const WEIGHTS = "10.0, 1.0, 4.0";
 const OPEN = "\u0002";
 const CLOSE = "\u0003";
 const SNIPPET_TOKENS = 24;
+/** The index's tokenizer (schema.ts), for the scratch table the snippets are made in. */
+const TOKENIZE = "porter unicode61 remove_diacritics 2";
 
 /** Searches the index with the query syntax readers type; never throws for a strange query. */
 export class Searcher {
-  constructor(private readonly db: Db) {
+  /**
+   * `source` is where the entry files are, for the snippets: the index stores no text (see schema.ts), so a
+   * page's snippets are made from its entries' files, at most MAX_COUNT of them.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly source: { contentDir: string; timeZone: string },
+  ) {
     registerReadableFunction(db);
   }
 
@@ -168,21 +180,9 @@ export class Searcher {
       file: string;
       rank: number;
     }[];
-    const docids = ranked.map((r) => r.docid).join(", ");
-    // One pass for every snippet on the page. The unary `+` makes SQLite test the rowid itself: with a MATCH,
-    // the FTS5 of SQLite 3.53 takes a rowid constraint and then ignores it, returning every match.
-    const marked = this.db
-      .prepare(
-        match === null
-          ? `SELECT rowid AS docid, substr(text, 1, 240) AS snippet, title FROM search_fts WHERE rowid IN (${docids})`
-          : `SELECT rowid AS docid, snippet(search_fts, 1, '${OPEN}', '${CLOSE}', '…', ${SNIPPET_TOKENS}) AS snippet,
-               highlight(search_fts, 0, '${OPEN}', '${CLOSE}') AS title
-             FROM search_fts WHERE search_fts MATCH @match AND +rowid IN (${docids})`,
-      )
-      .all(match === null ? {} : { match }) as { docid: number; snippet: string; title: string }[];
-    const byDoc = new Map(marked.map((m) => [m.docid, m]));
+    const marks = pageMarks(this.db, this.source, match, ranked);
     const hits = ranked.map((r): SearchHit => {
-      const m = byDoc.get(r.docid);
+      const m = marks.get(r.docid);
       return {
         file: r.file,
         rank: r.rank,
@@ -200,6 +200,56 @@ export class Searcher {
  */
 function readerMay(alias: string): string {
   return `(${alias}.auth = '' OR quire_may_read(${alias}.auth, @reader) = 1)`;
+}
+
+/**
+ * Titles and snippets with the matches marked, for one page of results: their words are read again from the
+ * entry files into a scratch FTS5 table with the index's tokenizer, so FTS5 itself marks what the query
+ * matched, stems and all. A file gone or changed since it was indexed gives what it holds now, or nothing.
+ */
+function pageMarks(
+  db: Db,
+  source: { contentDir: string; timeZone: string },
+  match: string | null,
+  ranked: readonly { docid: number; file: string }[],
+): Map<number, { snippet: string; title: string }> {
+  const out = new Map<number, { snippet: string; title: string }>();
+  const page: { docid: number; words: SearchWords }[] = [];
+  for (const r of ranked) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(source.contentDir, r.file));
+    } catch {
+      continue;
+    }
+    const words = searchWords(bytes, r.file, folderOf(r.file), source.timeZone);
+    if (words) page.push({ docid: r.docid, words });
+  }
+  if (match === null) {
+    for (const p of page) out.set(p.docid, { snippet: p.words.text.slice(0, 240), title: p.words.title });
+    return out;
+  }
+  db.exec(
+    `CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_page USING fts5(title, text, tags, tokenize = '${TOKENIZE}')`,
+  );
+  const insert = db.prepare("INSERT INTO temp.search_page (rowid, title, text, tags) VALUES (?, ?, ?, ?)");
+  db.transaction(() => {
+    db.exec("DELETE FROM temp.search_page");
+    for (const p of page) insert.run(p.docid, p.words.title, p.words.text, p.words.tags);
+  })();
+  const rows = db
+    .prepare(
+      `SELECT rowid AS docid, snippet(search_page, 1, '${OPEN}', '${CLOSE}', '…', ${SNIPPET_TOKENS}) AS snippet,
+         highlight(search_page, 0, '${OPEN}', '${CLOSE}') AS title
+       FROM temp.search_page WHERE search_page MATCH @match`,
+    )
+    .all({ match }) as { docid: number; snippet: string; title: string }[];
+  for (const row of rows) out.set(row.docid, row);
+  // A page entry the query matched only by tag has no match in its title or text: shown unmarked.
+  for (const p of page)
+    if (!out.has(p.docid)) out.set(p.docid, { snippet: p.words.text.slice(0, 240), title: p.words.title });
+  db.exec("DELETE FROM temp.search_page");
+  return out;
 }
 
 /** Like `listedSql`, but SCHEDULED entries count whatever their date (`future=True`). */

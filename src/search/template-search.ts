@@ -106,7 +106,7 @@ export function searchGlobal(): (this: unknown, ...args: unknown[]) => TemplateS
       kw.page ?? positional[4],
       kw.future ?? positional[5],
     ];
-    const result = new Searcher(rt.index().db).search(typeof query === "string" ? query : "", {
+    const result = new Searcher(rt.index().db, rt).search(typeof query === "string" ? query : "", {
       category: categoryPath(category),
       recurse: truthy(recurse),
       count: numberOf(count),

@@ -157,7 +157,7 @@ describe("search for readers", () => {
   });
 
   it("filters in the searcher itself: no reader given means a signed-out reader", () => {
-    const searcher = new Searcher(t.site.index.db);
+    const searcher = new Searcher(t.site.index.db, { contentDir: join(root, "content"), timeZone: "UTC" });
     const signedOut = searcher.search("lantern", { now: NOW });
     expect(signedOut.total).toBe(2);
     expect(signedOut.hasUnauthorized).toBe(true);
