@@ -20,6 +20,8 @@ import {
 } from "./lib/report.js";
 import { median, p50p99, ratio, spread } from "./lib/stats.js";
 import { makeWorkDir } from "./lib/work-dir.js";
+import { readChildrenCpuMs } from "./lib/cpu-time.js";
+import { loadavg } from "node:os";
 import { statSync, readdirSync } from "node:fs";
 import { ContentIndex, openIndex } from "../src/db/index.js";
 import { Searcher } from "../src/search/index.js";
@@ -90,21 +92,42 @@ export async function run(args: string[]): Promise<void> {
 
   // Cold index without and with search, interleaved so both see the same background load.
   await quireIndex(site, join(work.path, "warmup"), { args: ["--no-search"] });
-  const rounds: { without: number; with: number; searchMs: number; refreshMs: number }[] = [];
+  const rounds: {
+    without: number;
+    with: number;
+    searchMs: number;
+    refreshMs: number;
+    cpuWithout: number;
+    cpuWith: number;
+    peakWithout: number;
+    peakWith: number;
+  }[] = [];
   let dataWith = "";
+  // CPU time of each child (all its threads), from this process's waited-for children's total.
+  const cpuOf = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
+    const before = readChildrenCpuMs() ?? Number.NaN;
+    const result = await run();
+    return [result, (readChildrenCpuMs() ?? Number.NaN) - before];
+  };
   for (let r = 1; r <= runs; r++) {
-    const without = await quireIndex(site, join(work.path, `without-${r}`), { args: ["--no-search"] });
+    const [without, cpuWithout] = await cpuOf(() =>
+      quireIndex(site, join(work.path, `without-${r}`), { args: ["--no-search"] }),
+    );
     dataWith = join(work.path, `with-${r}`);
-    const withSearch = await quireIndex(site, dataWith);
+    const [withSearch, cpuWith] = await cpuOf(() => quireIndex(site, dataWith));
     const s = withSearch.summary as typeof withSearch.summary & { searchMs?: number };
     rounds.push({
       without: without.wallMs,
       with: withSearch.wallMs,
       searchMs: s.searchMs ?? Number.NaN,
       refreshMs: s.ms - (s.searchMs ?? 0),
+      cpuWithout,
+      cpuWith,
+      peakWithout: (without.memory?.hwmKb ?? Number.NaN) / 1024,
+      peakWith: (withSearch.memory?.hwmKb ?? Number.NaN) / 1024,
     });
     process.stdout.write(
-      `round ${r}/${runs}: cold index without search ${ms(without.wallMs)}, with search ${ms(withSearch.wallMs)} (search tables ${ms(s.searchMs ?? Number.NaN)})\n`,
+      `round ${r}/${runs}: cold index without search ${ms(without.wallMs)} (CPU ${ms(cpuWithout)}), with search ${ms(withSearch.wallMs)} (CPU ${ms(cpuWith)}; after the refresh ${ms(s.searchMs ?? Number.NaN)}) at load ${loadavg()[0]!.toFixed(1)}\n`,
     );
   }
 
@@ -208,7 +231,7 @@ export async function run(args: string[]): Promise<void> {
         ms,
       ),
       row(
-        "  of which the search tables (Quire's ms)",
+        "  of which after the refresh (Quire's ms)",
         col((r) => r.searchMs),
         ms,
       ),
@@ -216,6 +239,31 @@ export async function run(args: string[]): Promise<void> {
         "with / without (per round)",
         col((r) => ratio(r.with, r.without)),
         times,
+      ),
+      row(
+        "CPU without search (all threads)",
+        col((r) => r.cpuWithout),
+        ms,
+      ),
+      row(
+        "CPU with search (all threads)",
+        col((r) => r.cpuWith),
+        ms,
+      ),
+      row(
+        "CPU with / without (per round)",
+        col((r) => ratio(r.cpuWith, r.cpuWithout)),
+        times,
+      ),
+      row(
+        "peak RSS without search (MB)",
+        col((r) => r.peakWithout),
+        (n) => n.toFixed(0),
+      ),
+      row(
+        "peak RSS with search (MB)",
+        col((r) => r.peakWith),
+        (n) => n.toFixed(0),
       ),
     ],
   );
