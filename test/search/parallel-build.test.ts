@@ -1,13 +1,15 @@
 /** A first index of a large site fills its search tables on a second thread while the index is built: the
  *  result answers every query as the one-thread build does, its FTS5 table passes FTS5's own integrity check,
- *  two builds are byte-identical, and a file changed while the thread read it is searched as it is now. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+ *  two builds are byte-identical, the server's indexing thread does the same at a cold start, and a file
+ *  changed while the thread read it is searched as it is now. */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
 import { openIndex, refreshIndex, type Db } from "../../src/db/index.js";
-import { syncSearch } from "../../src/search/search-index.js";
+import { searchInStep, syncSearch } from "../../src/search/search-index.js";
+import { serveSite } from "../helpers/http.js";
 import { PARALLEL_MIN_FILES, startSearchBuild } from "../../src/search/search-build.js";
 import { Searcher } from "../../src/search/searcher.js";
 import { ANONYMOUS_ACCESS } from "../../src/auth/access-rule.js";
@@ -120,6 +122,26 @@ describe("the search tables of a first index, filled on a second thread", () => 
     a.close();
     b.close();
   });
+
+  it("fill on the server's indexing thread at a cold start, with the same answers", async () => {
+    const one = await build("server-reference", false);
+    const expected = answers(one);
+    one.close();
+    const t = await serveSite(root, { inlineIndexer: false, now: () => NOW });
+    try {
+      // The site is ready once the entries are indexed; search catches up right after, on its own.
+      await vi.waitFor(() => expect(searchInStep(t.site.index.db)).toBe(true), {
+        timeout: 120_000,
+        interval: 50,
+      });
+      expect(answers(t.site.index.db)).toEqual(expected);
+      const page = await t.get("/search?q=heron");
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain(`${expected[0]!.total} entries match`);
+    } finally {
+      await t.stop();
+    }
+  }, 180_000);
 
   it("search a file changed while the thread was reading as it is now", async () => {
     const file = join(root, "content", "blog", "e1.md");
