@@ -156,30 +156,20 @@ export class Searcher {
         ? `search_docs d WHERE ${where.join(" AND ")}`
         : // CROSS JOIN keeps FTS5 driving: a rowid lookup into it alongside a MATCH is not honoured (see below).
           `search_fts CROSS JOIN search_docs d ON d.docid = search_fts.rowid WHERE ${where.join(" AND ")}`;
-    // One pass counts what the reader may read and notes whether anything was refused them.
+    // One pass counts what the reader may read and notes whether anything was refused them. CASE, not OR:
+    // outside a WHERE, SQLite evaluates both sides of an OR, which would call the rule for every match.
     const counted = this.db
       .prepare(
         `SELECT count(*) FILTER (WHERE ${readerMay("d")}) AS total,
-           ifnull(max(NOT ${readerMay("d")}), 0) AS refused FROM ${from}`,
+           ifnull(max(CASE WHEN d.auth = '' THEN 0 WHEN quire_may_read(d.auth, @reader) = 1 THEN 0 ELSE 1 END), 0)
+             AS refused FROM ${from}`,
       )
       .get(params) as { total: number; refused: number };
     const total = counted.total;
     const hasUnauthorized = counted.refused === 1;
     const pages = Math.ceil(total / count);
     if (total === 0 || page > pages) return { hits: [], total, pages, hasUnauthorized };
-    const readable = `${from} AND ${readerMay("d")}`;
-    const rank = match === null ? "0" : `bm25(search_fts, ${WEIGHTS})`;
-    // Ranked first, snippets after: a snippet in the ranking query would be made for every match, not ten.
-    const ranked = this.db
-      .prepare(
-        `SELECT d.docid AS docid, d.file AS file, ${rank} AS rank FROM ${readable}
-         ORDER BY rank, d.date DESC, d.docid DESC LIMIT @limit OFFSET @offset`,
-      )
-      .all({ ...params, limit: count, offset: (page - 1) * count }) as {
-      docid: number;
-      file: string;
-      rank: number;
-    }[];
+    const ranked = this.rankPage(from, match, params, (page - 1) * count, count);
     const marks = pageMarks(this.db, this.source, match, ranked);
     const hits = ranked.map((r): SearchHit => {
       const m = marks.get(r.docid);
@@ -192,6 +182,30 @@ export class Searcher {
     });
     return { hits, total, pages, hasUnauthorized };
   }
+
+  /** One page of results, best first (bm25 with the title weighted; newer first among equals). */
+  private rankPage(
+    from: string,
+    match: string | null,
+    params: Record<string, unknown>,
+    offset: number,
+    count: number,
+  ): Ranked[] {
+    const rank = match === null ? "0" : `bm25(search_fts, ${WEIGHTS})`;
+    // Ranked first, snippets after: a snippet in the ranking query would be made for every match, not ten.
+    return this.db
+      .prepare(
+        `SELECT d.docid AS docid, d.file AS file, ${rank} AS rank FROM ${from} AND ${readerMay("d")}
+         ORDER BY rank, d.date DESC, d.docid DESC LIMIT @limit OFFSET @offset`,
+      )
+      .all({ ...params, limit: count, offset }) as Ranked[];
+  }
+}
+
+interface Ranked {
+  docid: number;
+  file: string;
+  rank: number;
 }
 
 /**
