@@ -259,7 +259,7 @@ function pageMarks(
     )
     .all({ match }) as { docid: number; snippet: string; title: string }[];
   for (const row of rows) out.set(row.docid, row);
-  // A page entry the query matched only by tag has no match in its title or text: shown unmarked.
+  // An entry whose file no longer holds the words searched (it changed since it was indexed): unmarked.
   for (const p of page)
     if (!out.has(p.docid)) out.set(p.docid, { snippet: p.words.text.slice(0, 240), title: p.words.title });
   db.exec("DELETE FROM temp.search_page");
