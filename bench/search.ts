@@ -137,6 +137,7 @@ export async function run(args: string[]): Promise<void> {
   const searcher = new Searcher(db, source);
   const now = Date.now();
   const perQuery: { q: string; p50: number; p99: number; total: number }[] = [];
+  const queryLoad = loadavg()[0]!;
   const all: number[] = [];
   for (const query of QUERIES) searcher.search(query.q, { now, ...query });
   for (const query of QUERIES) {
@@ -173,7 +174,7 @@ export async function run(args: string[]): Promise<void> {
   );
   const overall = p50p99(all);
   process.stdout.write(
-    `all ${all.length} queries: p50 ${overall.p50.toFixed(2)} ms, p99 ${overall.p99.toFixed(2)} ms\n`,
+    `all ${all.length} queries: p50 ${overall.p50.toFixed(2)} ms, p99 ${overall.p99.toFixed(2)} ms (load average ${queryLoad.toFixed(1)} as they ran)\n`,
   );
 
   heading("static search index (quire build's _search/)");
