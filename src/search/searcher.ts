@@ -262,7 +262,7 @@ function pageMarks(
   // An entry whose file no longer holds the words searched (it changed since it was indexed): unmarked.
   for (const p of page)
     if (!out.has(p.docid)) out.set(p.docid, { snippet: p.words.text.slice(0, 240), title: p.words.title });
-  db.exec("DELETE FROM temp.search_page");
+  // The rows stay until the next page's marks replace them: deleting them costs tokenizing them again.
   return out;
 }
 
