@@ -20,6 +20,8 @@ import {
 } from "./lib/report.js";
 import { median, p50p99, ratio, spread } from "./lib/stats.js";
 import { makeWorkDir } from "./lib/work-dir.js";
+import { readChildrenCpuMs } from "./lib/cpu-time.js";
+import { loadavg } from "node:os";
 import { statSync, readdirSync } from "node:fs";
 import { ContentIndex, openIndex } from "../src/db/index.js";
 import { Searcher } from "../src/search/index.js";
@@ -36,6 +38,8 @@ export const description =
 export const timeLimitS = 1200;
 
 const TARGETS = { p99Ms: 10, coldWithOverWithout: 1.3 };
+/** The generated site sets no time zone: Quire's default. */
+const SITE_TIME_ZONE = "UTC";
 
 /**
  * The fixed query set. The bench site's prose draws on ~300 words, so most single words match thousands
@@ -88,29 +92,52 @@ export async function run(args: string[]): Promise<void> {
 
   // Cold index without and with search, interleaved so both see the same background load.
   await quireIndex(site, join(work.path, "warmup"), { args: ["--no-search"] });
-  const rounds: { without: number; with: number; searchMs: number; refreshMs: number }[] = [];
+  const rounds: {
+    without: number;
+    with: number;
+    searchMs: number;
+    refreshMs: number;
+    cpuWithout: number;
+    cpuWith: number;
+    peakWithout: number;
+    peakWith: number;
+  }[] = [];
   let dataWith = "";
+  // CPU time of each child (all its threads), from this process's waited-for children's total.
+  const cpuOf = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
+    const before = readChildrenCpuMs() ?? Number.NaN;
+    const result = await run();
+    return [result, (readChildrenCpuMs() ?? Number.NaN) - before];
+  };
   for (let r = 1; r <= runs; r++) {
-    const without = await quireIndex(site, join(work.path, `without-${r}`), { args: ["--no-search"] });
+    const [without, cpuWithout] = await cpuOf(() =>
+      quireIndex(site, join(work.path, `without-${r}`), { args: ["--no-search"] }),
+    );
     dataWith = join(work.path, `with-${r}`);
-    const withSearch = await quireIndex(site, dataWith);
+    const [withSearch, cpuWith] = await cpuOf(() => quireIndex(site, dataWith));
     const s = withSearch.summary as typeof withSearch.summary & { searchMs?: number };
     rounds.push({
       without: without.wallMs,
       with: withSearch.wallMs,
       searchMs: s.searchMs ?? Number.NaN,
       refreshMs: s.ms - (s.searchMs ?? 0),
+      cpuWithout,
+      cpuWith,
+      peakWithout: (without.memory?.hwmKb ?? Number.NaN) / 1024,
+      peakWith: (withSearch.memory?.hwmKb ?? Number.NaN) / 1024,
     });
     process.stdout.write(
-      `round ${r}/${runs}: cold index without search ${ms(without.wallMs)}, with search ${ms(withSearch.wallMs)} (search tables ${ms(s.searchMs ?? Number.NaN)})\n`,
+      `round ${r}/${runs}: cold index without search ${ms(without.wallMs)} (CPU ${ms(cpuWithout)}), with search ${ms(withSearch.wallMs)} (CPU ${ms(cpuWith)}; after the refresh ${ms(s.searchMs ?? Number.NaN)}) at load ${loadavg()[0]!.toFixed(1)}\n`,
     );
   }
 
   // Query latency, in process, on the index just built: what a /search page adds to a render.
   const { db } = openIndex({ path: join(dataWith, "index.db") });
-  const searcher = new Searcher(db);
+  const source = { contentDir: join(site, "content"), timeZone: SITE_TIME_ZONE };
+  const searcher = new Searcher(db, source);
   const now = Date.now();
   const perQuery: { q: string; p50: number; p99: number; total: number }[] = [];
+  const queryLoad = loadavg()[0]!;
   const all: number[] = [];
   for (const query of QUERIES) searcher.search(query.q, { now, ...query });
   for (const query of QUERIES) {
@@ -125,14 +152,19 @@ export async function run(args: string[]): Promise<void> {
     perQuery.push({ q: label(query), ...p50p99(samples), total });
   }
   const statics: StaticFigures[] = [];
-  statics.push(staticIndex(db, join(work.path, "static-full"), now));
+  statics.push(staticIndex(db, join(work.path, "static-full"), now, source));
   db.close();
   // The same site at a tenth of the size, to show how the static index grows per entry.
   const small = join(work.path, "small");
   await generateSite(small, { entries: Math.round(entries / 10) });
   await quireIndex(small, join(work.path, "small-data"));
   const smallDb = openIndex({ path: join(work.path, "small-data", "index.db") }).db;
-  statics.push(staticIndex(smallDb, join(work.path, "static-small"), now));
+  statics.push(
+    staticIndex(smallDb, join(work.path, "static-small"), now, {
+      contentDir: join(small, "content"),
+      timeZone: SITE_TIME_ZONE,
+    }),
+  );
   smallDb.close();
 
   heading("query latency (uncached, in process; ms)");
@@ -142,7 +174,7 @@ export async function run(args: string[]): Promise<void> {
   );
   const overall = p50p99(all);
   process.stdout.write(
-    `all ${all.length} queries: p50 ${overall.p50.toFixed(2)} ms, p99 ${overall.p99.toFixed(2)} ms\n`,
+    `all ${all.length} queries: p50 ${overall.p50.toFixed(2)} ms, p99 ${overall.p99.toFixed(2)} ms (load average ${queryLoad.toFixed(1)} as they ran)\n`,
   );
 
   heading("static search index (quire build's _search/)");
@@ -200,7 +232,7 @@ export async function run(args: string[]): Promise<void> {
         ms,
       ),
       row(
-        "  of which the search tables (Quire's ms)",
+        "  of which after the refresh (Quire's ms)",
         col((r) => r.searchMs),
         ms,
       ),
@@ -208,6 +240,31 @@ export async function run(args: string[]): Promise<void> {
         "with / without (per round)",
         col((r) => ratio(r.with, r.without)),
         times,
+      ),
+      row(
+        "CPU without search (all threads)",
+        col((r) => r.cpuWithout),
+        ms,
+      ),
+      row(
+        "CPU with search (all threads)",
+        col((r) => r.cpuWith),
+        ms,
+      ),
+      row(
+        "CPU with / without (per round)",
+        col((r) => ratio(r.cpuWith, r.cpuWithout)),
+        times,
+      ),
+      row(
+        "peak RSS without search (MB)",
+        col((r) => r.peakWithout),
+        (n) => n.toFixed(0),
+      ),
+      row(
+        "peak RSS with search (MB)",
+        col((r) => r.peakWith),
+        (n) => n.toFixed(0),
       ),
     ],
   );
@@ -228,8 +285,13 @@ export async function run(args: string[]): Promise<void> {
 }
 
 /** Writes the static index of an index database into `dir`; sizes of the whole and of its parts. */
-function staticIndex(db: ReturnType<typeof openIndex>["db"], dir: string, now: number): StaticFigures {
-  const summary = writeStaticSearch(new ContentIndex(db), dir, now);
+function staticIndex(
+  db: ReturnType<typeof openIndex>["db"],
+  dir: string,
+  now: number,
+  source: { contentDir: string; timeZone: string },
+): StaticFigures {
+  const summary = writeStaticSearch(new ContentIndex(db), dir, now, source);
   const base = join(dir, "_search");
   const shards = readdirSync(join(base, "t")).map((f) => statSync(join(base, "t", f)).size);
   const size = (rel: string) => {
@@ -240,7 +302,7 @@ function staticIndex(db: ReturnType<typeof openIndex>["db"], dir: string, now: n
     }
   };
   const termShards = readdirSync(join(base, "t")).map((f) => f.replace(/\.json\.gz$/, ""));
-  const searcher = new Searcher(db);
+  const searcher = new Searcher(db, source);
   // What the browser fetches for each query of the set: meta.json, the word and term shards of its words,
   // tags.json.gz for tag: queries, and one d/ block per result shown (at most 10; an upper bound).
   const downloads = QUERIES.map((query) => {

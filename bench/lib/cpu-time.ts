@@ -18,3 +18,20 @@ export function readCpuMs(pid: number): number | null {
   const stime = Number(fields[12]);
   return Number.isFinite(utime) && Number.isFinite(stime) ? (utime + stime) * TICK_MS : null;
 }
+
+/**
+ * User plus system CPU time of this process's children that have exited and been waited for, in
+ * milliseconds: its change across one `runTimed` child (nothing else running) is that child's CPU time.
+ */
+export function readChildrenCpuMs(): number | null {
+  let text: string;
+  try {
+    text = readFileSync("/proc/self/stat", "utf8");
+  } catch {
+    return null;
+  }
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  const cutime = Number(fields[13]);
+  const cstime = Number(fields[14]);
+  return Number.isFinite(cutime) && Number.isFinite(cstime) ? (cutime + cstime) * TICK_MS : null;
+}

@@ -11,6 +11,7 @@ import {
 } from "../db/index.js";
 // Straight from the module, not the folder index: the indexer need not load the template side of search.
 import { syncSearch } from "../search/search-index.js";
+import { startSearchBuild } from "../search/search-build.js";
 import { execFileSync } from "node:child_process";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { QuireError } from "../errors.js";
@@ -28,14 +29,10 @@ const INDEX_OPTIONS = { ...SITE_OPTIONS, "no-search": { type: "boolean", default
  * `quire index [--site DIR] [--data DIR] [--json] [--no-search]`: exits 0 once the index is written, even if
  * files were skipped. `--no-search` leaves the search tables to the server, which fills them after it starts.
  */
-export function indexCommand(argv: string[], out: Output): number {
+export async function indexCommand(argv: string[], out: Output): Promise<number> {
   const { values } = parseCommand(argv, INDEX_OPTIONS, "index");
   const site = loadSite({ site: values.site, dataDir: values.data });
-  const summary = runIndex(site, {
-    path: site.paths.indexPath,
-    writeBack: false,
-    search: !values["no-search"],
-  });
+  const summary = await indexWithSearch(site, site.paths.indexPath, !values["no-search"]);
   const problems = [...site.configErrors, ...site.configUnknown, ...summary.problems];
   const duplicates = unsettledDuplicates(summary.problems);
   if (values.json) {
@@ -256,6 +253,51 @@ function runIndex(
     if (!isCorruption(err) || options.path === ":memory:") throw err;
     removeIndexFiles(options.path);
     return run();
+  }
+}
+
+/**
+ * `quire index`'s run: like `runIndex`, but a first index of a large site fills its search tables on a second
+ * thread while this one builds the rest (see search-build.ts). `searchMs` is what search added after the refresh.
+ */
+async function indexWithSearch(
+  site: LoadedSite,
+  path: string,
+  search: boolean,
+): Promise<RefreshSummary & { searchMs?: number }> {
+  const contentDir = site.paths.contentDir;
+  const timeZone = site.config.site.timezone;
+  const attempt = async (): Promise<RefreshSummary & { searchMs?: number }> => {
+    const { db } = openIndex({ path });
+    const build = search ? startSearchBuild({ db, indexPath: path, contentDir, timeZone }) : null;
+    try {
+      const summary = refreshIndex({
+        db,
+        contentDir,
+        timeZone,
+        slugStyle: site.config.content.slug_style,
+        writeBack: false,
+      });
+      if (!search) return summary;
+      const started = performance.now();
+      await build?.finish(db);
+      syncSearch(db, contentDir, timeZone);
+      const searchMs = Math.round(performance.now() - started);
+      return { ...summary, searchMs, ms: summary.ms + searchMs };
+    } catch (err) {
+      await build?.cancel();
+      throw err;
+    } finally {
+      db.close();
+    }
+  };
+  try {
+    return await attempt();
+  } catch (err) {
+    // Damage deep inside the file shows only when a page is read: the index is a cache, so start it over.
+    if (!isCorruption(err)) throw err;
+    removeIndexFiles(path);
+    return attempt();
   }
 }
 

@@ -5,6 +5,7 @@ import { refreshIndex } from "./refresh.js";
 import type { SlugStyle } from "../content/slug.js";
 // Straight from the module, not the folder index: the indexer need not load the template side of search.
 import { syncSearch } from "../search/search-index.js";
+import { startSearchBuild } from "../search/search-build.js";
 
 interface WorkerData {
   indexPath: string;
@@ -16,8 +17,22 @@ interface WorkerData {
 const data = workerData as WorkerData;
 const { db, reason } = openIndex({ path: data.indexPath });
 
+// One refresh at a time: a refresh asked for while search catches up waits for it.
+let queue: Promise<void> = Promise.resolve();
 parentPort!.on("message", (msg: { id: number; writeBack: boolean }) => {
+  queue = queue.then(() => refresh(msg));
+});
+
+async function refresh(msg: { id: number; writeBack: boolean }): Promise<void> {
+  let build: ReturnType<typeof startSearchBuild> = null;
   try {
+    // A first index fills its search tables on another thread meanwhile (null when not worth it).
+    build = startSearchBuild({
+      db,
+      indexPath: data.indexPath,
+      contentDir: data.contentDir,
+      timeZone: data.timeZone,
+    });
     const summary = refreshIndex({
       db,
       contentDir: data.contentDir,
@@ -30,11 +45,13 @@ parentPort!.on("message", (msg: { id: number; writeBack: boolean }) => {
       summary: { ...summary, problems: summary.problems.map((p) => p.toJSON()), openReason: reason },
     });
     // After the summary: the site serves (and lists) at once; search reads its tables as they fill.
+    await build?.finish(db);
     syncSearch(db, data.contentDir, data.timeZone);
   } catch (err) {
+    await build?.cancel();
     parentPort!.postMessage({
       id: msg.id,
       error: { message: (err as Error).message, stack: (err as Error).stack },
     });
   }
-});
+}

@@ -1,7 +1,7 @@
 /** The SQLite schema of the index; a change here bumps SCHEMA_VERSION and the index is rebuilt from content/. */
 
 /** Bump on any change to the tables below or to what the indexer stores in them. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export const SCHEMA_SQL = `
 CREATE TABLE meta (
@@ -121,9 +121,12 @@ CREATE TABLE search_docs (
 
 -- Words of listable entries (PUBLISHED or SCHEDULED; others have a search_docs row only), rowid = docid.
 -- unicode61 folds case and every diacritic, porter stems English suffixes; both are deterministic, so an
--- index built at deploy time answers the same on every dyno.
+-- index built at deploy time answers the same on every dyno. Contentless: the text is not stored a second
+-- time (storing it cost as much as indexing it); snippets are made from the entry files (src/search/).
+-- Category and date live in search_docs only: queries filter there.
 CREATE VIRTUAL TABLE search_fts USING fts5(
-  title, text, tags, category UNINDEXED, date UNINDEXED,
+  title, text, tags,
+  content = '', contentless_delete = 1,
   tokenize = 'porter unicode61 remove_diacritics 2'
 );
 `;

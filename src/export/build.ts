@@ -192,7 +192,10 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
         results.copied += 1;
         results.bytes += data.length;
       }
-      const searchIndex = writeStaticSearch(site.index, outDir, now);
+      const searchIndex = writeStaticSearch(site.index, outDir, now, {
+        contentDir: site.paths.contentDir,
+        timeZone: site.config.site.timezone,
+      });
       results.copied += searchIndex.files;
       results.bytes += searchIndex.bytes;
       // Those the crawl found come in the order the threads finished; sorted, `_redirects` is the same every run.

@@ -18,7 +18,7 @@ export interface SearchSyncSummary {
 }
 
 /** Statuses whose words are indexed: the ones listings can show (SCHEDULED once its date has passed). */
-const SEARCHABLE = new Set(["PUBLISHED", "SCHEDULED"]);
+export const SEARCHABLE = new Set(["PUBLISHED", "SCHEDULED"]);
 
 /** Meta key holding the content generation the search tables were last brought in step with. */
 export const SEARCH_GENERATION = "search_generation";
@@ -58,9 +58,7 @@ export function syncSearch(db: Db, contentDir: string, timeZone: string): Search
      ON CONFLICT(file) DO UPDATE SET hash = excluded.hash, auth = excluded.auth, status = excluded.status,
        category = excluded.category, date = excluded.date RETURNING docid`,
   );
-  const insertText = db.prepare(
-    "INSERT INTO search_fts (rowid, title, text, tags, category, date) VALUES (?, ?, ?, ?, ?, ?)",
-  );
+  const insertText = db.prepare("INSERT INTO search_fts (rowid, title, text, tags) VALUES (?, ?, ?, ?)");
   let indexed = 0;
   db.transaction(() => {
     for (const docid of gone) {
@@ -77,28 +75,17 @@ export function syncSearch(db: Db, contentDir: string, timeZone: string): Search
         if (row.docid !== null) deleteDoc.run(row.docid);
         continue;
       }
-      let parsed: ReturnType<typeof parseEntry>;
-      try {
-        parsed = parseEntry(bytes, { file: row.file, category: row.category, timeZone });
-      } catch {
+      const words = searchWords(bytes, row.file, row.category, timeZone);
+      if (!words) {
         // The refresh recorded the problem; an entry that cannot be parsed has no words to find.
         if (row.docid !== null) deleteDoc.run(row.docid);
         continue;
       }
-      const { record } = parsed;
-      const auth = record.auth?.trim() ?? "";
       const docid = (
-        upsertDoc.get(row.file, row.hash, auth, row.status, row.category, row.date) as { docid: number }
+        upsertDoc.get(row.file, row.hash, words.auth, row.status, row.category, row.date) as { docid: number }
       ).docid;
       if (!SEARCHABLE.has(row.status)) continue;
-      insertText.run(
-        docid,
-        cleanField(record.title),
-        entryText(record.format, record.body, record.more),
-        cleanField(record.tags.join(" ; ")),
-        row.category,
-        row.date,
-      );
+      insertText.run(docid, words.title, words.text, words.tags);
       indexed++;
     }
     if (generation !== undefined) setMeta(db, SEARCH_GENERATION, generation);
@@ -110,4 +97,36 @@ export function syncSearch(db: Db, contentDir: string, timeZone: string): Search
 export function searchInStep(db: Db): boolean {
   const generation = getMeta(db, "generation");
   return generation !== undefined && getMeta(db, SEARCH_GENERATION) === generation;
+}
+
+/** What search stores of one entry file: its status and `Auth:` rule, and its words by column. */
+export interface SearchWords {
+  status: string;
+  /** The `Auth:` rule as written, trimmed; "" for none. */
+  auth: string;
+  title: string;
+  text: string;
+  tags: string;
+}
+
+/** An entry file's words for the search tables, or null when it cannot be parsed (the refresh reports why). */
+export function searchWords(
+  bytes: Uint8Array,
+  file: string,
+  category: string,
+  timeZone: string,
+): SearchWords | null {
+  let record: ReturnType<typeof parseEntry>["record"];
+  try {
+    record = parseEntry(bytes, { file, category, timeZone }).record;
+  } catch {
+    return null;
+  }
+  return {
+    status: record.status,
+    auth: record.auth?.trim() ?? "",
+    title: cleanField(record.title),
+    text: entryText(record.format, record.body, record.more),
+    tags: cleanField(record.tags.join(" ; ")),
+  };
 }

@@ -1,12 +1,17 @@
 /**
  * Runs parsed queries against the index: bm25 ranking with titles weighted, highlighted snippets, paging, and
- * the same visibility as listings (status, schedule, category). Entries with an `Auth:` rule are never found:
- * `readerMay` is where a reader-aware rule plugs in (see docs in notes); until then no reader may.
+ * the same visibility as listings (status, schedule, category, and the reader: an entry with an `Auth:` rule
+ * is found only by a reader its rule admits).
  */
 import type { Db } from "../db/open-index.js";
 import { listedSql, categorySql, categoryParams } from "../db/content-index.js";
+import { registerReadableFunction, readerParam } from "../db/readable-sql.js";
+import { ANONYMOUS_ACCESS, type ReaderAccess } from "../auth/access-rule.js";
 import { hasTerms, matchExpression, parseQuery, plainWordsQuery, type ParsedQuery } from "./query.js";
-import { searchInStep } from "./search-index.js";
+import { searchInStep, searchWords, type SearchWords } from "./search-index.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { folderOf } from "../db/prepare-file.js";
 
 /** Keyword arguments of Publ's `search()`. */
 export interface SearchOptions {
@@ -22,6 +27,8 @@ export interface SearchOptions {
   future?: boolean;
   /** The clock, epoch ms. */
   now: number;
+  /** Who searches (default: a signed-out reader). Entries their `Auth:` rule refuses are never found. */
+  reader?: ReaderAccess;
 }
 
 /** One result: an entry's file, its rank, and a snippet of its text as HTML with matches in `<mark>`. */
@@ -47,7 +54,10 @@ export interface SearchResult {
   fallback: boolean;
   /** The search tables are still being filled after a change: results may be incomplete. */
   building: boolean;
-  /** Some matches were left out because this reader may not read them (always false until readers exist). */
+  /**
+   * Some matches were left out because this reader may not read them (Publ's `has_unauthorized`): the only
+   * thing a reader learns about entries they may not read, never their number, titles or text.
+   */
   hasUnauthorized: boolean;
 }
 
@@ -62,10 +72,21 @@ const WEIGHTS = "10.0, 1.0, 4.0";
 const OPEN = "\u0002";
 const CLOSE = "\u0003";
 const SNIPPET_TOKENS = 24;
+/** The index's tokenizer (schema.ts), for the scratch table the snippets are made in. */
+const TOKENIZE = "porter unicode61 remove_diacritics 2";
 
 /** Searches the index with the query syntax readers type; never throws for a strange query. */
 export class Searcher {
-  constructor(private readonly db: Db) {}
+  /**
+   * `source` is where the entry files are, for the snippets: the index stores no text (see schema.ts), so a
+   * page's snippets are made from its entries' files, at most MAX_COUNT of them.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly source: { contentDir: string; timeZone: string },
+  ) {
+    registerReadableFunction(db);
+  }
 
   /** One page of results for a reader's query. */
   search(raw: string, options: SearchOptions): SearchResult {
@@ -105,11 +126,14 @@ export class Searcher {
     options: SearchOptions,
     count: number,
     page: number,
-  ): Pick<SearchResult, "hits" | "total" | "pages"> {
+  ): Pick<SearchResult, "hits" | "total" | "pages" | "hasUnauthorized"> {
     const match = matchExpression(q);
     // search_docs holds each entry's status, category and date: filtering there spares a join on `entries`.
-    const where: string[] = [readerMay("d"), options.future ? futureSql("d") : listedSql("d")];
-    const params: Record<string, unknown> = { now: options.now };
+    const where: string[] = [options.future ? futureSql("d") : listedSql("d")];
+    const params: Record<string, unknown> = {
+      now: options.now,
+      reader: readerParam(options.reader ?? ANONYMOUS_ACCESS),
+    };
     if (options.category !== undefined && options.category !== null) {
       where.push(categorySql("d", options.recurse === true, options.category));
       Object.assign(params, categoryParams(options.category));
@@ -132,36 +156,23 @@ export class Searcher {
         ? `search_docs d WHERE ${where.join(" AND ")}`
         : // CROSS JOIN keeps FTS5 driving: a rowid lookup into it alongside a MATCH is not honoured (see below).
           `search_fts CROSS JOIN search_docs d ON d.docid = search_fts.rowid WHERE ${where.join(" AND ")}`;
-    const total = (this.db.prepare(`SELECT count(*) FROM ${from}`).pluck().get(params) as number) ?? 0;
+    // One pass counts what the reader may read and notes whether anything was refused them. CASE, not OR:
+    // outside a WHERE, SQLite evaluates both sides of an OR, which would call the rule for every match.
+    const counted = this.db
+      .prepare(
+        `SELECT count(*) FILTER (WHERE ${readerMay("d")}) AS total,
+           ifnull(max(CASE WHEN d.auth = '' THEN 0 WHEN quire_may_read(d.auth, @reader) = 1 THEN 0 ELSE 1 END), 0)
+             AS refused FROM ${from}`,
+      )
+      .get(params) as { total: number; refused: number };
+    const total = counted.total;
+    const hasUnauthorized = counted.refused === 1;
     const pages = Math.ceil(total / count);
-    if (total === 0 || page > pages) return { hits: [], total, pages };
-    const rank = match === null ? "0" : `bm25(search_fts, ${WEIGHTS})`;
-    // Ranked first, snippets after: a snippet in the ranking query would be made for every match, not ten.
-    const ranked = this.db
-      .prepare(
-        `SELECT d.docid AS docid, d.file AS file, ${rank} AS rank FROM ${from}
-         ORDER BY rank, d.date DESC, d.docid DESC LIMIT @limit OFFSET @offset`,
-      )
-      .all({ ...params, limit: count, offset: (page - 1) * count }) as {
-      docid: number;
-      file: string;
-      rank: number;
-    }[];
-    const docids = ranked.map((r) => r.docid).join(", ");
-    // One pass for every snippet on the page. The unary `+` makes SQLite test the rowid itself: with a MATCH,
-    // the FTS5 of SQLite 3.53 takes a rowid constraint and then ignores it, returning every match.
-    const marked = this.db
-      .prepare(
-        match === null
-          ? `SELECT rowid AS docid, substr(text, 1, 240) AS snippet, title FROM search_fts WHERE rowid IN (${docids})`
-          : `SELECT rowid AS docid, snippet(search_fts, 1, '${OPEN}', '${CLOSE}', '…', ${SNIPPET_TOKENS}) AS snippet,
-               highlight(search_fts, 0, '${OPEN}', '${CLOSE}') AS title
-             FROM search_fts WHERE search_fts MATCH @match AND +rowid IN (${docids})`,
-      )
-      .all(match === null ? {} : { match }) as { docid: number; snippet: string; title: string }[];
-    const byDoc = new Map(marked.map((m) => [m.docid, m]));
+    if (total === 0 || page > pages) return { hits: [], total, pages, hasUnauthorized };
+    const ranked = this.rankPage(from, match, params, (page - 1) * count, count);
+    const marks = pageMarks(this.db, this.source, match, ranked);
     const hits = ranked.map((r): SearchHit => {
-      const m = byDoc.get(r.docid);
+      const m = marks.get(r.docid);
       return {
         file: r.file,
         rank: r.rank,
@@ -169,17 +180,90 @@ export class Searcher {
         title: markedHtml(m?.title ?? ""),
       };
     });
-    return { hits, total, pages };
+    return { hits, total, pages, hasUnauthorized };
+  }
+
+  /** One page of results, best first (bm25 with the title weighted; newer first among equals). */
+  private rankPage(
+    from: string,
+    match: string | null,
+    params: Record<string, unknown>,
+    offset: number,
+    count: number,
+  ): Ranked[] {
+    const rank = match === null ? "0" : `bm25(search_fts, ${WEIGHTS})`;
+    // Ranked first, snippets after: a snippet in the ranking query would be made for every match, not ten.
+    return this.db
+      .prepare(
+        `SELECT d.docid AS docid, d.file AS file, ${rank} AS rank FROM ${from} AND ${readerMay("d")}
+         ORDER BY rank, d.date DESC, d.docid DESC LIMIT @limit OFFSET @offset`,
+      )
+      .all({ ...params, limit: count, offset }) as Ranked[];
   }
 }
 
+interface Ranked {
+  docid: number;
+  file: string;
+  rank: number;
+}
+
 /**
- * SQL for "this reader may read the entry". No reader may read an entry with an `Auth:` rule until readers
- * exist (src/auth/); then this becomes the reader's predicate over `d.auth`, and `hasUnauthorized` counts
- * the matches it leaves out.
+ * SQL for "the bound `@reader` may read the entry". Most entries have no rule (`auth = ''`), and SQLite stops
+ * at the first true term of an OR, so the rule is evaluated only for the few that have one.
  */
 function readerMay(alias: string): string {
-  return `${alias}.auth = ''`;
+  return `(${alias}.auth = '' OR quire_may_read(${alias}.auth, @reader) = 1)`;
+}
+
+/**
+ * Titles and snippets with the matches marked, for one page of results: their words are read again from the
+ * entry files into a scratch FTS5 table with the index's tokenizer, so FTS5 itself marks what the query
+ * matched, stems and all. A file gone or changed since it was indexed gives what it holds now, or nothing.
+ */
+function pageMarks(
+  db: Db,
+  source: { contentDir: string; timeZone: string },
+  match: string | null,
+  ranked: readonly { docid: number; file: string }[],
+): Map<number, { snippet: string; title: string }> {
+  const out = new Map<number, { snippet: string; title: string }>();
+  const page: { docid: number; words: SearchWords }[] = [];
+  for (const r of ranked) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(source.contentDir, r.file));
+    } catch {
+      continue;
+    }
+    const words = searchWords(bytes, r.file, folderOf(r.file), source.timeZone);
+    if (words) page.push({ docid: r.docid, words });
+  }
+  if (match === null) {
+    for (const p of page) out.set(p.docid, { snippet: p.words.text.slice(0, 240), title: p.words.title });
+    return out;
+  }
+  db.exec(
+    `CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_page USING fts5(title, text, tags, tokenize = '${TOKENIZE}')`,
+  );
+  const insert = db.prepare("INSERT INTO temp.search_page (rowid, title, text, tags) VALUES (?, ?, ?, ?)");
+  db.transaction(() => {
+    db.exec("DELETE FROM temp.search_page");
+    for (const p of page) insert.run(p.docid, p.words.title, p.words.text, p.words.tags);
+  })();
+  const rows = db
+    .prepare(
+      `SELECT rowid AS docid, snippet(search_page, 1, '${OPEN}', '${CLOSE}', '…', ${SNIPPET_TOKENS}) AS snippet,
+         highlight(search_page, 0, '${OPEN}', '${CLOSE}') AS title
+       FROM temp.search_page WHERE search_page MATCH @match`,
+    )
+    .all({ match }) as { docid: number; snippet: string; title: string }[];
+  for (const row of rows) out.set(row.docid, row);
+  // An entry whose file no longer holds the words searched (it changed since it was indexed): unmarked.
+  for (const p of page)
+    if (!out.has(p.docid)) out.set(p.docid, { snippet: p.words.text.slice(0, 240), title: p.words.title });
+  // The rows stay until the next page's marks replace them: deleting them costs tokenizing them again.
+  return out;
 }
 
 /** Like `listedSql`, but SCHEDULED entries count whatever their date (`future=True`). */

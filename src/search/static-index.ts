@@ -9,12 +9,16 @@
  * and category of DOC_BLOCK entries, newest first: a page of results reads only the blocks it shows).
  */
 import { gzipSync } from "node:zlib";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ContentIndex } from "../db/content-index.js";
 import { listedSql } from "../db/content-index.js";
+import { readerParam, registerReadableFunction } from "../db/readable-sql.js";
+import { ANONYMOUS_ACCESS } from "../auth/access-rule.js";
 import { entryPath } from "../template/urls.js";
 import { titleText } from "../markdown/plain-text.js";
+import { folderOf } from "../db/prepare-file.js";
+import { searchWords } from "./search-index.js";
 
 /** What was written, for the build summary and the bench. */
 export interface StaticSearchSummary {
@@ -52,16 +56,29 @@ export function surfaceWords(text: string): string[] {
   );
 }
 
-/** Writes the static search index of the entries listed at `now` (never drafts, scheduled or `Auth:` ones). */
-export function writeStaticSearch(index: ContentIndex, outDir: string, now: number): StaticSearchSummary {
+/**
+ * Writes the static search index of the entries listed at `now` that a signed-out reader may read (never
+ * drafts, scheduled entries, or entries whose `Auth:` rule refuses the signed-out), as the export's pages.
+ */
+export function writeStaticSearch(
+  index: ContentIndex,
+  outDir: string,
+  now: number,
+  source: { contentDir: string; timeZone: string },
+): StaticSearchSummary {
   const db = index.db;
+  registerReadableFunction(db);
+  // Listed entries are PUBLISHED or SCHEDULED: every one has its words in search_fts.
   const rows = db
     .prepare(
-      `SELECT d.docid AS docid, d.file AS file, f.title AS title, f.text AS text, f.tags AS tags FROM search_docs d
-       JOIN search_fts f ON f.rowid = d.docid
-       WHERE d.auth = '' AND ${listedSql("d")} ORDER BY d.date DESC, d.docid DESC`,
+      `SELECT d.docid AS docid, d.file AS file FROM search_docs d
+       WHERE (d.auth = '' OR quire_may_read(d.auth, @reader) = 1) AND ${listedSql("d")}
+       ORDER BY d.date DESC, d.docid DESC`,
     )
-    .all({ now }) as { docid: number; file: string; title: string; text: string; tags: string }[];
+    .all({ now, reader: readerParam(ANONYMOUS_ACCESS) }) as {
+    docid: number;
+    file: string;
+  }[];
   const dense = new Map<number, number>();
   const docs: [string, string, string, string][] = [];
   const visibleTags: Record<string, number[]> = {};
@@ -81,7 +98,11 @@ export function writeStaticSearch(index: ContentIndex, outDir: string, now: numb
       new Date(entry.date).toISOString().slice(0, 10),
       index.categoryMeta(entry.category)?.name ?? entry.category.split("/").pop() ?? "",
     ]);
-    for (const text of [row.title, row.text, row.tags]) for (const w of surfaceWords(text)) words.add(w);
+    // The surface words of the entry as written (the index keeps only their stems): read from its file.
+    const found = wordsOfFile(source, row.file);
+    if (found)
+      for (const text of [found.title, found.text, found.tags])
+        for (const w of surfaceWords(text)) words.add(w);
   }
 
   // Postings straight from FTS5 (terms as its tokenizer stemmed them), in (term, doc, column, offset) order.
@@ -164,6 +185,14 @@ export function writeStaticSearch(index: ContentIndex, outDir: string, now: numb
     false,
   );
   return { entries: docs.length, terms, files, bytes };
+}
+
+function wordsOfFile(source: { contentDir: string; timeZone: string }, file: string) {
+  try {
+    return searchWords(readFileSync(join(source.contentDir, file)), file, folderOf(file), source.timeZone);
+  } catch {
+    return null;
+  }
 }
 
 /** Each word's stem as the index's tokenizer makes it, asked of SQLite itself so the two never disagree. */

@@ -3,7 +3,7 @@
  * returns the results with `entries`, `hits` (entry, highlighted snippet and title), paging and
  * `has_unauthorized`.
  */
-import { keywordArgs } from "../template/callable.js";
+import { callableList, keywordArgs } from "../template/callable.js";
 import type { TemplateRuntime } from "../template/runtime.js";
 import type { TemplateEntry } from "../template/objects.js";
 import { QuireError } from "../errors.js";
@@ -31,7 +31,8 @@ export class TemplateSearchResults {
     this.hits = [];
     for (const hit of result.hits) {
       const record = index.entryByFile(hit.file);
-      if (!record) continue;
+      // The searcher already filtered by this reader; checked again on the record the page will show.
+      if (!record || !rt.mayRead(record)) continue;
       this.hits.push({
         entry: rt.entry(record),
         snippet: rt.safe(hit.snippet),
@@ -39,7 +40,10 @@ export class TemplateSearchResults {
         rank: hit.rank,
       });
     }
-    this.entries = this.hits.map((h) => h.entry);
+    // Callable as in Publ (`results.entries(unauthorized=N)`); search adds no stubs of refused entries, whose
+    // rank would tell where a private entry stands for the words searched.
+    const entries = this.hits.map((h) => h.entry);
+    this.entries = callableList(entries, () => entries);
   }
   /** The query as read (control characters dropped, cut to its maximum length). */
   get query(): string {
@@ -102,13 +106,14 @@ export function searchGlobal(): (this: unknown, ...args: unknown[]) => TemplateS
       kw.page ?? positional[4],
       kw.future ?? positional[5],
     ];
-    const result = new Searcher(rt.index().db).search(typeof query === "string" ? query : "", {
+    const result = new Searcher(rt.index().db, rt).search(typeof query === "string" ? query : "", {
       category: categoryPath(category),
       recurse: truthy(recurse),
       count: numberOf(count),
       page: numberOf(page),
       future: truthy(future),
       now: rt.now,
+      reader: rt.reader,
     });
     return new TemplateSearchResults(rt, result);
   };

@@ -27,7 +27,7 @@ describe("search() options", () => {
     db = openIndex({ path: ":memory:" }).db;
     refreshIndex({ db, contentDir: join(root, "content"), timeZone: "UTC" });
     syncSearch(db, join(root, "content"), "UTC");
-    searcher = new Searcher(db);
+    searcher = new Searcher(db, { contentDir: join(root, "content"), timeZone: "UTC" });
   });
   afterAll(() => {
     db?.close();

@@ -1,0 +1,135 @@
+/**
+ * Fills the search tables of a cold index on a second thread while the first builds the index: FTS5's insert
+ * costs about as much as the rest of a first index, so doing both at once on two cores keeps `quire index`
+ * close to its time without search. The thread writes into a scratch database; its tables are then copied
+ * into the index and checked against what the refresh indexed, and `syncSearch` does whatever is left.
+ */
+import { Worker } from "node:worker_threads";
+import { availableParallelism } from "node:os";
+import Database from "better-sqlite3";
+import { scanContent } from "../content/scanner.js";
+import { removeIndexFiles, type Db } from "../db/open-index.js";
+
+/** Below this many entry files a thread costs more to start than it saves. */
+export const PARALLEL_MIN_FILES = 500;
+
+/** A search build under way on another thread. */
+export interface SearchBuild {
+  /**
+   * Waits for the thread and moves its tables into the index (call after the refresh, outside a
+   * transaction); returns how many entries it brought, 0 if it failed (`syncSearch` then does it all).
+   */
+  finish(db: Db): Promise<number>;
+  /** Stops the thread and throws its work away (the index failed). */
+  cancel(): Promise<void>;
+}
+
+/**
+ * Starts filling the search tables of the index at `indexPath` on another thread, or returns null when that
+ * is not worth it: an index in memory, one core, search tables already filled, or a small site.
+ */
+export function startSearchBuild(options: {
+  db: Db;
+  indexPath: string;
+  contentDir: string;
+  timeZone: string;
+}): SearchBuild | null {
+  const { db, indexPath, contentDir, timeZone } = options;
+  if (indexPath === ":memory:" || availableParallelism() < 2) return null;
+  if (db.prepare("SELECT 1 FROM search_docs LIMIT 1").get() !== undefined) return null;
+  const files = scanContent(contentDir, { stat: false })
+    .files.filter((f) => f.kind === "entry")
+    .map((f) => f.rel)
+    .sort();
+  if (files.length < PARALLEL_MIN_FILES) return null;
+  const scratch = `${indexPath}.search-build`;
+  removeIndexFiles(scratch);
+  const fromSource = import.meta.url.endsWith(".ts");
+  // From TypeScript source (development, tests) a small JavaScript bootstrap registers tsx in the thread.
+  const url = new URL(fromSource ? "../db/ts-worker.mjs" : "./search-build-worker.js", import.meta.url);
+  const worker = new Worker(url, {
+    workerData: {
+      scratch,
+      contentDir,
+      timeZone,
+      files,
+      __entry: new URL("./search-build-worker.ts", import.meta.url).href,
+    },
+  });
+  const done = new Promise<number>((resolve, reject) => {
+    worker.once("message", (msg: { docs: number }) => resolve(msg.docs));
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the search thread exited with code ${code}`)));
+  });
+  return {
+    async finish(target: Db): Promise<number> {
+      try {
+        const docs = await done;
+        copyTables(indexPath, scratch);
+        reconcile(target);
+        return docs;
+      } catch {
+        // Nothing is lost: the search tables are empty or consistent, and syncSearch fills them.
+        return 0;
+      } finally {
+        await worker.terminate();
+        removeIndexFiles(scratch);
+      }
+    },
+    async cancel(): Promise<void> {
+      done.catch(() => undefined);
+      await worker.terminate();
+      removeIndexFiles(scratch);
+    },
+  };
+}
+
+/** Copies the scratch tables into the index in one transaction, on a connection of its own. */
+function copyTables(indexPath: string, scratch: string): void {
+  const conn = new Database(indexPath);
+  try {
+    conn.pragma("synchronous = NORMAL");
+    // FTS5's storage tables are read-only to SQL unless the connection says it knows what it is doing:
+    // copying them whole between two tables made with the same definition is what they allow.
+    conn.unsafeMode(true);
+    conn.prepare("ATTACH DATABASE ? AS scratch").run(scratch);
+    // The docs and FTS5's own storage (its config rows are the same in both: the same definition made them).
+    const tables = [
+      "search_docs",
+      ...(conn
+        .prepare(
+          "SELECT name FROM scratch.sqlite_master WHERE type = 'table' AND name LIKE 'search\\_fts\\_%' ESCAPE '\\' AND name != 'search_fts_config' ORDER BY name",
+        )
+        .pluck()
+        .all() as string[]),
+    ];
+    conn.transaction(() => {
+      for (const table of tables) {
+        conn.exec(`DELETE FROM main.${table}`);
+        conn.exec(`INSERT INTO main.${table} SELECT * FROM scratch.${table}`);
+      }
+    })();
+    conn.exec("DETACH DATABASE scratch");
+  } finally {
+    conn.close();
+  }
+}
+
+/**
+ * Keeps only what agrees with the index: a doc read from other bytes than the refresh indexed (the file
+ * changed meanwhile) or with another status is dropped, for `syncSearch` to read again; category and date
+ * come from `entries`, which settles them.
+ */
+function reconcile(db: Db): void {
+  const stale = `SELECT d.docid FROM search_docs d WHERE NOT EXISTS (
+      SELECT 1 FROM entries e JOIN files f ON f.path = e.file
+      WHERE e.file = d.file AND f.hash = d.hash AND e.status = d.status)`;
+  db.transaction(() => {
+    db.exec(`DELETE FROM search_fts WHERE rowid IN (${stale})`);
+    db.exec(`DELETE FROM search_docs WHERE docid IN (${stale})`);
+    db.exec(
+      `UPDATE search_docs SET category = e.category, date = e.date FROM entries e
+       WHERE e.file = search_docs.file AND (search_docs.category IS NOT e.category OR search_docs.date IS NOT e.date)`,
+    );
+  })();
+}
