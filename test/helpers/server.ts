@@ -99,7 +99,8 @@ export async function startQuire(options: StartQuireOptions = {}): Promise<Runni
 
   const url = `http://127.0.0.1:${port}`;
   const want = options.readyStatus ?? 200;
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
+  // Generous: it only bounds a server that never comes up, and a loaded machine compiles and boots slowly.
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
   let last = "no answer yet";
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
