@@ -45,7 +45,7 @@ beforeAll(async () => {
     "templates/entry.html": [
       "[body={{ entry.body(count=1) }}]",
       "[more={{ entry.more }}|{{ entry.more(absolute=True) }}]",
-      "[text={{ entry.body(markup=False) }}]",
+      "[text={{ entry.body(markup=False)|replace('\\n', '/') }}]",
       "[toc={{ entry.toc(max_depth=1) }}]",
       "[notes={{ entry.footnotes }}]",
       "[card={{ entry.card(count=1, width=64) }}]",
@@ -120,6 +120,8 @@ describe("entry", () => {
     expect((await page("/blog/3-Third"))("more")).toBe("|");
     expect(part("text")).toContain("Intro with a note.");
     expect(part("text")).not.toContain("<");
+    // Plain text keeps its lines, as Publ's does: each heading and paragraph on its own.
+    expect(part("text")).toContain("/Part one/Deeper/Text./");
   });
 
   it("gives the table of contents, footnotes and an OpenGraph card", async () => {
