@@ -78,6 +78,22 @@ const BREAKING_TAGS = new Set([
 
 /** The visible text of HTML: tags, comments, scripts and styles dropped, `<img>` replaced by its alt text, entities decoded. */
 export function htmlToText(html: string, dropped?: ReadonlySet<string>): string {
+  return visibleText(html, " ", dropped).replace(/\s+/g, " ").trim();
+}
+
+/**
+ * The visible text of HTML with its lines, as Publ's `markup=False` gives an entry's text: each block and each
+ * line break of the source starts a line; spaces within a line are collapsed, and no line is blank.
+ */
+export function htmlToLines(html: string): string {
+  return visibleText(html, "\n")
+    .replace(/[^\S\n]+/g, " ")
+    .replace(/ *\n */g, "\n")
+    .replace(/\n{2,}/g, "\n")
+    .trim();
+}
+
+function visibleText(html: string, blockBreak: string, dropped?: ReadonlySet<string>): string {
   let out = "";
   // Inside a dropped element (e.g. struck-out text in a title) nothing is kept.
   let depth = 0;
@@ -93,7 +109,7 @@ export function htmlToText(html: string, dropped?: ReadonlySet<string>): string 
     else if (piece.type === "tag" && piece.name === "img" && !piece.closing) {
       const alt = piece.attrs?.find((a) => a.name === "alt")?.value;
       if (alt) out += decodeEntities(alt);
-    } else if (piece.type === "tag" && BREAKING_TAGS.has(piece.name!)) out += " ";
+    } else if (piece.type === "tag" && BREAKING_TAGS.has(piece.name!)) out += blockBreak;
   });
-  return out.replace(/\s+/g, " ").trim();
+  return out;
 }

@@ -3,6 +3,7 @@
 import { renderHtml, renderTitle, titleText, htmlToText } from "../markdown/index.js";
 import { guessCategoryName } from "../content/category-file.js";
 import { tagKey } from "../db/refresh.js";
+import { byCodeUnits } from "../order.js";
 import type { IndexedEntry } from "../db/index.js";
 import { runView, specFromKeywords, viewLink, makeSpec, isViewKeyword } from "../view/index.js";
 import { ATTRIBUTES, CALLS, sig, type Kwargs, type MemberCall } from "./callable.js";
@@ -278,7 +279,8 @@ export class TemplateCategory {
     });
   }
 
-  /** Tags are counted by key (`Cats` and `cats` are one tag), under the first spelling met. */
+  /** Tags are counted by key (`Cats` and `cats` are one tag), under the first spelling met, and listed in the order
+   *  of their keys, as Publ's query groups them. */
   private tagCounts(kw: Kwargs): TagCount[] {
     const counts = new Map<string, { name: string; count: number }>();
     for (const e of this.listed(kw, "newest", null).entries) {
@@ -292,9 +294,9 @@ export class TemplateCategory {
         else counts.set(key, { name, count: 1 });
       }
     }
-    return [...counts.values()].map(
-      ({ name, count }) => Object.assign([name, count], { name, count }) as TagCount,
-    );
+    return [...counts.entries()]
+      .sort(([a], [b]) => byCodeUnits(a, b))
+      .map(([, { name, count }]) => Object.assign([name, count], { name, count }) as TagCount);
   }
 
   private end(order: "newest" | "oldest", kw: Kwargs): unknown {

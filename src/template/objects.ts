@@ -1,6 +1,6 @@
 /** `entry` in templates, with Publ's names, keyword arguments and defaults: values print as HTML, calls take
  *  Publ's arguments (`entry.body(width=320)`), and any header reads as an attribute (`entry.author`). */
-import { renderToc, renderTitle, titleText, htmlToText } from "../markdown/index.js";
+import { renderToc, renderTitle, titleText, htmlToText, htmlToLines } from "../markdown/index.js";
 import type { IndexedEntry } from "../db/index.js";
 import { ATTRIBUTES, CALLS, callableHtml, sig, type Kwargs, type MemberCall } from "./callable.js";
 import { TemplateDate } from "./template-date.js";
@@ -313,7 +313,8 @@ export class TemplateEntry {
         });
       }
     }
-    if (kw.markup === false) return htmlToText(html).trim();
+    // Plain text keeps its lines, as Publ's does (a .txt template shows paragraphs and list items apart).
+    if (kw.markup === false) return htmlToLines(html);
     // A test, not a trim: bodies are long, and this runs for every entry of a listing.
     return /\S/.test(html) ? this.rt.safe(html) : "";
   }

@@ -24,6 +24,7 @@ import {
 } from "./callable.js";
 import { entriesWithStubs, unauthorizedEntries } from "./unauthorized.js";
 import { nameOfValue, templateName, truthy, viewKeywords } from "./category-object.js";
+import { pyRepr } from "./jinja/python.js";
 import { lastModifiedDate, type TemplateEntry } from "./objects.js";
 import type { TemplateRuntime } from "./runtime.js";
 import { TemplateDate } from "./template-date.js";
@@ -113,7 +114,7 @@ export class TemplateView {
     return this.result.tags;
   }
   get spec(): ViewSpec {
-    return this.result.spec;
+    return new PrintedSpec(this.result.spec) as unknown as ViewSpec;
   }
   get category(): unknown {
     return this.rt.category(this.result.spec.category);
@@ -283,4 +284,24 @@ export function viewObject(
   query: URLSearchParams,
 ): unknown {
   return viewValue(rt, specFromQuery(query, { category: base.category, count: config.view.count }));
+}
+
+/**
+ * `view.spec`: every field of the spec reads as an attribute (`view.spec.date`), and it prints as Publ prints its
+ * own, the arguments the page was asked for: `{'tag': 'cats', 'category': 'blog', 'start': '12'}`.
+ */
+class PrintedSpec {
+  constructor(spec: ViewSpec) {
+    Object.assign(this, spec);
+  }
+
+  toString(): string {
+    const spec = this as unknown as ViewSpec;
+    const args: [string, unknown][] = [];
+    if (spec.tag.length > 0) args.push(["tag", spec.tag.length === 1 ? spec.tag[0] : [...spec.tag]]);
+    args.push(["category", spec.category]);
+    if (spec.date !== null) args.push(["date", spec.date]);
+    if (spec.id !== null) args.push(["start", String(spec.id)]);
+    return `{${args.map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`).join(", ")}}`;
+  }
 }

@@ -45,7 +45,7 @@ beforeAll(async () => {
     "templates/entry.html": [
       "[body={{ entry.body(count=1) }}]",
       "[more={{ entry.more }}|{{ entry.more(absolute=True) }}]",
-      "[text={{ entry.body(markup=False) }}]",
+      "[text={{ entry.body(markup=False)|replace('\\n', '/') }}]",
       "[toc={{ entry.toc(max_depth=1) }}]",
       "[notes={{ entry.footnotes }}]",
       "[card={{ entry.card(count=1, width=64) }}]",
@@ -78,6 +78,7 @@ beforeAll(async () => {
       "[feed={{ view.link(template='feed', absolute=True) }}]",
       "[bad={{ view(count=1, colour='red').count }}]",
       "[other={% for e in view(category='notes') %}{{ e.id }}{% endfor %}|{% for e in view(count=1) %}{{ e.id }}{% endfor %}]",
+      "[spec={{ view.spec }}|{{ view.spec.count }}|{{ view.spec.date }}]",
     ].join("\n"),
     "templates/blog/globals.html": [
       "[request={{ request.path }}|{{ request.full_path }}|{{ request.host }}|{{ request.args.q }}|{{ request.args.get('x', 'none') }}]",
@@ -120,6 +121,8 @@ describe("entry", () => {
     expect((await page("/blog/3-Third"))("more")).toBe("|");
     expect(part("text")).toContain("Intro with a note.");
     expect(part("text")).not.toContain("<");
+    // Plain text keeps its lines, as Publ's does: each heading and paragraph on its own.
+    expect(part("text")).toContain("/Part one/Deeper/Text./");
   });
 
   it("gives the table of contents, footnotes and an OpenGraph card", async () => {
@@ -210,6 +213,13 @@ describe("view", () => {
 
   it("keeps a page's anchor for its own listing, not for another category's", async () => {
     expect((await page("/blog/pages?id=2"))("other")).toBe("65|2");
+    // view.spec prints as Publ's: the arguments the page was asked for; its fields still read as attributes.
+    expect((await page("/blog/pages?id=2&tag=cats"))("spec")).toBe(
+      "{&#39;tag&#39;: &#39;cats&#39;, &#39;category&#39;: &#39;blog&#39;, &#39;start&#39;: &#39;2&#39;}|10|None",
+    );
+    expect((await page("/blog/pages?date=2024-02"))("spec")).toBe(
+      "{&#39;category&#39;: &#39;blog&#39;, &#39;date&#39;: &#39;2024-02&#39;}|10|2024-02",
+    );
   });
 
   it("ignores a view argument it does not know, with a warning", async () => {

@@ -22,6 +22,21 @@ function render(
 }
 
 describe("Jinja2 semantics", () => {
+  it("autoescapes .html, .htm, .xml templates only, as Flask does: a .txt template prints values as they are", () => {
+    const value = { v: `<b>Let's</b> & go` };
+    writeFileSync(join(dir, "plain.txt"), "{{ v }}|{{ v|e }}");
+    writeFileSync(join(dir, "feed.xml"), "{{ v }}");
+    const engine = new TemplateEngine({ templatesDir: dir });
+    expect(engine.render(engine.find("plain.txt", "")!, value)).toBe(
+      "<b>Let's</b> & go|&lt;b&gt;Let&#39;s&lt;/b&gt; &amp; go",
+    );
+    expect(engine.render(engine.find("feed.xml", "")!, value)).toBe("&lt;b&gt;Let&#39;s&lt;/b&gt; &amp; go");
+    // An .html template including a .txt one: each is escaped as its own name says.
+    expect(render("{{ v }}/{% include 'plain.txt' %}", value)).toBe(
+      "&lt;b&gt;Let&#39;s&lt;/b&gt; &amp; go/<b>Let's</b> & go|&lt;b&gt;Let&#39;s&lt;/b&gt; &amp; go",
+    );
+  });
+
   it("keeps a name set inside a loop inside that loop, and starts each pass afresh", () => {
     expect(
       render("{% set x = 1 %}{% for i in [1,2] %}{{ x }}{% set x = i * 10 %}{{ x }};{% endfor %}{{ x }}"),

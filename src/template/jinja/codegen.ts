@@ -8,11 +8,32 @@ const CONSTANTS: Record<string, string> = { True: "true", False: "false", None: 
 
 let installed = false;
 
+const ESCAPED = /\.(?:html?|xml|xhtml|svg)$/i;
+/** Whether a template of this name is autoescaped (a name Nunjucks compiles without one: yes). */
+export function autoescapes(templateName: unknown): boolean {
+  return typeof templateName !== "string" || ESCAPED.test(templateName);
+}
+
 /** Patches Nunjucks' compiler (process-wide, once). */
 export function installCodegen(): void {
   if (installed) return;
   installed = true;
   const P = Compiler.prototype;
+
+  // Flask (so Publ) autoescapes only templates named .html, .htm, .xml, .xhtml or .svg: a `.txt` template prints
+  // values as they are. The output call is emitted with the environment's setting; outside those names, `false`.
+  const compileOutput = P.compileOutput;
+  P.compileOutput = function (this: any, node: any, frame: any) {
+    if (autoescapes(this.templateName)) return compileOutput.call(this, node, frame);
+    const emit = this._emit;
+    this._emit = (code: string) =>
+      emit.call(this, code === ", env.opts.autoescape);\n" ? ", false);\n" : code);
+    try {
+      compileOutput.call(this, node, frame);
+    } finally {
+      this._emit = emit;
+    }
+  };
 
   const compileSymbol = P.compileSymbol;
   P.compileSymbol = function (this: any, node: any, frame: any) {
