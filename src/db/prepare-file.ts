@@ -12,6 +12,7 @@ import { derivedEntryId, derivedUuid } from "../content/entry-id.js";
 import { entrySlug, publSlug, type SlugStyle } from "../content/slug.js";
 import { dateZone } from "../content/dates.js";
 import { getHeader } from "../content/entry-record.js";
+import { attachRow, type AttachRow } from "./attachments.js";
 
 /** A file to prepare. `size`/`mtimeMs` of -1 mean "not statted yet": the open file is statted instead. */
 export interface FileToPrepare {
@@ -100,6 +101,8 @@ export interface PreparedFile {
   tags?: [string, string, number][];
   /** [request path, kind, template]. */
   aliases?: AliasRow[];
+  /** The entry's `Attach:` values: [target path under content/, target entry ID]. */
+  attach?: AttachRow[];
   category?: CategoryValues;
 }
 
@@ -262,6 +265,8 @@ function prepareEntry(out: PreparedFile, bytes: Buffer, timeZone: string, slugSt
   // The canonical path serves the entry, as a mount does.
   if (record.pathCanonical) aliases.push(aliasRow(record.pathCanonical, "canonical", false));
   if (aliases.length > 0) out.aliases = aliases;
+  const attach = record.attach.map((v) => attachRow(rel, v)).filter((r): r is AttachRow => r !== null);
+  if (attach.length > 0) out.attach = attach;
 }
 
 function prepareCategory(out: PreparedFile, bytes: Buffer): void {

@@ -206,6 +206,7 @@ function statements(db: Db) {
     deleteEntry: db.prepare("DELETE FROM entries WHERE file = ?"),
     deleteTags: db.prepare("DELETE FROM entry_tags WHERE file = ?"),
     deleteAliases: db.prepare("DELETE FROM aliases WHERE file = ?"),
+    deleteAttach: db.prepare("DELETE FROM entry_attach WHERE file = ?"),
     deleteCategoryFile: db.prepare("DELETE FROM category_files WHERE file = ?"),
     deleteFileProblems: db.prepare("DELETE FROM problems WHERE file = ? AND scope = 'file'"),
     deleteProblems: db.prepare("DELETE FROM problems WHERE scope = ?"),
@@ -215,6 +216,7 @@ function statements(db: Db) {
     insertTag: db.prepare(
       "INSERT INTO entry_tags (file, tag_key, tag_name, hidden) VALUES (?, ?, ?, ?) ON CONFLICT(file, tag_key) DO UPDATE SET hidden = min(hidden, excluded.hidden)",
     ),
+    insertAttach: db.prepare("INSERT INTO entry_attach (file, target_file, target_id) VALUES (?, ?, ?)"),
     insertAlias: db.prepare("INSERT OR IGNORE INTO aliases (path, file, kind, template) VALUES (?, ?, ?, ?)"),
     insertCategoryFile:
       db.prepare(`INSERT INTO category_files (file, category, name, sort_name, index_template, entry_template,
@@ -231,6 +233,7 @@ function clearFile(st: Statements, path: string): void {
   st.deleteEntry.run(path);
   st.deleteTags.run(path);
   st.deleteAliases.run(path);
+  st.deleteAttach.run(path);
   st.deleteCategoryFile.run(path);
   st.deleteFileProblems.run(path);
 }
@@ -259,6 +262,7 @@ function writePrepared(st: Statements, file: PreparedFile, inserted?: IdRow[]): 
   if (file.category) st.insertCategoryFile.run(rel, ...file.category);
   if (file.aliases)
     for (const [path, kind, template] of file.aliases) st.insertAlias.run(path, rel, kind, template);
+  if (file.attach) for (const [target, id] of file.attach) st.insertAttach.run(rel, target, id);
 }
 
 /** The IDs an entry held in the index. */

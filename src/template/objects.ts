@@ -17,6 +17,7 @@ import {
 } from "./category-object.js";
 import type { TemplateRuntime } from "./runtime.js";
 import { isRestricted } from "../auth/access-rule.js";
+import { attachmentList } from "./attachment-lists.js";
 
 export { TemplateCategory, TemplateTag } from "./category-object.js";
 
@@ -198,6 +199,16 @@ export class TemplateEntry {
     return this.once("previous", () =>
       this.rt.neighbour(this.record, "previous", {}),
     ) as TemplateEntry | null;
+  }
+
+  /** Entries attached to this one (`Attach:`); `entry.attachments(order='title')` takes view arguments. */
+  get attachments(): TemplateEntry[] {
+    return this.once("attachments", () => attachmentList(this.rt, this, "attachments")) as TemplateEntry[];
+  }
+
+  /** Entries this one is attached to; takes view arguments like `attachments`. */
+  get attached(): TemplateEntry[] {
+    return this.once("attached", () => attachmentList(this.rt, this, "attached")) as TemplateEntry[];
   }
 
   /** An image beside the entry, as the global `image()` gives it: `entry.image('photo.jpg').get_img_tag()`. */

@@ -111,8 +111,11 @@ export class TemplateView {
   get tags(): readonly string[] {
     return this.result.tags;
   }
-  get spec(): ViewSpec {
-    return this.result.spec;
+  get spec(): Partial<ViewSpec> {
+    // The attachment filters show only when set, as Publ's spec holds only what was asked for.
+    const { attachments, attached, hasAttachments, isAttached, ...rest } = this.result.spec;
+    const linked = { attachments, attached, hasAttachments, isAttached };
+    return { ...rest, ...Object.fromEntries(Object.entries(linked).filter(([, v]) => v !== null)) };
   }
   get category(): unknown {
     return this.rt.category(this.result.spec.category);
