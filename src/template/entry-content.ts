@@ -167,6 +167,7 @@ export class EntryContent {
       absolute: options.absolute && this.deps.baseUrl !== "",
       baseUrl: absoluteUrl(this.deps.baseUrl, entryPath(entry)),
       idPrefix: `e${entry.id}-`,
+      footnotesLink: entryPath(entry),
       ...(this.deps.images?.contextFor(entry, options.absolute, options.args) ?? {}),
     };
     return { record, ctx };
@@ -187,6 +188,7 @@ export class EntryContent {
         body,
         more,
         bodyOnly: body,
+        parts: { body, more },
         summary,
         toc: [],
         footnotes: { count: 0, bodyCount: 0, html: "" },
