@@ -55,6 +55,7 @@ import type { Route } from "./http/route.js";
 import { SiteAuth } from "./auth/site-auth.js";
 import { templateUser } from "./auth/template-user.js";
 import { isSignedIn, type Reader } from "./auth/reader.js";
+import { acceptKey, acceptList } from "./template/negotiate.js";
 import type { ReaderAccess } from "./auth/access-rule.js";
 
 export interface SiteOptions {
@@ -478,9 +479,11 @@ export class Site implements PageSite {
     search: string,
     renderedAt: number,
     reader: Reader,
+    accept?: string,
   ): Promise<RenderAnswer> {
     if (this.renderThreadCount === 0 || isSignedIn(reader)) {
-      return { kind: "page", page: renderRoute(this, route, new URLSearchParams(search), reader, path) };
+      const page = renderRoute(this, route, new URLSearchParams(search), reader, path, acceptList(accept));
+      return { kind: "page", page };
     }
     this.threads ??= new RenderThreads({
       setup: {
@@ -496,7 +499,7 @@ export class Site implements PageSite {
       logger: this.logger,
     });
     const changes = this.changes;
-    const answer = await this.threads.render({ path, search, now: renderedAt });
+    const answer = await this.threads.render({ path, search, now: renderedAt, accept });
     if (answer === null) return { kind: "page", page: overranPage() };
     // Rendered from content that has changed since: right for this reader, not for the cache.
     if (answer.kind === "page" && changes !== this.changes) answer.page.cacheable = false;
@@ -537,8 +540,8 @@ export class Site implements PageSite {
 
   // PageSite: what the page renderer asks of the site.
 
-  findTemplate(name: string, category: string): FoundTemplate | null {
-    return this.engine.find(name, category);
+  findTemplate(name: string, category: string, accept?: readonly string[]): FoundTemplate | null {
+    return this.engine.find(name, category, accept);
   }
 
   renderTemplate(template: FoundTemplate, context: Record<string, unknown>): string {
@@ -681,8 +684,11 @@ export class Site implements PageSite {
       this.recentKeysGeneration = generation;
       this.recentKeysTemplates = templates;
     }
-    // Only GET and HEAD get here, and HEAD shares GET's key: the URL alone picks the key.
-    const recent = this.recentKeys.get(url);
+    // Only GET and HEAD get here, and HEAD shares GET's key: the URL and the Accept header pick the key (a
+    // template may have variants, `feed.xml` and `feed.html`, that the header chooses between).
+    const format = acceptKey(req.headers.accept);
+    const recentKey = format === "" ? url : `${url}\0${format}`;
+    const recent = this.recentKeys.get(recentKey);
     if (recent !== undefined) return recent;
     const key = pageCacheKey({
       generation,
@@ -690,12 +696,12 @@ export class Site implements PageSite {
       method: "GET",
       path: q < 0 ? url : url.slice(0, q),
       query: q < 0 ? "" : url.slice(q + 1),
-      format: "default",
+      format: format === "" ? "default" : format,
       user: null,
       version: QUIRE_VERSION,
     });
     if (this.recentKeys.size >= RECENT_KEYS) this.recentKeys.clear();
-    this.recentKeys.set(url, key);
+    this.recentKeys.set(recentKey, key);
     return key;
   }
 

@@ -26,6 +26,7 @@ function sendFile(req: Request, res: Response, file: string, missing: () => void
     .pipe(res);
 }
 import { previewContext, previewPage } from "./preview-request.js";
+import { acceptList } from "../template/negotiate.js";
 import { renderRoute } from "./pages.js";
 import { PREVIEW_PARAM } from "../preview/preview-links.js";
 
@@ -105,8 +106,11 @@ export function createApp(site: Site): express.Express {
     }
     // A preview is rendered here: a rendering thread would route the URL again without its token.
     const answer = query.has(PREVIEW_PARAM)
-      ? { kind: "page" as const, page: renderRoute(site, route, query, reader, req.path) }
-      : await site.renderPage(route, req.path, search, renderedAt, reader);
+      ? {
+          kind: "page" as const,
+          page: renderRoute(site, route, query, reader, req.path, acceptList(req.headers.accept)),
+        }
+      : await site.renderPage(route, req.path, search, renderedAt, reader, req.headers.accept);
     if (answer.kind === "redirect") {
       site.storePage(req, null);
       return void res.redirect(answer.status, answer.location);
