@@ -21,6 +21,8 @@ export interface IndexedEntry {
   dateExplicit: boolean;
   /** The zone the Date was written in (`+HH:MM` or an IANA name), to show it as written; null: the site's. */
   dateZone?: string | null;
+  /** The instant the site's clock shows the date as written (what `?date=` pages go by); `date` when absent. */
+  pageDate?: number;
   lastModified: number | null;
   category: string;
   status: EntryStatus;
@@ -75,7 +77,7 @@ export interface TagInfo {
   count: number;
 }
 
-const ENTRY_COLUMNS = `id, file, uuid, title, sort_title, slug, date, date_explicit, date_zone, last_modified, category, status, format,
+const ENTRY_COLUMNS = `id, file, uuid, title, sort_title, slug, date, date_explicit, date_zone, page_date, last_modified, category, status, format,
   entry_type, entry_template, redirect_to, path_canonical, summary, auth, has_more, headers_json`;
 
 interface EntryRow {
@@ -88,6 +90,7 @@ interface EntryRow {
   date: number;
   date_explicit: number;
   date_zone: string | null;
+  page_date: number;
   last_modified: number | null;
   category: string;
   status: EntryStatus;
@@ -116,6 +119,7 @@ export function toEntry(r: EntryRow): IndexedEntry {
     date: r.date,
     dateExplicit: r.date_explicit === 1,
     dateZone: r.date_zone,
+    pageDate: r.page_date,
     lastModified: r.last_modified,
     category: r.category,
     status: r.status,
@@ -391,6 +395,22 @@ export class ContentIndex {
       hasAttachments,
       isAttached,
     };
+  }
+
+  /**
+   * Whether some entry's date was written in a zone whose clock differs from the site's at that instant, so
+   * that its date page is not the one its instant falls in (see `page_date`). Rare: most sites write one zone.
+   */
+  writtenZonesDiffer(): boolean {
+    return this.memoStatic("zones-differ", () =>
+      Boolean(
+        (
+          this.db.prepare("SELECT EXISTS (SELECT 1 FROM entries WHERE page_date != date) AS d").get() as {
+            d: number;
+          }
+        ).d,
+      ),
+    );
   }
 
   /** Forgets memoised answers; call after a refresh changed the index. */

@@ -10,7 +10,7 @@ import { parseEntryHeader, MAX_ENTRY_BYTES } from "../content/parse-entry.js";
 import { parseCategoryFile } from "../content/category-file.js";
 import { derivedEntryId, derivedUuid } from "../content/entry-id.js";
 import { entrySlug, publSlug, type SlugStyle } from "../content/slug.js";
-import { dateZone } from "../content/dates.js";
+import { dateZone, zoneOffsetMs, zonedToUtc } from "../content/dates.js";
 import { getHeader } from "../content/entry-record.js";
 import { attachRow, type AttachRow } from "./attachments.js";
 
@@ -36,6 +36,7 @@ export type EntryValues = [
   date: number,
   date_explicit: number,
   date_zone: string | null,
+  page_date: number,
   last_modified: number | null,
   category: string,
   status: string,
@@ -64,6 +65,7 @@ export const ENTRY_INSERT_COLUMNS = [
   "date",
   "date_explicit",
   "date_zone",
+  "page_date",
   "last_modified",
   "category",
   "status",
@@ -230,15 +232,18 @@ function prepareEntry(out: PreparedFile, bytes: Buffer, timeZone: string, slugSt
   }
   const { record, problems } = parsed;
   for (const p of problems) out.problems.push(problemRow(p));
+  const date = record.date ?? Math.round(out.mtimeMs);
+  const zone = record.date === null ? null : dateZone(getHeader(record.headers, "date") ?? "");
   out.entry = [
     record.entryId,
     record.uuid,
     record.title,
     record.sortTitle,
     entrySlug(record, slugStyle),
-    record.date ?? Math.round(out.mtimeMs),
+    date,
     record.date === null ? 0 : 1,
-    record.date === null ? null : dateZone(getHeader(record.headers, "date") ?? ""),
+    zone,
+    pageDate(date, zone, timeZone),
     record.lastModified,
     record.category,
     record.status,
@@ -361,4 +366,14 @@ export function normaliseAlias(path: string): string {
   if (!p.startsWith("/")) p = `/${p}`;
   if (p.length > 1) p = p.replace(/\/+$/, "");
   return p;
+}
+
+/**
+ * The instant the site's clock shows an entry's date as its author wrote it (`2020-05-17 23:30-07:00` on a UTC
+ * site is the 17th, not the 18th): Publ pages `?date=` by this wall-clock date. A date written without a zone
+ * is already in the site's.
+ */
+export function pageDate(date: number, zone: string | null, siteZone: string): number {
+  if (zone === null || zone === siteZone) return date;
+  return zonedToUtc(date + zoneOffsetMs(date, zone), siteZone);
 }

@@ -33,6 +33,8 @@ CREATE TABLE entries (
   date_explicit INTEGER NOT NULL,
   -- The zone the Date was written in (+HH:MM or an IANA name), shown as written; null: the site's zone.
   date_zone TEXT,
+  -- The instant the site's wall clock shows the Date as written (Publ's local_date): what ?date= pages go by.
+  page_date INTEGER NOT NULL,
   last_modified INTEGER,
   category TEXT NOT NULL,
   status TEXT NOT NULL,

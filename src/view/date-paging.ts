@@ -1,5 +1,6 @@
-/** Date paging (`?date=`): a page is one day, week, month or year in the site's time zone, and its
- *  neighbours jump straight to the nearest period that has entries, each found with one indexed query. */
+/** Date paging (`?date=`): a page is one day, week, month or year in the site's time zone, holding the entries
+ *  whose date as written falls in it (Publ's `local_date`: `23:30-07:00` on the 17th is the 17th on a UTC site),
+ *  and its neighbours jump straight to the nearest period that has entries, each found with one indexed query. */
 import type { IndexedEntry } from "../db/content-index.js";
 import type { DatePaging, ViewOrder, ViewSpec } from "./view-spec.js";
 import { periodContaining, periodOfKey, type Period } from "./date-period.js";
@@ -32,14 +33,16 @@ export function periodsDescending(order: ViewOrder): boolean {
 export function pagePeriod(ctx: ViewContext, spec: ViewSpec, paging: DatePaging): Period | null {
   if (spec.date !== null) return periodOfKey(spec.date, ctx.timeZone);
   if (spec.id !== null && anchorKey(ctx, spec)) {
-    return periodContaining(ctx.index.entryById(spec.id)!.date, paging, ctx.timeZone);
+    const anchor = ctx.index.entryById(spec.id)!;
+    return periodContaining(anchor.pageDate ?? anchor.date, paging, ctx.timeZone);
   }
   return headPeriod(ctx, spec, paging);
 }
 
 /** The entries of a date page, in display order. */
 export function datePage(ctx: ViewContext, spec: ViewSpec, period: Period): IndexedEntry[] {
-  const listing = listingOf(ctx, spec);
+  // The in-memory listing is in order of instants; it is the page only where no entry's written zone differs.
+  const listing = ctx.index.writtenZonesDiffer() ? null : listingOf(ctx, spec);
   if (listing) {
     // The period is a run of the date-ordered listing: from the first entry on one side of it to the first
     // on the other (an ID below every real one puts the bound before all entries of that instant).
@@ -50,7 +53,7 @@ export function datePage(ctx: ViewContext, spec: ViewSpec, period: Period): Inde
       : entriesAt(ctx, listing, startAt, endAt);
   }
   const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec), readerOf(ctx));
-  w.add(`e.date >= ${w.bind(period.start)} AND e.date < ${w.bind(period.end)}`);
+  w.add(periodSql(w.bind(period.start), w.bind(period.end), dateColumn(ctx)));
   return selectEntries(ctx.index.db, w, orderBySql(spec.order), null);
 }
 
@@ -61,8 +64,9 @@ export function dateNeighbours(
   paging: DatePaging,
   period: Period,
 ): DateNeighbours {
-  const older = nearestDate(ctx, spec, `e.date < @edge`, period.start, "newest");
-  const newer = nearestDate(ctx, spec, `e.date >= @edge`, period.end, "oldest");
+  const column = dateColumn(ctx);
+  const older = nearestDate(ctx, spec, `${column} < @edge`, period.start, "newest");
+  const newer = nearestDate(ctx, spec, `${column} >= @edge`, period.end, "oldest");
   const head =
     spec.paging === paging && (older !== null || newer !== null) ? headPeriod(ctx, spec, paging) : null;
   const toSpec = (date: number | null): ViewSpec | null =>
@@ -74,7 +78,13 @@ export function dateNeighbours(
 export function datePages(ctx: ViewContext, spec: ViewSpec, paging: DatePaging): ViewSpec[] {
   const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec), readerOf(ctx));
   const order = periodsDescending(spec.order) ? "newest" : "oldest";
-  const dates = selectRows<{ date: number }>(ctx.index.db, "e.date", w, orderBySql(order), null);
+  const dates = selectRows<{ date: number }>(
+    ctx.index.db,
+    `${dateColumn(ctx)} AS date`,
+    w,
+    byPageDate(ctx, order),
+    null,
+  );
   const pages: ViewSpec[] = [];
   let current: Period | null = null;
   for (const { date } of dates) {
@@ -106,7 +116,13 @@ function firstPageSpec(spec: ViewSpec, paging: DatePaging, head: Period | null):
 function headPeriod(ctx: ViewContext, spec: ViewSpec, paging: DatePaging): Period | null {
   const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec), readerOf(ctx));
   const order = periodsDescending(spec.order) ? "newest" : "oldest";
-  const row = selectRows<{ date: number }>(ctx.index.db, "e.date", w, orderBySql(order), 1)[0];
+  const row = selectRows<{ date: number }>(
+    ctx.index.db,
+    `${dateColumn(ctx)} AS date`,
+    w,
+    byPageDate(ctx, order),
+    1,
+  )[0];
   return row ? periodContaining(row.date, paging, ctx.timeZone) : null;
 }
 
@@ -118,5 +134,25 @@ function nearestDate(
   order: "newest" | "oldest",
 ): number | null {
   const w = filterWhere(ctx.index, spec, ctx.now, statusMode(spec), readerOf(ctx)).add(clause, { edge });
-  return selectRows<{ date: number }>(ctx.index.db, "e.date", w, orderBySql(order), 1)[0]?.date ?? null;
+  const column = `${dateColumn(ctx)} AS date`;
+  return selectRows<{ date: number }>(ctx.index.db, column, w, byPageDate(ctx, order), 1)[0]?.date ?? null;
+}
+
+/** SQL: the entry's date as written falls in [start, end) (two bound parameter names). */
+export function periodSql(start: string, end: string, column = "e.page_date"): string {
+  return `${column} >= ${start} AND ${column} < ${end}`;
+}
+
+/**
+ * The column date pages go by: the date as written; where no entry's written zone differs from the site's,
+ * that is the date itself, whose indexes serve the queries.
+ */
+export function dateColumn(ctx: Pick<ViewContext, "index">): string {
+  return ctx.index.writtenZonesDiffer() ? "e.page_date" : "e.date";
+}
+
+/** Date pages in order of the dates as written. */
+function byPageDate(ctx: Pick<ViewContext, "index">, order: "newest" | "oldest"): string {
+  const dir = order === "newest" ? "DESC" : "ASC";
+  return `ORDER BY ${dateColumn(ctx)} ${dir}, e.id ${dir}`;
 }

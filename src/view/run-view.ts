@@ -37,6 +37,8 @@ import {
   datePages,
   pagePeriod,
   periodsDescending,
+  periodSql,
+  dateColumn,
   type DateNeighbours,
 } from "./date-paging.js";
 
@@ -207,7 +209,7 @@ class ViewPage implements ViewResult {
       if (this.datePaging && !this.period) return [];
       const w = filterWhere(this.ctx.index, this.spec, this.ctx.now, "deleted", readerOf(this.ctx));
       if (this.period) {
-        w.add(`e.date >= ${w.bind(this.period.start)} AND e.date < ${w.bind(this.period.end)}`);
+        w.add(periodSql(w.bind(this.period.start), w.bind(this.period.end), dateColumn(this.ctx)));
       } else {
         // As in Publ: tombstones between two pages belong to the earlier one.
         if (this.anchor) addKeyRelation(w, this.spec.order, "atOrAfter", this.anchor);
@@ -230,7 +232,7 @@ class ViewPage implements ViewResult {
         true,
       );
       if (this.period) {
-        w.add(`e.date >= ${w.bind(this.period.start)} AND e.date < ${w.bind(this.period.end)}`);
+        w.add(periodSql(w.bind(this.period.start), w.bind(this.period.end), dateColumn(this.ctx)));
       } else {
         // The page's span: from its anchor (or the top) to the first entry of the next page.
         if (this.anchor) addKeyRelation(w, this.spec.order, "atOrAfter", this.anchor);

@@ -23,7 +23,7 @@ export interface SortKey {
 /** Where a comparison puts rows relative to a key, in display order. */
 export type Relation = "atOrAfter" | "after" | "before";
 
-export const ENTRY_COLUMNS = `e.id, e.file, e.uuid, e.title, e.sort_title, e.slug, e.date, e.date_explicit, e.date_zone, e.last_modified,
+export const ENTRY_COLUMNS = `e.id, e.file, e.uuid, e.title, e.sort_title, e.slug, e.date, e.date_explicit, e.date_zone, e.page_date, e.last_modified,
   e.category, e.status, e.format, e.entry_type, e.entry_template, e.redirect_to, e.path_canonical, e.summary, e.auth,
   e.has_more, e.headers_json`;
 

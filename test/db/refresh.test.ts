@@ -155,7 +155,11 @@ describe("a first index of a large site", () => {
       // An entry without a usable Date is dated by its file's mtime, which differs between the two copies.
       entries: (
         all("SELECT * FROM entries ORDER BY file") as { date: number | null; date_explicit: number }[]
-      ).map((e) => ({ ...e, date: e.date_explicit ? e.date : null })),
+      ).map((e) => ({
+        ...e,
+        date: e.date_explicit ? e.date : null,
+        page_date: e.date_explicit ? (e as { page_date?: number }).page_date : null,
+      })),
       tags: all("SELECT file, tag_key, tag_name, hidden FROM entry_tags ORDER BY file, tag_key"),
       aliases: all("SELECT * FROM aliases ORDER BY path, file"),
       categories: all("SELECT * FROM category_files ORDER BY file"),

@@ -36,7 +36,9 @@ function plansOf(use: (index: ContentIndex) => void): { sql: string; plan: strin
 /** The reads of every entry, tag and attachment link that in-memory listings are filtered from (see
  *  ContentIndex.catalogue). */
 const isCatalogue = (sql: string): boolean =>
-  / FROM entries ORDER BY date, id$| FROM entry_tags$|^SELECT a\.file AS parent/.test(sql);
+  / FROM entries ORDER BY date, id$| FROM entry_tags$|^SELECT a\.file AS parent|WHERE page_date != date\)/.test(
+    sql,
+  );
 
 /** The plans of the queries a view runs besides reading the catalogue. */
 function queriesOf(use: (index: ContentIndex) => void): { sql: string; plan: string[] }[] {

@@ -24,9 +24,9 @@ export const at = (iso: string): number => Date.parse(iso);
 export function buildIndex(rows: Row[] = []): { index: ContentIndex; add(rows: Row[]): void } {
   const { db } = openIndex({ path: ":memory:" });
   const insertEntry = db.prepare(
-    `INSERT INTO entries (file, id, explicit_id, uuid, title, sort_title, slug, date, date_explicit, category, status,
+    `INSERT INTO entries (file, id, explicit_id, uuid, title, sort_title, slug, date, page_date, date_explicit, category, status,
        format, entry_type, has_more, headers_json)
-     VALUES (@file, @id, @id, @uuid, @title, @sortTitle, @slug, @date, 1, @category, @status, 'markdown', @entryType, 0, '[]')`,
+     VALUES (@file, @id, @id, @uuid, @title, @sortTitle, @slug, @date, @date, 1, @category, @status, 'markdown', @entryType, 0, '[]')`,
   );
   const insertTag = db.prepare(
     "INSERT INTO entry_tags (file, tag_key, tag_name, hidden) VALUES (?, ?, ?, ?)",
