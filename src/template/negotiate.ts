@@ -47,9 +47,20 @@ export function acceptList(header: string | undefined): readonly string[] {
 
 /** The part of the page cache key that says which variant a request gets: "" for Publ's default order. */
 export function acceptKey(header: string | undefined): string {
-  const list = acceptList(header);
-  return list === DEFAULT_ACCEPT ? "" : list.join(",");
+  if (!header || header === "*/*") return "";
+  // Clients send the same few headers over and over, and this runs on every cache hit.
+  let key = KEYS.get(header);
+  if (key === undefined) {
+    const list = acceptList(header);
+    key = list === DEFAULT_ACCEPT ? "" : list.join(",");
+    if (KEYS.size >= MAX_KEYS) KEYS.clear();
+    KEYS.set(header, key);
+  }
+  return key;
 }
+
+const KEYS = new Map<string, string>();
+const MAX_KEYS = 512;
 
 /** Whether a template's MIME type (without parameters) falls in a media range. */
 export function inRange(mime: string, range: string): boolean {
