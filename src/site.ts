@@ -58,6 +58,7 @@ import { isSignedIn, type Reader } from "./auth/reader.js";
 import { ANONYMOUS_ACCESS, type ReaderAccess } from "./auth/access-rule.js";
 import { referenceProblems } from "./references/check.js";
 import { siteRoots } from "./content/site-roots.js";
+import { acceptKey, acceptList } from "./template/negotiate.js";
 
 export interface SiteOptions {
   /** The site folder (default: the current directory). */
@@ -491,9 +492,11 @@ export class Site implements PageSite {
     search: string,
     renderedAt: number,
     reader: Reader,
+    accept?: string,
   ): Promise<RenderAnswer> {
     if (this.renderThreadCount === 0 || isSignedIn(reader)) {
-      return { kind: "page", page: renderRoute(this, route, new URLSearchParams(search), reader, path) };
+      const page = renderRoute(this, route, new URLSearchParams(search), reader, path, acceptList(accept));
+      return { kind: "page", page };
     }
     this.threads ??= new RenderThreads({
       setup: {
@@ -509,7 +512,7 @@ export class Site implements PageSite {
       logger: this.logger,
     });
     const changes = this.changes;
-    const answer = await this.threads.render({ path, search, now: renderedAt });
+    const answer = await this.threads.render({ path, search, now: renderedAt, accept });
     if (answer === null) return { kind: "page", page: overranPage() };
     // Rendered from content that has changed since: right for this reader, not for the cache.
     if (answer.kind === "page" && changes !== this.changes) answer.page.cacheable = false;
@@ -550,8 +553,8 @@ export class Site implements PageSite {
 
   // PageSite: what the page renderer asks of the site.
 
-  findTemplate(name: string, category: string): FoundTemplate | null {
-    return this.engine.find(name, category);
+  findTemplate(name: string, category: string, accept?: readonly string[]): FoundTemplate | null {
+    return this.engine.find(name, category, accept);
   }
 
   renderTemplate(template: FoundTemplate, context: Record<string, unknown>): string {
@@ -694,8 +697,11 @@ export class Site implements PageSite {
       this.recentKeysGeneration = generation;
       this.recentKeysTemplates = templates;
     }
-    // Only GET and HEAD get here, and HEAD shares GET's key: the URL alone picks the key.
-    const recent = this.recentKeys.get(url);
+    // Only GET and HEAD get here, and HEAD shares GET's key: the URL and the Accept header pick the key (a
+    // template may have variants, `feed.xml` and `feed.html`, that the header chooses between).
+    const format = acceptKey(req.headers.accept);
+    const recentKey = format === "" ? url : `${url}\0${format}`;
+    const recent = this.recentKeys.get(recentKey);
     if (recent !== undefined) return recent;
     const key = pageCacheKey({
       generation,
@@ -703,12 +709,12 @@ export class Site implements PageSite {
       method: "GET",
       path: q < 0 ? url : url.slice(0, q),
       query: q < 0 ? "" : url.slice(q + 1),
-      format: "default",
+      format: format === "" ? "default" : format,
       user: null,
       version: QUIRE_VERSION,
     });
     if (this.recentKeys.size >= RECENT_KEYS) this.recentKeys.clear();
-    this.recentKeys.set(url, key);
+    this.recentKeys.set(recentKey, key);
     return key;
   }
 

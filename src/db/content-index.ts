@@ -6,6 +6,7 @@ import { tagKey, normaliseAlias } from "./refresh.js";
 import { ANONYMOUS_ACCESS, type ReaderAccess } from "../auth/access-rule.js";
 import { readableSql, readerParam, registerReadableFunction } from "./readable-sql.js";
 import type { AliasKind } from "./prepare-file.js";
+import { ATTACH_LINKS_SQL } from "./attachments.js";
 
 /** An entry as the index knows it: enough to route, list and link; the body is read from the file when rendered. */
 export interface IndexedEntry {
@@ -66,6 +67,10 @@ export interface Catalogue {
   readonly auths: readonly (string | null)[];
   /** Tag key → the rows (positions in this order) of the entries that carry it, each once. */
   readonly tagRows: ReadonlyMap<string, Int32Array>;
+  /** 1 for each row with attachments (Publ's `has_attachments`), 0 otherwise. */
+  readonly hasAttachments: Uint8Array;
+  /** 1 for each row attached to another entry (Publ's `is_attached`), 0 otherwise. */
+  readonly isAttached: Uint8Array;
 }
 
 export interface TagInfo {
@@ -387,6 +392,15 @@ export class ContentIndex {
       if (!set) tagged.set(key, (set = new Set()));
       set.add(row);
     }
+    const hasAttachments = new Uint8Array(size);
+    const isAttached = new Uint8Array(size);
+    const links = this.db.prepare(ATTACH_LINKS_SQL).raw().all() as [string, string][];
+    for (const [parent, child] of links) {
+      const p = rowOf.get(parent);
+      const c = rowOf.get(child);
+      if (p !== undefined) hasAttachments[p] = 1;
+      if (c !== undefined) isAttached[c] = 1;
+    }
     return {
       size,
       dates,
@@ -397,6 +411,8 @@ export class ContentIndex {
       types,
       auths,
       tagRows: new Map([...tagged].map(([key, set]) => [key, Int32Array.from(set)])),
+      hasAttachments,
+      isAttached,
     };
   }
 

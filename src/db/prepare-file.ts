@@ -13,6 +13,7 @@ import { entrySlug, publSlug, type SlugStyle } from "../content/slug.js";
 import { dateZone, zoneOffsetMs } from "../content/dates.js";
 import { getHeader } from "../content/entry-record.js";
 import { referencedAssets } from "../content/asset-refs.js";
+import { attachRow, type AttachRow } from "./attachments.js";
 
 /** A file to prepare. `size`/`mtimeMs` of -1 mean "not statted yet": the open file is statted instead. */
 export interface FileToPrepare {
@@ -103,6 +104,8 @@ export interface PreparedFile {
   tags?: [string, string, number][];
   /** [request path, kind, template]. */
   aliases?: AliasRow[];
+  /** The entry's `Attach:` values: [target path under content/, target entry ID]. */
+  attach?: AttachRow[];
   category?: CategoryValues;
   /** Content paths the entry's text may refer to (see referencedAssets). */
   assets?: string[];
@@ -272,6 +275,8 @@ function prepareEntry(out: PreparedFile, bytes: Buffer, timeZone: string, slugSt
   // The canonical path serves the entry, as a mount does.
   if (record.pathCanonical) aliases.push(aliasRow(record.pathCanonical, "canonical", false));
   if (aliases.length > 0) out.aliases = aliases;
+  const attach = record.attach.map((v) => attachRow(rel, v)).filter((r): r is AttachRow => r !== null);
+  if (attach.length > 0) out.attach = attach;
 }
 
 function prepareCategory(out: PreparedFile, bytes: Buffer): void {

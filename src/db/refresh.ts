@@ -207,6 +207,7 @@ function statements(db: Db) {
     deleteTags: db.prepare("DELETE FROM entry_tags WHERE file = ?"),
     deleteAliases: db.prepare("DELETE FROM aliases WHERE file = ?"),
     deleteAssets: db.prepare("DELETE FROM entry_assets WHERE file = ?"),
+    deleteAttach: db.prepare("DELETE FROM entry_attach WHERE file = ?"),
     deleteCategoryFile: db.prepare("DELETE FROM category_files WHERE file = ?"),
     deleteFileProblems: db.prepare("DELETE FROM problems WHERE file = ? AND scope = 'file'"),
     deleteProblems: db.prepare("DELETE FROM problems WHERE scope = ?"),
@@ -217,6 +218,7 @@ function statements(db: Db) {
       "INSERT INTO entry_tags (file, tag_key, tag_name, hidden) VALUES (?, ?, ?, ?) ON CONFLICT(file, tag_key) DO UPDATE SET hidden = min(hidden, excluded.hidden)",
     ),
     insertAsset: db.prepare("INSERT OR IGNORE INTO entry_assets (asset, file) VALUES (?, ?)"),
+    insertAttach: db.prepare("INSERT INTO entry_attach (file, target_file, target_id) VALUES (?, ?, ?)"),
     insertAlias: db.prepare("INSERT OR IGNORE INTO aliases (path, file, kind, template) VALUES (?, ?, ?, ?)"),
     insertCategoryFile:
       db.prepare(`INSERT INTO category_files (file, category, name, sort_name, index_template, entry_template,
@@ -234,6 +236,7 @@ function clearFile(st: Statements, path: string): void {
   st.deleteTags.run(path);
   st.deleteAliases.run(path);
   st.deleteAssets.run(path);
+  st.deleteAttach.run(path);
   st.deleteCategoryFile.run(path);
   st.deleteFileProblems.run(path);
 }
@@ -263,6 +266,7 @@ function writePrepared(st: Statements, file: PreparedFile, inserted?: IdRow[]): 
   if (file.assets) for (const asset of file.assets) st.insertAsset.run(asset, rel);
   if (file.aliases)
     for (const [path, kind, template] of file.aliases) st.insertAlias.run(path, rel, kind, template);
+  if (file.attach) for (const [target, id] of file.attach) st.insertAttach.run(rel, target, id);
 }
 
 /** The IDs an entry held in the index. */

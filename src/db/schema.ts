@@ -1,7 +1,7 @@
 /** The SQLite schema of the index; a change here bumps SCHEMA_VERSION and the index is rebuilt from content/. */
 
 /** Bump on any change to the tables below or to what the indexer stores in them. */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 export const SCHEMA_SQL = `
 CREATE TABLE meta (
@@ -81,6 +81,17 @@ CREATE TABLE entry_assets (
   PRIMARY KEY (asset, file)
 ) WITHOUT ROWID;
 CREATE INDEX entry_assets_file ON entry_assets (file);
+-- Attach: headers of entries, resolved as far as the file alone says: a path under content/ or an entry ID.
+-- Which entry that is (if any) is looked up when asked (see db/attachments), so the order files are indexed in
+-- does not matter.
+CREATE TABLE entry_attach (
+  file TEXT NOT NULL,
+  target_file TEXT,
+  target_id INTEGER
+);
+CREATE INDEX entry_attach_file ON entry_attach (file);
+CREATE INDEX entry_attach_target_file ON entry_attach (target_file);
+CREATE INDEX entry_attach_target_id ON entry_attach (target_id);
 
 -- Category metadata from .cat/.meta files; folders without one have no row.
 CREATE TABLE category_files (

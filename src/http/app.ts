@@ -28,6 +28,7 @@ function sendFile(req: Request, res: Response, file: string, missing: () => void
 }
 import { previewContext, previewPage } from "./preview-request.js";
 import { isIconPath, siteIcon } from "./site-icons.js";
+import { acceptList } from "../template/negotiate.js";
 import { renderRoute } from "./pages.js";
 import { PREVIEW_PARAM } from "../preview/preview-links.js";
 
@@ -143,8 +144,11 @@ export function createApp(site: Site): express.Express {
       return sendIcon(req, res, roots, () => sendPage(res, renderError(site, 404, "", "Not found")));
     // A preview is rendered here: a rendering thread would route the URL again without its token.
     const answer = query.has(PREVIEW_PARAM)
-      ? { kind: "page" as const, page: renderRoute(site, route, query, reader, req.path) }
-      : await site.renderPage(route, req.path, search, renderedAt, reader);
+      ? {
+          kind: "page" as const,
+          page: renderRoute(site, route, query, reader, req.path, acceptList(req.headers.accept)),
+        }
+      : await site.renderPage(route, req.path, search, renderedAt, reader, req.headers.accept);
     if (answer.kind === "redirect") {
       site.storePage(req, null);
       return void res.redirect(answer.status, answer.location);

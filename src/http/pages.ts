@@ -7,6 +7,7 @@ import type { FoundTemplate } from "../template/loader.js";
 import { ANONYMOUS_READER, isSignedIn, type Reader } from "../auth/reader.js";
 import { devErrorPage } from "./dev-error.js";
 import { IMMUTABLE, isCurrentVersion } from "../template/theme-helpers.js";
+import { DEFAULT_ACCEPT } from "../template/negotiate.js";
 
 /** A rendered response, ready to send or to store in the page cache. */
 export interface Page {
@@ -19,7 +20,8 @@ export interface Page {
 
 /** What the page renderer needs from the site. */
 export interface PageSite {
-  findTemplate(name: string, category: string): FoundTemplate | null;
+  /** A template by name for a category; with `accept` (see template/negotiate), only a variant the request takes. */
+  findTemplate(name: string, category: string, accept?: readonly string[]): FoundTemplate | null;
   renderTemplate(template: FoundTemplate, context: Record<string, unknown>): string;
   /** Template variables for an entry page, rendered for a reader; `path` is the request's path. */
   entryContext(
@@ -61,6 +63,7 @@ const REASONS: Record<number, string> = {
   401: "This entry is private: sign in to read it",
   403: "This entry is not published",
   404: "Not found",
+  406: "No variant of this page is in a format the request accepts",
   410: "This entry has been removed",
   414: "The address is too long",
   418: "I'm a teapot",
@@ -84,12 +87,15 @@ export function renderRoute(
   query: URLSearchParams,
   reader: Reader,
   path = "/",
+  accept: readonly string[] = DEFAULT_ACCEPT,
 ): Page {
-  const page = renderFor(site, route, query, reader, path);
+  const page = renderFor(site, route, query, reader, path, accept);
   if (!isSignedIn(reader)) return page;
   page.cacheable = false;
   page.headers["Cache-Control"] = page.status === 200 ? "private, no-cache" : "private, no-store";
-  page.headers.Vary = "Cookie, Authorization";
+  page.headers.Vary = page.headers.Vary
+    ? `${page.headers.Vary}, Cookie, Authorization`
+    : "Cookie, Authorization";
   return page;
 }
 
@@ -99,11 +105,12 @@ function renderFor(
   query: URLSearchParams,
   reader: Reader,
   path: string,
+  accept: readonly string[],
 ): Page {
   for (let attempt = 0; ; attempt++) {
     const vanished = site.vanishedEntries?.() ?? 0;
     try {
-      const page = renderOnce(site, route, query, reader, path);
+      const page = renderOnce(site, route, query, reader, path, accept);
       // A page that left out missing entries is right only until the index catches up: not cached.
       return attempt === 0 ? page : { ...page, cacheable: false };
     } catch (err) {
@@ -134,23 +141,39 @@ function renderOnce(
   query: URLSearchParams,
   reader: Reader,
   path: string,
+  accept: readonly string[],
 ): Page {
   if (route.kind === "entry") {
     const name = route.template ?? "entry";
+    const category = route.entry.category;
     const template =
-      site.findTemplate(name, route.entry.category) ?? site.findTemplate("entry", route.entry.category);
-    if (!template) throw new QuireError("E_TEMPLATE_NOT_FOUND", `no template "${name}" for entries`);
-    return ok(
-      site.renderTemplate(template, site.entryContext(route.entry, query, reader, path)),
-      template.mimeType,
+      site.findTemplate(name, category, accept) ?? site.findTemplate("entry", category, accept);
+    if (!template) {
+      // Templates exist, but none in a format the request takes (Publ answers 406 too).
+      if (site.findTemplate(name, category) ?? site.findTemplate("entry", category))
+        return renderError(site, 406, category, REASONS[406]!, reader);
+      throw new QuireError("E_TEMPLATE_NOT_FOUND", `no template "${name}" for entries`);
+    }
+    return negotiated(
+      ok(
+        site.renderTemplate(template, site.entryContext(route.entry, query, reader, path)),
+        template.mimeType,
+      ),
+      template,
     );
   }
   if (route.kind === "category") {
-    const template = site.findTemplate(route.template, route.category);
-    if (!template) return renderError(site, 404, route.category, REASONS[404]!, reader);
-    const page = ok(
-      site.renderTemplate(template, site.categoryContext(route.category, query, reader, path)),
-      template.mimeType,
+    const template = site.findTemplate(route.template, route.category, accept);
+    if (!template) {
+      const status = site.findTemplate(route.template, route.category) ? 406 : 404;
+      return renderError(site, status, route.category, REASONS[status]!, reader);
+    }
+    const page = negotiated(
+      ok(
+        site.renderTemplate(template, site.categoryContext(route.category, query, reader, path)),
+        template.mimeType,
+      ),
+      template,
     );
     // `/style.css?v=<its hash>` (the default theme's `template_url`) changes whenever the file does.
     if (query.size > 0 && isCurrentVersion(query, template.file)) page.headers["Cache-Control"] = IMMUTABLE;
@@ -207,6 +230,12 @@ export function renderError(
   const signIn = status === 401 ? `<p><a href="/_login">Sign in</a></p>` : "";
   const body = `<!doctype html><meta charset="utf-8"><title>${status}</title><h1>${status}</h1><p>${escapeHtml(message)}</p>${signIn}`;
   return { status, body, headers, cacheable: false };
+}
+
+/** A page whose template the `Accept` header chose among several says so to caches along the way. */
+function negotiated(page: Page, template: FoundTemplate): Page {
+  if ((template.variants ?? 0) > 1) page.headers.Vary = "Accept";
+  return page;
 }
 
 function ok(body: string, contentType: string): Page {

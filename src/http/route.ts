@@ -2,6 +2,7 @@
 import type { ContentIndex, IndexedEntry } from "../db/index.js";
 import { entryPath, categoryPath } from "../template/urls.js";
 import { mayRead, type ReaderAccess } from "../auth/access-rule.js";
+import { attachmentParentsAllow } from "../view/attachments.js";
 
 export type Route =
   | { kind: "entry"; entry: IndexedEntry; template: string | null }
@@ -142,7 +143,9 @@ function entryBlocked(ctx: RouteContext, entry: IndexedEntry): Route | null {
   if (!previewed && !isVisible(entry, ctx.now))
     return notFound(entry.category, "the entry is not published yet");
   // Before any redirect: the canonical URL carries the slug (the title) and Redirect-To is the author's to keep.
-  if (!mayRead(ctx.reader, entry.auth)) {
+  // An attachment-only entry is private where every entry it is attached to is.
+  const parentsAllow = attachmentParentsAllow(ctx, entry, (parent) => mayRead(ctx.reader, parent.auth));
+  if (!mayRead(ctx.reader, entry.auth) || !parentsAllow) {
     const status = ctx.reader.signedIn ? 403 : 401;
     return { kind: "error", status, category: entry.category, reason: PRIVATE_REASON, entry };
   }

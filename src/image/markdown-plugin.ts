@@ -8,6 +8,7 @@ import { rewriteHtmlImages, type HtmlImage } from "./html-images.js";
 import type { ArgMap } from "./image-args.js";
 import { parseImageRef, parseImageSet, type ImageSet } from "./image-set.js";
 import { pathKind } from "./source-path.js";
+import { dollarAttributesPlugin, rewriteAttrRenditions, type AttrResolver } from "./attr-renditions.js";
 
 /** What the Markdown module puts at `env.quire` so image syntax renders as renditions. */
 export interface ImageRenderer {
@@ -28,6 +29,7 @@ const MAX_SCAN = 20_000;
 
 /** Install the syntax: inline rules before markdown-it's `image` and `link`, and the render rules that call `env.quire`. */
 export function imageSyntaxPlugin(md: MarkdownIt): void {
+  md.use(dollarAttributesPlugin);
   md.inline.ruler.before("image", "quire_image_set", imageSetRule);
   md.inline.ruler.before("link", "quire_image_link", imageLinkRule);
   // Right after inline parsing, before any link-resolving core rule: images that will become renditions, and
@@ -92,6 +94,7 @@ export function imageSyntaxPlugin(md: MarkdownIt): void {
       token.content = rewriteHtmlImages(content, (img) =>
         quire?.renderHtmlImage ? quire.renderHtmlImage(img) : plainHtmlImage(img),
       );
+      if (quire) token.content = rewriteAttrRenditions(token.content, attrResolver(quire, env));
       try {
         return original ? original(tokens, idx, options, env, self) : token.content;
       } finally {
@@ -256,4 +259,18 @@ function decodePath(src: string): string {
   } catch {
     return src;
   }
+}
+
+const IMAGE_FILE = /\.(jpe?g|png|gif|webp|avif|tiff?|bmp|svg)$/i;
+
+/** How `$` attributes and rendition links in raw HTML become URLs: renditions, else the entry's link rules. */
+function attrResolver(quire: ImageRenderer, env: unknown): AttrResolver {
+  const links = (env as { quire?: { resolveLink?: (href: string, kind: "link") => string | null } }).quire;
+  return {
+    image: (path, args) =>
+      IMAGE_FILE.test(path) || Object.keys(args).length > 0
+        ? (quire.renderImageLink?.(path, args) ?? null)
+        : null,
+    link: (path) => links?.resolveLink?.(path, "link") ?? null,
+  };
 }

@@ -6,6 +6,7 @@ import { isQuireError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { htmlImgTag, imgTag, renderSetMarkup, errorSpan, type ResolvedImage } from "./html-renderer.js";
 import { rewriteHtmlImages, type HtmlImage } from "./html-images.js";
+import { rewriteAttrRenditions } from "./attr-renditions.js";
 import { normalizeImageArgs, pickImageArgs, type ArgMap, type ImageArgs } from "./image-args.js";
 import type { ImageSet } from "./image-set.js";
 import type { ImageRenderer } from "./markdown-plugin.js";
@@ -176,7 +177,12 @@ export function createImageContext(
     renderImageLink,
     renderHtmlImage,
     isBlockImageSet: (set) => BLOCK_KEYS.some((k) => Boolean({ ...defaults, ...set.args }[k])),
-    rewriteHtml: (html) => rewriteHtmlImages(html, renderHtmlImage),
+    // `.html` entries: `<img src="a.jpg{…}">`, then `$` attributes and `href`s that name renditions.
+    rewriteHtml: (html) =>
+      rewriteAttrRenditions(rewriteHtmlImages(html, renderHtmlImage), {
+        image: (path, args) => renderImageLink(path, args),
+        link: () => null,
+      }),
     resolveImage,
     prepare,
   };

@@ -27,6 +27,11 @@ export interface RenderContext {
   baseUrl?: string;
   /** Prefix for footnote anchors (e.g. the entry id), so several entries on one page keep distinct notes. */
   idPrefix?: string;
+  /**
+   * The page footnote references point at (the entry's own), as Publ's `footnotes_link`: a listing shows the
+   * body without its notes, so `[1]` there leads to the note on the entry's page. Unset: the same page.
+   */
+  footnotesLink?: string;
 }
 
 /** One heading, as collected for the table of contents. */

@@ -45,6 +45,16 @@ export function footnotesPlugin(md: MarkdownIt): void {
   md.core.ruler.push("quire_footnotes", liftDefinitions);
   // A second reference to a note reads "[1]" like the first, not the plugin's "[1:1]".
   md.renderer.rules.footnote_caption = (tokens, idx) => `[${Number(tokens[idx]!.meta.id) + 1}]`;
+  const reference = md.renderer.rules.footnote_ref!;
+  md.renderer.rules.footnote_ref = (tokens, idx, options, env: MarkdownEnv, self) => {
+    const html = reference(tokens, idx, options, env, self);
+    const page = env.quire?.footnotesLink;
+    return page ? html.replace(' href="#', ` href="${escapeHref(page)}#`) : html;
+  };
+}
+
+function escapeHref(url: string): string {
+  return url.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
 }
 
 /** Core rule (right after inline parsing): put inline notes' content into the stream so later rules reach it. */

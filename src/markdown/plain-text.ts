@@ -1,18 +1,64 @@
 /**
- * Titles: rendered as inline Markdown with raw HTML escaped, and as plain text for slugs and `<title>`.
- * Titles may carry emphasis, code, strikethrough and smart quotes, but not links or images: a title is
- * usually shown inside a link to its entry, and links must not nest.
+ * Titles: rendered as inline Markdown with inline HTML kept (as Publ keeps it) but sanitised, and as plain text
+ * for slugs and `<title>`. Titles may carry emphasis, code, strikethrough and smart quotes, but not links or
+ * images: a title is usually shown inside a link to its entry, and links must not nest.
  */
 
+import sanitizeHtml from "sanitize-html";
 import { newMarkdownIt, type MarkdownIt } from "./markdown-it.js";
 import { decodeEntities, scanHtml } from "./html-scan.js";
 
 let titleMd: MarkdownIt | undefined;
 let textMd: MarkdownIt | undefined;
 
-/** The instance for titles: no raw HTML, no links. */
+/**
+ * What raw HTML a title may carry: inline markup only, with no attribute that can run script, load anything or
+ * restyle the page. Any other tag (`<script>`, `<a>`, `<img>`, `<div>`) is shown as the text the author wrote,
+ * so nothing is silently lost and nothing runs.
+ */
+const TITLE_HTML: sanitizeHtml.IOptions = {
+  allowedTags: [
+    "em",
+    "strong",
+    "b",
+    "i",
+    "u",
+    "s",
+    "del",
+    "ins",
+    "mark",
+    "code",
+    "kbd",
+    "samp",
+    "var",
+    "sub",
+    "sup",
+    "small",
+    "abbr",
+    "dfn",
+    "cite",
+    "q",
+    "time",
+    "span",
+    "bdi",
+    "bdo",
+    "br",
+    "wbr",
+  ],
+  allowedAttributes: {
+    abbr: ["title"],
+    dfn: ["title"],
+    span: ["class", "lang", "dir", "title"],
+    bdo: ["dir"],
+    time: ["datetime"],
+  },
+  allowedSchemes: [],
+  disallowedTagsMode: "escape",
+};
+
+/** The instance for titles: inline raw HTML (sanitised after), no links. */
 function titleRenderer(): MarkdownIt {
-  titleMd ??= newMarkdownIt("default", { html: false, typographer: true, linkify: false }).disable([
+  titleMd ??= newMarkdownIt("default", { html: true, typographer: true, linkify: false }).disable([
     "link",
     "image",
     "autolink",
@@ -26,11 +72,13 @@ function textRenderer(): MarkdownIt {
   return textMd;
 }
 
-/** A title as inline HTML: `*x*` → `<em>x</em>`, quotes curled, any raw HTML shown as text rather than run. */
+/** A title as inline HTML: `*x*` → `<em>x</em>`, quotes curled, inline HTML kept, any other tag shown as text. */
 export function renderTitle(title: string): string {
   let html = TITLES.get(title);
   if (html === undefined) {
-    html = titleRenderer().renderInline(title.trim());
+    const rendered = titleRenderer().renderInline(title.trim());
+    // Most titles have no tag markdown-it did not write itself: only those with a `<` from the author pay.
+    html = title.includes("<") ? sanitizeHtml(rendered, TITLE_HTML) : rendered;
     if (TITLES.size >= MAX_TITLES) TITLES.clear();
     TITLES.set(title, html);
   }

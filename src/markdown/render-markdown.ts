@@ -50,6 +50,11 @@ export interface RenderedEntry {
   summary: string;
   /** The entry's headings, nested by level. */
   toc: TocItem[];
+  /**
+   * Body and more as Publ's `entry.body` and `entry.more` give them: without the footnote list, which templates
+   * print with `entry.footnotes` (references link to the entry's page, `RenderContext.footnotesLink`).
+   */
+  parts: { body: string; more: string | null };
   footnotes: {
     /** Notes in the whole entry. */
     count: number;
@@ -92,6 +97,7 @@ export function renderMarkdown(md: MarkdownIt, entry: EntryMarkdown, ctx: Render
       ctx,
     ),
     toc: buildToc(renderState(env).headings),
+    parts: { body: bodyHtml, more: moreHtml },
     footnotes: { count: notes.length, bodyCount: bodyRefs.length, html: notesHtml },
   };
   return ctx.absolute ? absolutizeEntry(result, ctx.baseUrl!) : result;
@@ -153,6 +159,7 @@ function absolutizeEntry(entry: RenderedEntry, baseUrl: string): RenderedEntry {
     body: abs(entry.body),
     more: entry.more === null ? null : abs(entry.more),
     bodyOnly: abs(entry.bodyOnly),
+    parts: { body: abs(entry.parts.body), more: entry.parts.more === null ? null : abs(entry.parts.more) },
     summary: abs(entry.summary),
     footnotes: { ...entry.footnotes, html: abs(entry.footnotes.html) },
   };

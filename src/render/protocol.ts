@@ -14,7 +14,7 @@ export type RenderThreadRequest =
   | { type: "init"; setup: RenderThreadSetup }
   /** The index or the templates changed: forget what was read from them. */
   | { type: "invalidate" }
-  | { type: "render"; id: number; path: string; search: string; now: number };
+  | { type: "render"; id: number; path: string; search: string; now: number; accept?: string | undefined };
 
 /** What a render comes back as: a page (any status), or a redirect the router found. */
 export type RenderAnswer =

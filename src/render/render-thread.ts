@@ -7,6 +7,7 @@ import { createLogger } from "../log.js";
 import { routeRequest } from "../http/route.js";
 import { renderRoute } from "../http/pages.js";
 import { ANONYMOUS_READER } from "../auth/reader.js";
+import { acceptList } from "../template/negotiate.js";
 import type { RenderAnswer, RenderThreadSetup, RenderThreadRequest } from "./protocol.js";
 
 let setup: RenderThreadSetup | undefined;
@@ -33,12 +34,12 @@ function open(): Site {
   return site;
 }
 
-function render(path: string, search: string): RenderAnswer {
+function render(path: string, search: string, accept: string | undefined): RenderAnswer {
   const s = site ?? open();
   // Only signed-out readers' pages are rendered on threads (see Site.renderPage).
   const route = routeRequest(s.routeContext(ANONYMOUS_READER.access), path, search);
   if (route.kind === "redirect") return { kind: "redirect", location: route.location, status: route.status };
-  const page = renderRoute(s, route, new URLSearchParams(search), ANONYMOUS_READER, path);
+  const page = renderRoute(s, route, new URLSearchParams(search), ANONYMOUS_READER, path, acceptList(accept));
   // Spread, so that a header computed on first read (the ETag) travels as a value.
   return { kind: "page", page: { ...page, headers: { ...page.headers } } };
 }
@@ -61,7 +62,7 @@ function handle(msg: RenderThreadRequest): void {
   }
   now = msg.now;
   try {
-    parentPort!.postMessage({ id: msg.id, answer: render(msg.path, msg.search) });
+    parentPort!.postMessage({ id: msg.id, answer: render(msg.path, msg.search, msg.accept) });
   } catch (err) {
     parentPort!.postMessage({ id: msg.id, error: (err as Error).message });
   }

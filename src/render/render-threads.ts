@@ -32,6 +32,8 @@ export interface RenderJob {
   path: string;
   search: string;
   now: number;
+  /** The request's Accept header (it chooses among a template's variants). */
+  accept?: string | undefined;
 }
 
 interface Pending {

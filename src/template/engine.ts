@@ -109,8 +109,8 @@ export class TemplateEngine {
   }
 
   /** The template `name` for a category, or null; names starting with `_` are found too (callers decide routability). */
-  find(name: string, category: string): FoundTemplate | null {
-    return this.loader.find(name, category);
+  find(name: string, category: string, accept?: readonly string[]): FoundTemplate | null {
+    return this.loader.find(name, category, accept);
   }
 
   /** Renders a found template synchronously with this context. */

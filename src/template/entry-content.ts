@@ -168,6 +168,7 @@ export class EntryContent {
       absolute: options.absolute && this.deps.baseUrl !== "",
       baseUrl: absoluteUrl(this.deps.baseUrl, entryPath(entry)),
       idPrefix: `e${entry.id}-`,
+      footnotesLink: entryPath(entry),
       ...(this.deps.images?.contextFor(entry, options.absolute, options.args) ?? {}),
     };
     return { record, ctx };
@@ -188,6 +189,7 @@ export class EntryContent {
         body,
         more,
         bodyOnly: body,
+        parts: { body, more },
         summary,
         toc: [],
         footnotes: { count: 0, bodyCount: 0, html: "" },

@@ -112,9 +112,12 @@ function decodeURIComponentSafe(s: string): string {
 export function templateGlobals(site: GlobalsSite, _md: MarkdownIt): Record<string, unknown> {
   return {
     /** `get_view(category="blog", count=5, recurse=True, tag="x", order="oldest")`; the root category by default. */
-    get_view: callableFunction(sig("get_view()", [], [], { anyKeyword: true }), (kw, warn, context) =>
-      viewValue(runtimeOf(context), specFromKeywords(viewKeywords(kw, warn, "get_view()"), { category: "" })),
-    ),
+    get_view: callableFunction(sig("get_view()", [], [], { anyKeyword: true }), (kw, warn, context) => {
+      const args = viewKeywords(kw, warn, "get_view()");
+      // An entry's attachments (`get_view(attachments=entry)`) lie anywhere on the site unless a category is named.
+      const linked = (args.attachments ?? args.attached) != null && !("category" in args);
+      return viewValue(runtimeOf(context), specFromKeywords(args, { category: "", recurse: linked }));
+    }),
     /** `get_entry(123)` or `get_entry("blog/post.md")`: an entry object, or null. */
     get_entry(this: unknown, ref: unknown) {
       const rt = runtimeOf(this);

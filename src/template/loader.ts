@@ -2,6 +2,7 @@
 import { readFileSync, statSync, readdirSync } from "node:fs";
 import { join, extname, sep } from "node:path";
 import { createHash } from "node:crypto";
+import { pickVariant } from "./negotiate.js";
 
 /** Extensions tried, in order, for a template named without one (`feed` → `feed.xml`). */
 const EXTENSIONS = ["", ".html", ".htm", ".xml", ".json", ".txt", ".css", ".js"];
@@ -33,6 +34,8 @@ export interface FoundTemplate {
   file: string;
   relative: string;
   mimeType: string;
+  /** How many files answer to the name in the template's folder: more than one, and the `Accept` header chose. */
+  variants?: number;
 }
 
 /** Loads template sources for Nunjucks and resolves Publ's lookup order; a cache that is cleared on change. */
@@ -67,8 +70,13 @@ export class TemplateLoader {
     return null;
   }
 
-  /** The template `name` for `category`: `blog/photos/entry.html`, then `blog/entry.html`, `entry.html`, then built-ins. */
-  find(name: string, category: string): FoundTemplate | null {
+  /**
+   * The template `name` for `category`: `blog/photos/entry.html`, then `blog/entry.html`, `entry.html`, then
+   * built-ins. With `accept` (a request's media ranges, best first; see negotiate.ts), the folder's variants
+   * (`feed.xml`, `feed.html`) are chosen among as Publ chooses, and null means none is acceptable or none exists.
+   */
+  find(name: string, category: string, accept?: readonly string[]): FoundTemplate | null {
+    if (accept) return this.negotiated(name, category, accept);
     const key = `${category}\0${name}`;
     const cached = this.found.get(key);
     if (cached !== undefined) return cached;
@@ -96,6 +104,38 @@ export class TemplateLoader {
     return result;
   }
 
+  private negotiated(name: string, category: string, accept: readonly string[]): FoundTemplate | null {
+    const key = `${category}\0${name}\0${accept.join(",")}`;
+    const cached = this.found.get(key);
+    if (cached !== undefined) return cached;
+    let result: FoundTemplate | null = null;
+    const parts = category.split("/").filter(Boolean);
+    search: for (let r = 0; r < this.roots.length; r++) {
+      for (let depth = r === 0 ? parts.length : 0; depth >= 0; depth--) {
+        const folder = parts.slice(0, depth).join("/");
+        const dir = join(this.roots[r]!, folder);
+        const exact = isFile(join(dir, name)) ? name : null;
+        const variants = variantsOf(dir, name);
+        const picked = pickVariant(exact, variants, accept, mimeOf);
+        if (picked === null || picked === "refused") continue;
+        const relative = folder ? `${folder}/${picked.file}` : picked.file;
+        const file = join(this.roots[r]!, relative);
+        result = {
+          name: `${r}:${relative}`,
+          file,
+          relative,
+          mimeType: templateMimeType(file, peek(file)),
+          variants: variants.length + (exact === null ? 0 : 1),
+        };
+        break search;
+      }
+    }
+    // Accept headers vary without end: the table starts over rather than grow.
+    if (this.found.size >= MAX_FOUND) this.found.clear();
+    this.found.set(key, result);
+    return result;
+  }
+
   /** Forgets found and compiled templates (after a change under templates/). */
   invalidate(): void {
     this.found.clear();
@@ -114,6 +154,31 @@ export class TemplateLoader {
     });
     return h.digest("base64url").slice(0, 16);
   }
+}
+
+const MAX_FOUND = 4096;
+
+/** A template file's type as negotiation sees it (no parameters), or null for an extension Quire cannot name. */
+function mimeOf(file: string): string | null {
+  const ext = extname(file).toLowerCase();
+  return ext === "" ? null : (MIME[ext]?.split(";")[0] ?? null);
+}
+
+/** The files of a folder named `name.<ext>`, in the order an equal choice prefers (`.html` before `.htm`). */
+function variantsOf(dir: string, name: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isFile() && d.name.startsWith(`${name}.`))
+      .map((d) => d.name);
+  } catch {
+    return [];
+  }
+  const rank = (file: string): number => {
+    const i = EXTENSIONS.indexOf(file.slice(name.length));
+    return i < 0 ? EXTENSIONS.length : i;
+  };
+  return names.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 function isFile(file: string): boolean {

@@ -18,6 +18,7 @@ import {
 } from "./category-object.js";
 import type { TemplateRuntime } from "./runtime.js";
 import { isRestricted } from "../auth/access-rule.js";
+import { attachmentList } from "./attachment-lists.js";
 
 export { TemplateCategory, TemplateTag } from "./category-object.js";
 
@@ -150,10 +151,10 @@ export class TemplateEntry {
     return this.once("body", () => this.text("body", {}));
   }
 
-  /** The body as shown above `more` on the entry page (footnotes are listed after more). */
+  /** The body as shown above `more` on the entry page: as `body`, which never carries the footnotes. */
   get body_with_more(): unknown {
     if (!this.authorized) return this.rt.safe("");
-    return this.rt.safe(this.rt.content(this.record, false).body);
+    return this.rt.safe(this.rt.content(this.record, false).parts.body);
   }
 
   /** The text below the cut: "" when the entry has none. */
@@ -199,6 +200,16 @@ export class TemplateEntry {
     return this.once("previous", () =>
       this.rt.neighbour(this.record, "previous", {}),
     ) as TemplateEntry | null;
+  }
+
+  /** Entries attached to this one (`Attach:`); `entry.attachments(order='title')` takes view arguments. */
+  get attachments(): TemplateEntry[] {
+    return this.once("attachments", () => attachmentList(this.rt, this, "attachments")) as TemplateEntry[];
+  }
+
+  /** Entries this one is attached to; takes view arguments like `attachments`. */
+  get attached(): TemplateEntry[] {
+    return this.once("attached", () => attachmentList(this.rt, this, "attached")) as TemplateEntry[];
   }
 
   /** An image beside the entry, as the global `image()` gives it: `entry.image('photo.jpg').get_img_tag()`. */
@@ -301,8 +312,9 @@ export class TemplateEntry {
     if (part === "summary") html = this.rt.summary(this.record, absolute, args);
     else {
       const r = this.rt.content(this.record, absolute, args);
-      if (part === "body") html = this.record.hasMore && !truthy(kw.with_more) ? r.bodyOnly : r.body;
-      else if (part === "more") html = r.more ?? "";
+      // As in Publ, body and more never carry the notes: templates print `entry.footnotes`.
+      if (part === "body") html = r.parts.body;
+      else if (part === "more") html = r.parts.more ?? "";
       else if (part === "footnotes") html = r.footnotes.html;
       else {
         const depth = Number(kw.max_depth);

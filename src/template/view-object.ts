@@ -114,7 +114,11 @@ export class TemplateView {
     return this.result.tags;
   }
   get spec(): ViewSpec {
-    return new PrintedSpec(this.result.spec) as unknown as ViewSpec;
+    // The attachment filters show only when set, as Publ's spec holds only what was asked for.
+    const { attachments, attached, hasAttachments, isAttached, ...rest } = this.result.spec;
+    const linked = { attachments, attached, hasAttachments, isAttached };
+    const shown = { ...rest, ...Object.fromEntries(Object.entries(linked).filter(([, v]) => v !== null)) };
+    return new PrintedSpec(shown as ViewSpec) as unknown as ViewSpec;
   }
   get category(): unknown {
     return this.rt.category(this.result.spec.category);

@@ -65,6 +65,7 @@ export function listingOf(
 ): Listing | null {
   if (spec.order === "title") return null;
   if (spec.first !== null || spec.last !== null || spec.before !== null || spec.after !== null) return null;
+  if (spec.attachments !== null || spec.attached !== null) return null;
   // As the SQL filter matches tags: by key, each once, empty keys ignored.
   const tags = [...new Set(spec.tag.map(tagKey))].filter((k) => k !== "");
   const filters = JSON.stringify([
@@ -72,6 +73,8 @@ export function listingOf(
     spec.entryTypeNot,
     tags.length > 0 ? spec.tagFilter : "",
     tags,
+    spec.hasAttachments,
+    spec.isAttached,
   ]);
   const reader = readerOf(ctx);
   const key = `listing\0${spec.order}\0${spec.future ? "future" : "listed"}\0${spec.recurse}\0${spec.category}\0${filters}\0${reader.accessKey}`;
@@ -112,6 +115,8 @@ function filterCatalogue(
     const type = c.types[i]!;
     if (entryType !== null && (type === null || !entryType.includes(type))) return false;
     if (typesNot !== null && type !== null && typesNot.includes(type)) return false;
+    if (spec.hasAttachments !== null && (c.hasAttachments[i] === 1) !== spec.hasAttachments) return false;
+    if (spec.isAttached !== null && (c.isAttached[i] === 1) !== spec.isAttached) return false;
     if (tagCounts !== null) {
       const n = tagCounts[i]!;
       if (spec.tagFilter === "ANY" ? n === 0 : spec.tagFilter === "ALL" ? n < tags.length : n > 0)

@@ -18,6 +18,7 @@ export { specFromQuery, specFromKeywords, isViewKeyword, MAX_TAGS, type QueryLik
 export { runView, allPages, pageAnchors, type ViewResult, type ViewOptions } from "./run-view.js";
 export { neighbours, type NeighbourOptions } from "./neighbours.js";
 export { viewLink } from "./view-link.js";
+export { attachedEntries, attachmentParentsAllow, type AttachDirection } from "./attachments.js";
 export { parseDateKey, periodOfKey, periodContaining, periodLabel, type Period } from "./date-period.js";
 
 /** The next instant at which any listing can change by time alone (a SCHEDULED entry going live), or null. */

@@ -80,6 +80,10 @@ const KEYWORDS: Record<string, [keyof ViewSpec, Parse]> = {
   last: ["last", entryId],
   before: ["before", entryId],
   after: ["after", entryId],
+  attachments: ["attachments", entryId],
+  attached: ["attached", entryId],
+  has_attachments: ["hasAttachments", (v) => v.nullable((x) => x.bool())],
+  is_attached: ["isAttached", (v) => v.nullable((x) => x.bool())],
 };
 
 /** True for a keyword argument `view()` takes. */

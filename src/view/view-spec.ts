@@ -39,6 +39,14 @@ export interface ViewSpec {
   readonly last: number | null;
   readonly before: number | null;
   readonly after: number | null;
+  /** Only the entries attached to the entry with this ID (Publ's `attachments=entry`). */
+  readonly attachments: number | null;
+  /** Only the entries the entry with this ID is attached to (Publ's `attached=entry`). */
+  readonly attached: number | null;
+  /** Only entries with (true) or without (false) attachments; null: either (Publ's `has_attachments`). */
+  readonly hasAttachments: boolean | null;
+  /** Only entries attached (true) or not attached (false) to another; null: either (`is_attached`). */
+  readonly isAttached: boolean | null;
 }
 
 /** The spec every view starts from: the whole root category, newest first, unbounded. */
@@ -59,6 +67,10 @@ export const DEFAULT_SPEC: ViewSpec = Object.freeze({
   last: null,
   before: null,
   after: null,
+  attachments: null,
+  attached: null,
+  hasAttachments: null,
+  isAttached: null,
 });
 
 /** A complete spec from a partial one, with defaults filled in. */

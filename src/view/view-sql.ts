@@ -7,10 +7,12 @@ import { tagKey } from "../db/refresh.js";
 import { readableSql, readerParam, unreadableSql } from "../db/readable-sql.js";
 import { ANONYMOUS_ACCESS, type ReaderAccess } from "../auth/access-rule.js";
 import { QuireError } from "../errors.js";
+import { attachedToSql, attachmentOfSql, hasAttachmentsSql, isAttachedSql } from "../db/attachments.js";
 import type { ViewOrder, ViewSpec } from "./view-spec.js";
 
-/** Which statuses a query lists: listed now, listed now or later (`future`), or tombstones. */
-export type StatusMode = "listed" | "future" | "deleted";
+/** Which statuses a query lists: listed now, listed now or later (`future`), tombstones, or what an entry's
+ *  attachments show (`attachment`: also HIDDEN and ATTACHMENT entries, never drafts or future ones). */
+export type StatusMode = "listed" | "future" | "deleted" | "attachment";
 
 /** An entry's position in a display order: (local date or sort title, id), as Publ orders by `local_date`. */
 export interface SortKey {
@@ -54,6 +56,7 @@ const STATUS_SQL: Record<StatusMode, string> = {
   listed: listedSql("e"),
   future: "+e.status IN ('PUBLISHED', 'SCHEDULED')",
   deleted: "+e.status IN ('GONE', 'DELETED')",
+  attachment: `(+e.status IN ('PUBLISHED', 'HIDDEN', 'UNLISTED', 'ATTACHMENT') OR (+e.status = 'SCHEDULED' AND e.date <= @now))`,
 };
 
 /**
@@ -70,7 +73,7 @@ export function filterWhere(
   refused = false,
 ): Where {
   const w = new Where();
-  w.add(STATUS_SQL[mode], mode === "listed" ? { now } : {});
+  w.add(STATUS_SQL[mode], mode === "listed" || mode === "attachment" ? { now } : {});
   w.add(refused ? unreadableSql("e") : readableSql("e"), { reader: readerParam(reader) });
   w.add(
     categorySql("e", spec.recurse, spec.category),
@@ -96,6 +99,10 @@ export function filterWhere(
       throw new QuireError("E_TEMPLATE", `view(${name}=${id}): no entry has this ID`, { field: name });
     w.add(`(e.local_date, e.id) ${op} (${w.bind(ref.localDate)}, ${w.bind(ref.id)})`);
   }
+  if (spec.attachments !== null) w.add(attachmentOfSql("e", w.bind(spec.attachments)));
+  if (spec.attached !== null) w.add(attachedToSql("e", w.bind(spec.attached)));
+  if (spec.hasAttachments !== null) w.add(hasAttachmentsSql("e", spec.hasAttachments));
+  if (spec.isAttached !== null) w.add(isAttachedSql("e", spec.isAttached));
   return w;
 }
 

@@ -1,7 +1,7 @@
-// Titles: inline Markdown with raw HTML escaped, and their plain text for slugs and <title>.
+// Titles: inline Markdown with inline HTML kept but sanitised, and their plain text for slugs and <title>.
 import { describe, expect, it } from "vitest";
 import { htmlToText, plainText, renderTitle } from "../../src/markdown/index.js";
-import { titleSlugText } from "../../src/markdown/plain-text.js";
+import { titleSlugText, titleText } from "../../src/markdown/plain-text.js";
 
 describe("renderTitle", () => {
   it("renders emphasis, code and smart punctuation inline, without a paragraph", () => {
@@ -10,10 +10,43 @@ describe("renderTitle", () => {
     );
   });
 
-  it("shows raw HTML as text rather than running it", () => {
+  it("keeps inline HTML, as Publ does, and shows any other tag as text rather than running it", () => {
     expect(renderTitle(`Hi <script>alert("x")</script> <b>there</b>`)).toBe(
-      "Hi &lt;script&gt;alert(“x”)&lt;/script&gt; &lt;b&gt;there&lt;/b&gt;",
+      "Hi &lt;script&gt;alert(“x”)&lt;/script&gt; <b>there</b>",
     );
+    // Publ's test site: entity-titles/tags.md and markdown-titles/deletions.md.
+    expect(renderTitle("I cannot <em>emphasize</em> how <strong>strong</strong> this makes me feel")).toBe(
+      "I cannot <em>emphasize</em> how <strong>strong</strong> this makes me feel",
+    );
+    expect(renderTitle("A ~~serious~~ comical mistake <s>is joke</s>")).toBe(
+      "A <s>serious</s> comical mistake <s>is joke</s>",
+    );
+    expect(renderTitle("&lt;brackets&gt; are [fun]")).toBe("&lt;brackets&gt; are [fun]");
+  });
+
+  it("lets no title run script, load anything or restyle the page", () => {
+    const hostile = [
+      `<img src=x onerror="alert(1)">`,
+      `<em onmouseover="alert(1)">x</em>`,
+      `<span style="position:fixed;inset:0" class="k">x</span>`,
+      `<a href="javascript:alert(1)">x</a>`,
+      `<svg onload=alert(1)>`,
+      `<iframe src="//evil.example"></iframe>`,
+      `<em>unclosed`,
+      `<!-- <script>alert(1)</script> -->`,
+      `<<script>script>alert(1)<</script>/script>`,
+    ];
+    for (const title of hostile) {
+      const html = renderTitle(title);
+      expect(html, title).not.toMatch(/<(?:script|img|svg|iframe|a)\b|\son\w+=|style=|javascript:/i);
+    }
+    expect(renderTitle(`<span style="x" class="k">y</span>`)).toBe('<span class="k">y</span>');
+    expect(renderTitle(`<em>unclosed`)).toBe("<em>unclosed</em>");
+  });
+
+  it("gives the title's text without its markup for <title> and cards", () => {
+    expect(titleText("I cannot <em>emphasize</em> how")).toBe("I cannot emphasize how");
+    expect(titleText("<script>x</script>")).toBe("<script>x</script>");
   });
 
   it("gives slugs the words Publ gives them: tags dropped, struck-out words left out", () => {
