@@ -122,7 +122,7 @@ describe("entry", () => {
     expect(part("text")).toContain("Intro with a note.");
     expect(part("text")).not.toContain("<");
     // Plain text keeps its lines, as Publ's does: each heading and paragraph on its own.
-    expect(part("text")).toContain("/Part one/Deeper/Text./");
+    expect(part("text")).toContain("/Part one/Deeper/Text.");
   });
 
   it("gives the table of contents, footnotes and an OpenGraph card", async () => {
