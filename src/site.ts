@@ -96,6 +96,8 @@ export const QUIRE_VERSION: string = (
 
 /** How long a boot with a ready index waits before checking it against content/. */
 const BOOT_CHECK_DELAY_MS = 500;
+/** How long the indexing thread of a server that does not watch content/ stays after its last refresh. */
+const INDEXER_IDLE_STOP_MS = 5_000;
 
 // URLs whose cache keys are remembered; beyond it the table starts over.
 const RECENT_KEYS = 10_000;
@@ -297,6 +299,8 @@ export class Site implements PageSite {
       ...this.indexSettings(),
       inline: this.inlineIndexer,
       db: this.memoryIndex,
+      // Without a watcher refreshes are rare (a deploy, a vanished file): the idle thread's memory is not kept.
+      idleStopMs: this.watch ? undefined : INDEXER_IDLE_STOP_MS,
     });
   }
 

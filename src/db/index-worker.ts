@@ -1,4 +1,7 @@
-/** The indexing thread: opens its own connection to the index file and runs refreshes on request, off the serving thread. */
+/**
+ * The indexing thread: opens its own connection to the index file and runs refreshes on request, off the serving
+ * thread; tells the serving thread when it is idle, and closes its connection and ends when asked to stop.
+ */
 import { parentPort, workerData } from "node:worker_threads";
 import { openIndex } from "./open-index.js";
 import { refreshIndex } from "./refresh.js";
@@ -16,7 +19,12 @@ interface WorkerData {
 const data = workerData as WorkerData;
 const { db, reason } = openIndex({ path: data.indexPath });
 
-parentPort!.on("message", (msg: { id: number; writeBack: boolean }) => {
+parentPort!.on("message", (msg: { id: number; writeBack: boolean } | { stop: true }) => {
+  if ("stop" in msg) {
+    db.close();
+    parentPort!.close();
+    return;
+  }
   try {
     const summary = refreshIndex({
       db,
@@ -37,4 +45,5 @@ parentPort!.on("message", (msg: { id: number; writeBack: boolean }) => {
       error: { message: (err as Error).message, stack: (err as Error).stack },
     });
   }
+  parentPort!.postMessage({ idle: msg.id });
 });
