@@ -8,6 +8,7 @@ import type { Output } from "./output.js";
 import { reloadOnConfigChange } from "./config-reload.js";
 import { QuireError } from "../errors.js";
 import { createLogger, logProcessWarnings } from "../log.js";
+import { tuneServerHeap } from "./serve-heap.js";
 
 /** The flags `quire serve` takes (described in usage.ts). */
 export const SERVE_OPTIONS = {
@@ -28,6 +29,7 @@ export async function serveCommand(argv: string[], _out: Output): Promise<number
   logProcessWarnings(logger);
   if (values.drafts && !values.dev)
     throw new QuireError("E_USAGE", "--drafts previews drafts in development only: add --dev");
+  tuneServerHeap();
   const makeSite = () =>
     new Site({
       site: values.site,
