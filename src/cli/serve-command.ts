@@ -37,8 +37,8 @@ export async function serveCommand(argv: string[], _out: Output): Promise<number
       dev: values.dev,
       drafts: values.drafts,
       logger,
-      // Off unless asked for: on two cores the threads cost ~40 % more CPU per cache-miss page and ~90 MB more
-      // memory on a 10,000-entry site (bench http); with them, no single page holds the others up.
+      // Off unless asked for: on two cores one thread costs +17–59 % CPU per cache-miss page and ~27 MB more
+      // memory on a 10,000-entry site (bench http, quiet machine); with it, no single page holds the others up.
       renderThreads: Math.min(infra.renderThreads ?? 0, Math.max(2, availableParallelism())),
       renderTimeoutMs: infra.renderTimeoutMs,
     });
