@@ -13,7 +13,7 @@ import { freePort } from "./lib/free-port.js";
 import { generateSite, sizeComparisonLayout } from "./lib/generate-site.js";
 import { runLoad, type LoadOptions, type LoadResult } from "./lib/load.js";
 import { categoryOf, fetchPage, pickEntry } from "./lib/pages.js";
-import { ensureCompiledBuild, quireServe, REPO_ROOT } from "./lib/quire.js";
+import { deployMemoryEnv, ensureCompiledBuild, quireServe, REPO_ROOT } from "./lib/quire.js";
 import {
   checkTargets,
   count,
@@ -60,6 +60,11 @@ export async function run(args: string[]): Promise<void> {
     rounds: { type: "string", default: "3", help: "rounds over the bare server and the three pages" },
     "size-rounds": { type: "string", default: "3", help: "rounds of the 10,000- and 100-entry pair" },
     "skip-size": { type: "boolean", default: false, help: "skip the category-size comparison" },
+    "no-deploy-env": {
+      type: "boolean",
+      default: false,
+      help: "start quire serve without app.json's memory settings (MALLOC_ARENA_MAX, NODE_OPTIONS)",
+    },
   });
   if (!values) return;
   const entries = numberOption(values, "entries");
@@ -107,7 +112,16 @@ export async function run(args: string[]): Promise<void> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const data = join(work.path, "data");
-  const server = await quireServe({ site, data, port, readyTimeoutMs: 180_000 });
+  // As a dyno runs it: with app.json's memory settings, which the RSS goal is about.
+  const deployEnv = values["no-deploy-env"] === true ? {} : deployMemoryEnv();
+  process.stdout.write(
+    `quire serve environment: ${
+      Object.entries(deployEnv)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" ") || "none of app.json's memory settings (--no-deploy-env)"
+    }\n`,
+  );
+  const server = await quireServe({ site, data, port, env: deployEnv, readyTimeoutMs: 180_000 });
   process.stdout.write(
     `quire serve answered 200 on / ${ms(server.readyMs)} after start (indexing included)\n`,
   );

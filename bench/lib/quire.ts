@@ -1,6 +1,6 @@
 /** Running the compiled Quire: makes sure dist/ is current, then spawns `node bin/quire.js …` the way users do. */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runTimed, startServer, type RunResult, type ServerHandle } from "./child.js";
@@ -66,6 +66,22 @@ export function quireEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     delete env[key];
   for (const key of Object.keys(env)) if (/^(MEMCACHIER|MEMCACHEDCLOUD|MEMCACHE)_/.test(key)) delete env[key];
   return { ...env, ...extra };
+}
+
+/**
+ * The memory settings app.json gives a Heroku dyno (`MALLOC_ARENA_MAX`, `NODE_OPTIONS`), read from app.json so
+ * that a bench measuring memory runs the server as it is deployed.
+ */
+export function deployMemoryEnv(): Record<string, string> {
+  const app = JSON.parse(readFileSync(join(REPO_ROOT, "app.json"), "utf8")) as {
+    env: Record<string, { value?: string }>;
+  };
+  const out: Record<string, string> = {};
+  for (const name of ["MALLOC_ARENA_MAX", "NODE_OPTIONS"]) {
+    const value = app.env[name]?.value;
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
 }
 
 /** The `quire index --json` summary fields the benches read. */

@@ -8,6 +8,7 @@ import type { Output } from "./output.js";
 import { reloadOnConfigChange } from "./config-reload.js";
 import { QuireError } from "../errors.js";
 import { createLogger, logProcessWarnings } from "../log.js";
+import { tuneServerHeap } from "./serve-heap.js";
 
 /** The flags `quire serve` takes (described in usage.ts). */
 export const SERVE_OPTIONS = {
@@ -28,6 +29,7 @@ export async function serveCommand(argv: string[], _out: Output): Promise<number
   logProcessWarnings(logger);
   if (values.drafts && !values.dev)
     throw new QuireError("E_USAGE", "--drafts previews drafts in development only: add --dev");
+  tuneServerHeap();
   const makeSite = () =>
     new Site({
       site: values.site,
@@ -35,8 +37,8 @@ export async function serveCommand(argv: string[], _out: Output): Promise<number
       dev: values.dev,
       drafts: values.drafts,
       logger,
-      // Off unless asked for: on two cores the threads cost ~40 % more CPU per cache-miss page and ~90 MB more
-      // memory on a 10,000-entry site (bench http); with them, no single page holds the others up.
+      // Off unless asked for: on two cores one thread costs +17–59 % CPU per cache-miss page and ~27 MB more
+      // memory on a 10,000-entry site (bench http, quiet machine); with it, no single page holds the others up.
       renderThreads: Math.min(infra.renderThreads ?? 0, Math.max(2, availableParallelism())),
       renderTimeoutMs: infra.renderTimeoutMs,
     });

@@ -1,4 +1,7 @@
-/** The indexing thread: opens its own connection to the index file and runs refreshes on request, off the serving thread. */
+/**
+ * The indexing thread: opens its own connection to the index file and runs refreshes on request, off the serving
+ * thread; tells the serving thread when it is idle, and closes its connection and ends when asked to stop.
+ */
 import { parentPort, workerData } from "node:worker_threads";
 import { openIndex } from "./open-index.js";
 import { refreshIndex } from "./refresh.js";
@@ -17,9 +20,16 @@ interface WorkerData {
 const data = workerData as WorkerData;
 const { db, reason } = openIndex({ path: data.indexPath });
 
-// One refresh at a time: a refresh asked for while search catches up waits for it.
+// One refresh at a time: a refresh asked for while search catches up waits for it, and so does a stop.
 let queue: Promise<void> = Promise.resolve();
-parentPort!.on("message", (msg: { id: number; writeBack: boolean }) => {
+parentPort!.on("message", (msg: { id: number; writeBack: boolean } | { stop: true }) => {
+  if ("stop" in msg) {
+    queue = queue.then(() => {
+      db.close();
+      parentPort!.close();
+    });
+    return;
+  }
   queue = queue.then(() => refresh(msg));
 });
 
@@ -54,4 +64,5 @@ async function refresh(msg: { id: number; writeBack: boolean }): Promise<void> {
       error: { message: (err as Error).message, stack: (err as Error).stack },
     });
   }
+  parentPort!.postMessage({ idle: msg.id });
 }

@@ -1,4 +1,7 @@
-/** Runs index refreshes on a worker thread (one at a time, coalesced), so the server answers requests while it indexes. */
+/**
+ * Runs index refreshes on a worker thread (one at a time, coalesced), so the server answers requests while it
+ * indexes; the thread can be stopped when idle and is started again by the next refresh.
+ */
 import { Worker } from "node:worker_threads";
 import { QuireError, type ErrorCode } from "../errors.js";
 import type { RefreshSummary } from "./refresh.js";
@@ -17,6 +20,11 @@ export interface IndexerOptions {
   inline?: boolean;
   /** Refresh this open database on the calling thread (an index in memory, which no thread can share). */
   db?: Db;
+  /**
+   * Stop the thread once it has been idle this long (its heap and SQLite cache are ~60 MB on a 10,000-entry
+   * site, and a server that does not watch content/ refreshes rarely); undefined keeps it.
+   */
+  idleStopMs?: number;
 }
 
 type WireSummary = Omit<RefreshSummary, "problems"> & { problems: ReturnType<QuireError["toJSON"]>[] };
@@ -34,6 +42,7 @@ export class Indexer {
   private current: Promise<RefreshSummary> | undefined;
   private queued: Promise<RefreshSummary> | undefined;
   private queuedWriteBack = false;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(options: IndexerOptions) {
     this.options = options;
@@ -68,6 +77,7 @@ export class Indexer {
       return Promise.resolve(summary);
     }
     const worker = this.ensureWorker();
+    clearTimeout(this.idleTimer);
     const id = ++this.seq;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
@@ -90,21 +100,53 @@ export class Indexer {
       },
     });
     worker.unref();
-    worker.on("message", (msg: { id: number; summary?: WireSummary; error?: { message: string } }) => {
-      const waiter = this.waiting.get(msg.id);
-      if (!waiter) return;
-      this.waiting.delete(msg.id);
-      if (msg.summary) waiter.resolve(fromWire(msg.summary));
-      else
-        waiter.reject(new QuireError("E_INDEX", `indexing failed: ${msg.error?.message ?? "unknown error"}`));
+    worker.on(
+      "message",
+      (msg: { id: number; summary?: WireSummary; error?: { message: string }; idle?: number }) => {
+        if (msg.idle !== undefined) {
+          if (msg.idle === this.seq) this.stopWhenIdle(worker);
+          return;
+        }
+        const waiter = this.waiting.get(msg.id);
+        if (!waiter) return;
+        this.waiting.delete(msg.id);
+        if (msg.summary) waiter.resolve(fromWire(msg.summary));
+        else
+          waiter.reject(
+            new QuireError("E_INDEX", `indexing failed: ${msg.error?.message ?? "unknown error"}`),
+          );
+      },
+    );
+    worker.on("error", (err) => {
+      if (this.worker === worker) this.failAll(err);
     });
-    worker.on("error", (err) => this.failAll(err));
     worker.on("exit", (code) => {
+      // A thread stopped for being idle has no waiters, and a new one may already run.
+      if (this.worker !== worker) return;
       this.worker = undefined;
       if (code !== 0) this.failAll(new QuireError("E_INDEX", `the indexing thread exited with code ${code}`));
     });
     this.worker = worker;
     return worker;
+  }
+
+  /** After the last refresh posted has finished (search included), stops the thread if nothing comes first. */
+  private stopWhenIdle(worker: Worker): void {
+    const ms = this.options.idleStopMs;
+    if (ms === undefined) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.worker !== worker || this.current || this.queued) return;
+      this.worker = undefined;
+      // The thread closes its connection and ends; the next refresh starts a new one.
+      worker.postMessage({ stop: true });
+    }, ms);
+    this.idleTimer.unref();
+  }
+
+  /** True while an indexing thread exists (for tests and memory checks). */
+  get threadRunning(): boolean {
+    return this.worker !== undefined;
   }
 
   private failAll(err: unknown): void {
@@ -116,6 +158,7 @@ export class Indexer {
 
   /** Stops the indexing thread after the refresh in progress. */
   async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
     await this.current?.catch(() => undefined);
     await this.queued?.catch(() => undefined);
     await this.worker?.terminate();

@@ -12,6 +12,11 @@ export interface OpenIndexOptions {
   path: string;
   readonly?: boolean;
   logger?: Logger;
+  /**
+   * SQLite's page cache for this connection, in KiB (default 16,000: indexing rewrites many pages). A serving
+   * connection reads a few pages per request, which the OS's file cache holds anyway: it needs far less.
+   */
+  cacheKb?: number;
 }
 
 /** Why an index was (re)created, for logs and `quire index --json`. */
@@ -23,7 +28,7 @@ export function openIndex(options: OpenIndexOptions): { db: Db; reason: OpenReas
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const existed = path !== ":memory:" && existsSync(path);
   if (existed) {
-    const result = tryOpenExisting(path);
+    const result = tryOpenExisting(path, options.cacheKb);
     if (result.db) return { db: result.db, reason: "opened" };
     // A full or read-only disk is not a corrupt index: never delete a good index because it cannot be written.
     if (result.storage) throw result.storage;
@@ -33,14 +38,14 @@ export function openIndex(options: OpenIndexOptions): { db: Db; reason: OpenReas
     );
     removeIndexFiles(path);
     return {
-      db: createIndex(path),
+      db: createIndex(path, options.cacheKb),
       reason: result.why === "has an old schema" ? "rebuilt-schema" : "rebuilt-corrupt",
     };
   }
-  return { db: createIndex(path), reason: "created" };
+  return { db: createIndex(path, options.cacheKb), reason: "created" };
 }
 
-function tryOpenExisting(path: string): { db?: Db; why: string; storage?: unknown } {
+function tryOpenExisting(path: string, cacheKb?: number): { db?: Db; why: string; storage?: unknown } {
   let db: Db | undefined;
   try {
     db = new Database(path);
@@ -53,7 +58,7 @@ function tryOpenExisting(path: string): { db?: Db; why: string; storage?: unknow
     }
     // No quick_check here: it reads every page, which a boot cannot afford. A file that is not a database
     // fails the read above; damage deeper inside surfaces as SQLITE_CORRUPT later and the server rebuilds then.
-    tune(db);
+    tune(db, cacheKb);
     return { db, why: "" };
   } catch (err) {
     try {
@@ -65,19 +70,19 @@ function tryOpenExisting(path: string): { db?: Db; why: string; storage?: unknow
   }
 }
 
-function createIndex(path: string): Db {
+function createIndex(path: string, cacheKb?: number): Db {
   const db = new Database(path);
   if (path !== ":memory:") db.pragma("journal_mode = WAL");
-  tune(db);
+  tune(db, cacheKb);
   db.exec(SCHEMA_SQL);
   db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
   return db;
 }
 
-function tune(db: Db): void {
+function tune(db: Db, cacheKb = 16_000): void {
   db.pragma("synchronous = NORMAL");
   db.pragma("temp_store = MEMORY");
-  db.pragma("cache_size = -16000");
+  db.pragma(`cache_size = -${Math.max(100, Math.floor(cacheKb))}`);
 }
 
 /**
@@ -95,6 +100,7 @@ export function openIndexOrMemory(options: OpenIndexOptions): {
     if (!isStorageFailure(err)) throw err;
     const why = (err as Error).message;
     const problem = `the index cannot be written to ${options.path} (${why}): serving from an index in memory, rebuilt from content/ at every start; free space in the data folder or point QUIRE_DATA_DIR at a writable one`;
+    // An index in memory lives in its page cache: it keeps the default size.
     return { db: openIndex({ path: ":memory:" }).db, reason: "memory", problem };
   }
 }

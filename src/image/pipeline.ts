@@ -42,7 +42,8 @@ export async function probeImage(
 /**
  * AVIF's encoder effort (0–9, sharp's default 4), by output size. A 2048² picture at quality 100 took 104 s at
  * effort 4, 16 s at 2 and 6 s at 0 (files 11 % and 15 % larger than at 4): large pictures get 0, the rest 2.
- * The encoder cannot be interrupted once it runs, so its effort is what bounds it.
+ * The encoder heeds no timeout once it runs: costly renditions run in a process that can be killed at the budget
+ * (`encoder-process.ts`), and the effort keeps them within it.
  */
 export function avifEffort(width: number, height: number): number {
   return width * height > 1_000_000 ? 0 : 2;
@@ -54,7 +55,8 @@ export async function generateRendition(
   recipe: Recipe,
   limits: RecipeLimits = DEFAULT_LIMITS,
   label = "image",
-  /** libvips stops the work after this long (whole seconds; 0 for no limit); AVIF's encoder does not heed it. */
+  /** libvips stops the work after this long (whole seconds; 0 for no limit); AVIF's encoder does not heed it, so
+   *  costly renditions run where they can be killed (`encoder-process.ts`). */
   budgetSeconds = 0,
 ): Promise<GeneratedRendition> {
   if (recipe.kind === "passthrough") {

@@ -14,6 +14,7 @@ import { queryParts, renditionUrl, verifyRenditionUrl, type RenditionSpec } from
 import { SingleFlight, Semaphore } from "./single-flight.js";
 import { COSTLY_RENDITION, renditionCost } from "./cost.js";
 import { SourceCatalog, type SourceInfo } from "./source-catalog.js";
+import { EncoderProcesses } from "./encoder-process.js";
 
 export interface RenditionServiceOptions {
   store: RenditionStore;
@@ -87,6 +88,9 @@ export class RenditionService {
   private readonly slots: Semaphore;
   private readonly costlySlots: Semaphore;
   private readonly budgetSeconds: number;
+  private readonly budgetMs: number;
+  /** Costly renditions run in processes that the budget and `stop` can kill. */
+  readonly encoders = new EncoderProcesses();
   private stopped = false;
   /** Requests waiting for a generation, to answer at once if the server stops. */
   private readonly waiters = new Set<() => void>();
@@ -110,7 +114,8 @@ export class RenditionService {
     const concurrency = Math.max(1, Math.floor(options.concurrency ?? availableParallelism()));
     this.slots = new Semaphore(concurrency);
     this.costlySlots = new Semaphore(Math.max(1, Math.floor(concurrency / 2)));
-    this.budgetSeconds = Math.max(1, Math.ceil((options.budgetMs ?? 20_000) / 1000));
+    this.budgetMs = Math.max(1, options.budgetMs ?? 20_000);
+    this.budgetSeconds = Math.max(1, Math.ceil(this.budgetMs / 1000));
     this.catalog = new SourceCatalog(options.contentDir, this.limits);
   }
 
@@ -150,9 +155,9 @@ export class RenditionService {
     return new Promise<ServedRendition>((resolve, reject) => {
       const onStop = () => reject(stoppingError());
       this.waiters.add(onStop);
-      // The reader is answered at the budget even when the work cannot be stopped (an AVIF encode): the
-      // work goes on, bounded by its lane, and its result is stored for the next request.
-      const timer = setTimeout(() => reject(this.timeoutError(spec.path)), this.budgetSeconds * 1000);
+      // The reader is answered at the budget whatever the work is doing: a costly rendition's process is
+      // killed then too, and a cheap one (libvips heeds its timeout) stops by itself.
+      const timer = setTimeout(() => reject(this.timeoutError(spec.path)), this.budgetMs);
       job.then(resolve, reject).finally(() => {
         clearTimeout(timer);
         this.waiters.delete(onStop);
@@ -162,10 +167,11 @@ export class RenditionService {
 
   /**
    * The server is stopping: requests waiting for a rendition are answered 503 at once rather than holding the
-   * shutdown up for a slow one (the work itself is abandoned with the process).
+   * shutdown up for a slow one, and costly renditions' processes are killed.
    */
   stop(): void {
     this.stopped = true;
+    this.encoders.stopAll();
     for (const onStop of this.waiters) onStop();
     this.waiters.clear();
   }
@@ -215,10 +221,13 @@ export class RenditionService {
       if (stored) return stored;
     }
     const started = Date.now();
-    const lane = renditionCost(recipe, info) > COSTLY_RENDITION ? this.costlySlots : this.slots;
-    const out = await lane.use(() => {
+    const costly = renditionCost(recipe, info) > COSTLY_RENDITION;
+    const out = await (costly ? this.costlySlots : this.slots).use(() => {
+      if (this.stopped) throw stoppingError();
       this.generationCount++;
-      return generateRendition(bytes, recipe, this.limits, spec.path, this.budgetSeconds);
+      return costly
+        ? this.encoders.generate(bytes, recipe, this.limits, spec.path, this.budgetMs)
+        : generateRendition(bytes, recipe, this.limits, spec.path, this.budgetSeconds);
     });
     this.logger.debug(
       { name, source: spec.path, ms: Date.now() - started, bytes: out.body.length },

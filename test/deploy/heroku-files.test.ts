@@ -52,10 +52,11 @@ describe("Heroku and server deploy files", () => {
     expect(pkg.engines.node).toMatch(/20\.x/);
   });
 
-  it("app.json generates QUIRE_SECRET, sets MALLOC_ARENA_MAX=2, describes every variable and adds memcached", () => {
+  it("app.json generates QUIRE_SECRET, sets the memory settings, describes every variable and adds memcached", () => {
     const app = JSON.parse(read("app.json")) as AppJson;
     expect(app.env.QUIRE_SECRET?.generator).toBe("secret");
     expect(app.env.MALLOC_ARENA_MAX?.value).toBe("2");
+    expect(app.env.NODE_OPTIONS?.value).toBe("--max-semi-space-size=8");
     for (const [name, spec] of Object.entries(app.env)) expect(spec.description, name).toBeTruthy();
     expect(app.addons?.map((a) => a.plan)).toContain("memcachier:dev");
   });

@@ -66,7 +66,7 @@ describe("the time budget of a rendition", () => {
 
 describe("stopping the server", () => {
   it("answers a request waiting for a slow rendition at once, before the rendition is made", async () => {
-    // The abandoned work stops at its budget, so it does not outlive the test by long.
+    // The costly rendition's encoder process is killed by stop().
     const { service, store } = makeService(site.dir, { budgetMs: 5000 });
     const url = service.planSync("big.png", big(97)).x1.url;
     const waiting = serveUrl(service, url).then(
