@@ -1,6 +1,7 @@
 /** One entry file's bytes → an EntryRecord: header style detection, header interpretation with Publ's
  *  defaults, and the `.....` cut. Pure: no file system; fatal problems throw, the rest are returned. */
 
+import { suggestHeader } from "./header-typos.js";
 import { QuireError } from "../errors.js";
 import { isUtf8 } from "node:buffer";
 import {
@@ -152,6 +153,7 @@ function interpret<T extends object>(
   };
   // A Date that cannot be read is reported, never guessed: dating the entry by its file's mtime would put it
   // at the top of the site (on every deploy), so it is withheld like a draft until the author fixes it.
+  fields.reportTypos();
   if (record.date === null && fields.unreadable("date") && WITHHELD_ON_BAD_DATE.has(record.status)) {
     record.status = UNKNOWN_STATUS_FALLBACK;
   }
@@ -285,6 +287,14 @@ class HeaderReader {
       seen.add(folded);
       return true;
     });
+  }
+
+  /** Reports unknown headers one slip away from a known one (`Titel:`): kept, but probably meant. */
+  reportTypos(): void {
+    for (const [key, headers] of this.byKey) {
+      const meant = suggestHeader(key);
+      if (meant) this.problem("E_ENTRY_HEADER", headers[0]!, `${headers[0]!.name} is not a header Quire knows; did you mean ${meant}?`);
+    }
   }
 
   /** Whether the `key` date header was present but not a date. */
