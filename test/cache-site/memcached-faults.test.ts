@@ -109,7 +109,7 @@ describe.skipIf(skip)("the site with a sick memcached", () => {
   });
 
   it("answers every request with a 200 when memcached is stopped mid-run", { timeout: 600_000 }, async () => {
-    await withinAllowance("memcached stopped after 750 requests", async () => {
+    await withinAllowance(`memcached stopped after ${STOP_AFTER_BLOCK * BLOCK} requests`, async () => {
       const memcached = await startMemcached();
       const server = await serveSite(root, {
         cache: true,
