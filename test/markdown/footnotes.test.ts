@@ -83,7 +83,7 @@ describe("footnotes", () => {
       { body: 'See[^s].\n\n[^s]: "Quoted" -- [entry](12).', more: null },
       { resolveLink: (href) => (href === "12" ? "/blog/12-x" : null) },
     );
-    expect(r.footnotes.html).toContain('<p>“Quoted” – <a href="/blog/12-x">entry</a>.');
+    expect(r.footnotes.html).toContain('<p>&ldquo;Quoted&rdquo; &ndash; <a href="/blog/12-x">entry</a>.');
   });
 
   it("prefixes anchors with idPrefix so two entries on one page keep their own notes", () => {

@@ -18,7 +18,7 @@ describe("summary", () => {
       { body: "First paragraph.", more: null, summary: `A *short* "note" about [that](12).` },
       { resolveLink: fakeSite().resolve },
     );
-    expect(r.summary).toBe('A <em>short</em> “note” about <a href="/blog/12-an-entry">that</a>.');
+    expect(r.summary).toBe('A <em>short</em> &ldquo;note&rdquo; about <a href="/blog/12-an-entry">that</a>.');
   });
 
   it("escapes raw HTML in the Summary header, like every header", () => {
