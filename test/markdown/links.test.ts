@@ -126,7 +126,7 @@ describe("absolute rendering (feeds)", () => {
     const r = renderMarkdown(md, { body: "[a](1)", more: "[b](2)" }, ctx);
     expect(r.bodyOnly).toBe('<p><a href="https://blog.example/blog/1-an-entry">a</a></p>\n');
     expect(r.more).toBe('<p><a href="https://blog.example/blog/2-an-entry">b</a></p>\n');
-    expect(r.summary).toBe('<a href="https://blog.example/blog/1-an-entry">a</a>');
+    expect(r.summary).toBe('<p><a href="https://blog.example/blog/1-an-entry">a</a></p>');
   });
 
   it("refuses absolute rendering without a usable baseUrl", () => {
