@@ -1,6 +1,6 @@
 /** `entry` in templates, with Publ's names, keyword arguments and defaults: values print as HTML, calls take
  *  Publ's arguments (`entry.body(width=320)`), and any header reads as an attribute (`entry.author`). */
-import { renderToc, renderTitle, titleText, htmlToText, htmlToLines } from "../markdown/index.js";
+import { renderToc, renderTitle, titlePlainText, htmlToText, htmlToLines } from "../markdown/index.js";
 import type { IndexedEntry } from "../db/index.js";
 import { ATTRIBUTES, CALLS, callableHtml, sig, type Kwargs, type MemberCall } from "./callable.js";
 import { TemplateDate } from "./template-date.js";
@@ -336,7 +336,8 @@ export class TemplateEntry {
     if (!this.authorized) return "";
     const tag = (property: string, content: string) =>
       `<meta property="${property}" content="${escapeAttr(content)}">`;
-    let out = tag("og:title", titleText(this.record.title)) + tag("og:url", this.linkTo({ absolute: true }));
+    let out =
+      tag("og:title", titlePlainText(this.record.title)) + tag("og:url", this.linkTo({ absolute: true }));
     if (kw.image !== false) {
       const r = this.rt.content(this.record, true, { ...kw, absolute: true });
       const source = r.body.trim() !== "" ? r.body : (r.more ?? "");
