@@ -134,3 +134,14 @@ export function footnoteBlock(
   out.push(new TokenClass("footnote_block_close", "", -1));
   return out;
 }
+
+/**
+ * The notes' HTML made ready for plain text as Publ's `footnotes(markup=False)` gives it: each note opens with
+ * its number (`[1] …`), and the links back to the text (`↩︎`), which mean nothing without links, are left out.
+ */
+export function notesForPlainText(html: string): string {
+  let n = 0;
+  return html
+    .replace(/<a\b[^>]*\bclass="footnote-backref"[^>]*>[\s\S]*?<\/a>/g, "")
+    .replace(/<li\b[^>]*\bclass="footnote-item"[^>]*>\s*(?:<p>)?/g, (open) => `${open}[${++n}] `);
+}

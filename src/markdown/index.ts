@@ -14,6 +14,7 @@ export { renderHtml, resolveUrl, absolutizeUrl, absolutizeHtml } from "./links.j
 export { rewriteHtmlLinks, rewriteSrcset, type UrlRewriter } from "./html-links.js";
 export { summarize, firstParagraph, type SummarySource } from "./summary.js";
 export { plainText, htmlToText, htmlToLines, renderTitle, titleText, titlePlainText } from "./plain-text.js";
+export { notesForPlainText } from "./footnotes.js";
 export { slugify, SLUG_MAX_LENGTH } from "./slugify.js";
 export { renderCode, loadHighlighter } from "./code-block.js";
 export { markdownIt as loadMarkdownIt } from "./markdown-it.js";

@@ -1,6 +1,13 @@
 /** `entry` in templates, with Publ's names, keyword arguments and defaults: values print as HTML, calls take
  *  Publ's arguments (`entry.body(width=320)`), and any header reads as an attribute (`entry.author`). */
-import { renderToc, renderTitle, titlePlainText, htmlToText, htmlToLines } from "../markdown/index.js";
+import {
+  renderToc,
+  renderTitle,
+  titlePlainText,
+  htmlToText,
+  htmlToLines,
+  notesForPlainText,
+} from "../markdown/index.js";
 import type { IndexedEntry } from "../db/index.js";
 import { ATTRIBUTES, CALLS, callableHtml, sig, type Kwargs, type MemberCall } from "./callable.js";
 import { TemplateDate } from "./template-date.js";
@@ -315,7 +322,8 @@ export class TemplateEntry {
       // As in Publ, body and more never carry the notes: templates print `entry.footnotes`.
       if (part === "body") html = r.parts.body;
       else if (part === "more") html = r.parts.more ?? "";
-      else if (part === "footnotes") html = r.footnotes.html;
+      else if (part === "footnotes")
+        html = kw.markup === false ? notesForPlainText(r.footnotes.html) : r.footnotes.html;
       else {
         const depth = Number(kw.max_depth);
         const linkBase = typeof kw.toc_link === "string" ? kw.toc_link : undefined;

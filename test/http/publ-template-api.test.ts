@@ -58,6 +58,7 @@ beforeAll(async () => {
       "[bad={{ entry.body(no_such_argument=3) }}]",
       "[image={{ entry.image('one.jpg')(width=100) }}]",
       "[shift={{ entry.date.shift(day=1).format('YYYY-MM-DD') }}]",
+      "[plainnotes={{ entry.footnotes(markup=False) }}]",
     ].join("\n"),
     "templates/blog/cats.html": [
       "[name={{ category.name }}|{{ category.name(markup=False) }}|root={{ category.root.name }}.]",
@@ -130,6 +131,8 @@ describe("entry", () => {
     expect(part("toc")).toContain("Part one");
     expect(part("toc")).not.toContain("Deeper");
     expect(part("notes")).toContain("The note.");
+    // As Publ's plain text: each note after its number, without the link back to the text.
+    expect(part("plainnotes")).toBe("[1] The note.");
     const card = part("card");
     // As Publ 0.8.14 writes them: no "/>", and a rendition's width and height after its URL.
     expect(card).toContain('<meta property="og:title" content="First’s post">');
