@@ -145,11 +145,12 @@ export class TemplateEntry {
     return this.rt.category(this.record.category);
   }
 
+  /** Every `Tag` header as written, repeats too (Publ's "original tags"): a template may show each one. */
   get tags(): TemplateTag[] {
     if (!this.authorized) return [];
-    return this.rt
-      .index()
-      .tags(this.record.file)
+    return this.get_all("Tag")
+      .map((t) => t.trim())
+      .filter((t) => t !== "")
       .map((t) => new TemplateTag(t, this.record.category));
   }
 

@@ -39,7 +39,7 @@ beforeAll(async () => {
     "content/blog/c.md": post(3, "Third", "2024-02-20 10:00:00+00:00", "Entry-Type: sidebar\n"),
     "content/blog/one.jpg": await photo(400, 300),
     "content/blog/two.jpg": await photo(400, 300),
-    "content/blog/travel/t.md": post(4, "Trip", "2023-05-01 10:00:00+00:00", "Tag: cats\n"),
+    "content/blog/travel/t.md": post(4, "Trip", "2023-05-01 10:00:00+00:00", "Tag: cats\nTag: Cats\n"),
     "content/notes/n.md": post(5, "A note", "2023-04-01 10:00:00+00:00"),
     "content/notes/m.md": post(6, "A later note", "2024-06-01 10:00:00+00:00"),
     "templates/entry.html": [
@@ -59,6 +59,7 @@ beforeAll(async () => {
       "[image={{ entry.image('one.jpg')(width=100) }}]",
       "[shift={{ entry.date.shift(day=1).format('YYYY-MM-DD') }}]",
       "[plainnotes={{ entry.footnotes(markup=False) }}]",
+      "[tags={{ entry.tags|join(',') }}]",
     ].join("\n"),
     "templates/blog/cats.html": [
       "[name={{ category.name }}|{{ category.name(markup=False) }}|root={{ category.root.name }}.]",
@@ -158,6 +159,9 @@ describe("entry", () => {
     const part = await page("/blog/1-First-s-post");
     expect(part("next")).toBe("Third");
     expect((await page("/blog/2-Second"))("prev")).toBe("First’s post");
+    // Every Tag header as written, as Publ's entry.tags gives them (the index counts the tag once).
+    expect((await page("/blog/2-Second"))("tags")).toBe("cats");
+    expect((await page("/blog/travel/4-Trip"))("tags")).toBe("cats,Cats");
     expect(part("title")).toBe("First&#39;s post|First’s post");
   });
 
