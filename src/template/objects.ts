@@ -323,8 +323,7 @@ export class TemplateEntry {
       // As in Publ, body and more never carry the notes: templates print `entry.footnotes`.
       if (part === "body") html = r.parts.body;
       else if (part === "more") html = r.parts.more ?? "";
-      else if (part === "footnotes")
-        html = kw.markup === false ? notesForPlainText(r.footnotes.html) : r.footnotes.html;
+      else if (part === "footnotes") html = r.footnotes.html;
       else {
         const depth = Number(kw.max_depth);
         const linkBase = typeof kw.toc_link === "string" ? kw.toc_link : undefined;
@@ -335,7 +334,7 @@ export class TemplateEntry {
       }
     }
     // Plain text keeps its lines, as Publ's does (a .txt template shows paragraphs and list items apart).
-    if (kw.markup === false) return htmlToLines(html);
+    if (kw.markup === false) return htmlToLines(notesForPlainText(html));
     // A test, not a trim: bodies are long, and this runs for every entry of a listing.
     return /\S/.test(html) ? this.rt.safe(html) : "";
   }

@@ -122,6 +122,9 @@ describe("entry", () => {
     expect(b("more")).toBe("<p>Below.</p>\n|<p>Below.</p>\n");
     expect((await page("/blog/3-Third"))("more")).toBe("|");
     expect(part("text")).toContain("Intro with a note.");
+    // A note's reference reads "1" in HTML and "[1]" in plain text, as in Publ.
+    expect(part("body")).toMatch(/Intro with a note\.<sup class="footnote-ref"><a [^>]*>1<\/a><\/sup>/);
+    expect(part("text")).toContain("Intro with a note.[1]");
     expect(part("text")).not.toContain("<");
     // Plain text keeps its lines, as Publ's does: each heading and paragraph on its own.
     expect(part("text")).toContain("/Part one/Deeper/Text.");
