@@ -4,7 +4,8 @@
  *
  * Dialect: CommonMark plus tables and strikethrough (built in), `==highlight==` as `<mark>` (as in Publ,
  * through markdown-it-mark), footnotes, raw HTML (authors are
- * trusted), typographic quotes and dashes, heading ids with self-links, highlighted code fences with
+ * trusted), typographic quotes and dashes (written as Publ writes them,
+ * see publ-typography.ts), heading ids with self-links, highlighted code fences with
  * Publ's caption line, and link resolution. Linkify is off: a bare `example.com` or `notes.md` in prose
  * stays prose, as it does in Publ; authors who want a bare URL as a link write `<https://…>`.
  */
@@ -18,6 +19,7 @@ import mark from "markdown-it-mark";
 import { footnoteLabelsPlugin } from "./footnote-labels.js";
 import { linkSpacesPlugin } from "./link-spaces.js";
 import { delimiterBudgetPlugin } from "./delimiter-budget.js";
+import { publTypographyPlugin } from "./publ-typography.js";
 
 /** A markdown-it plugin; Publ's image syntax arrives this way. */
 export type MarkdownPlugin = (md: MarkdownIt) => void;
@@ -48,6 +50,7 @@ export function createMarkdown(options: MarkdownOptions = {}): MarkdownIt {
   md.use(linkSpacesPlugin);
   md.use(codeBlockPlugin);
   md.use(delimiterBudgetPlugin);
+  md.use(publTypographyPlugin);
   for (const plugin of options.plugins ?? []) md.use(plugin);
   return md;
 }

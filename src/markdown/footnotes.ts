@@ -43,8 +43,9 @@ export function footnotesPlugin(md: MarkdownIt): void {
   // Replaces the plugin's own tail, which would append the list to each parsed document.
   md.core.ruler.at("footnote_tail", emitInlineNotes);
   md.core.ruler.push("quire_footnotes", liftDefinitions);
-  // A second reference to a note reads "[1]" like the first, not the plugin's "[1:1]".
-  md.renderer.rules.footnote_caption = (tokens, idx) => `[${Number(tokens[idx]!.meta.id) + 1}]`;
+  // A reference reads "1", as in Publ (the plugin writes "[1]"), and a second one to the same note "1" again,
+  // not the plugin's "[1:1]".
+  md.renderer.rules.footnote_caption = (tokens, idx) => `${Number(tokens[idx]!.meta.id) + 1}`;
   const reference = md.renderer.rules.footnote_ref!;
   md.renderer.rules.footnote_ref = (tokens, idx, options, env: MarkdownEnv, self) => {
     const html = reference(tokens, idx, options, env, self);
@@ -133,4 +134,18 @@ export function footnoteBlock(
   });
   out.push(new TokenClass("footnote_block_close", "", -1));
   return out;
+}
+
+/**
+ * An entry's HTML made ready for plain text as Publ's `markup=False` gives it: a reference to a note reads `[1]`
+ * (it reads `1` in HTML), each note opens with its number (`[1] …`), and the links back to the text (`↩︎`),
+ * which mean nothing without links, are left out.
+ */
+export function notesForPlainText(html: string): string {
+  if (!html.includes("footnote-")) return html;
+  let n = 0;
+  return html
+    .replace(/(<sup class="footnote-ref"><a\b[^>]*>)(\d+)(?=<\/a>)/g, "$1[$2]")
+    .replace(/<a\b[^>]*\bclass="footnote-backref"[^>]*>[\s\S]*?<\/a>/g, "")
+    .replace(/<li\b[^>]*\bclass="footnote-item"[^>]*>\s*(?:<p>)?/g, (open) => `${open}[${++n}] `);
 }

@@ -2,15 +2,16 @@
  * Link targets with spaces (`[the test](images/image renditions.md)`), which Publ's Markdown accepts and
  * CommonMark does not. Before parsing, such a target is wrapped in `<…>`, CommonMark's form for a
  * destination with spaces. Only links (not images, whose `|` and `{…}` syntax is Publ's own), only
- * targets that name a file or folder, and never inside code.
+ * targets that name a file or folder or a path from the site's root, and never inside code.
  */
 import type MarkdownIt from "markdown-it";
 import type StateCore from "markdown-it/lib/rules_core/state_core.mjs";
 
 // `[text](target with spaces)`, not preceded by `!`; the target has a space, names a file (`.ext`) or a
-// folder (`/` at the end), and has none of the characters that start a title or another syntax.
+// folder (`/` at the end) or is a path from the site's root (`/alias/with space`, a `Path-Alias`), and has none
+// of the characters that start a title or another syntax.
 const SPACED_LINK =
-  /(?<!!)(\[[^\]\n]*\]\()([^()<>"'|{}\n\s][^()<>"'|{}\n]* [^()<>"'|{}\n]*?(?:\.\w{1,8}|\/)(?:#[\w-]*)?)\)/g;
+  /(?<!!)(\[[^\]\n]*\]\()((?:[^()<>"'|{}\n\s][^()<>"'|{}\n]* [^()<>"'|{}\n]*?(?:\.\w{1,8}|\/)|\/[^()<>"'|{}\n\s]*(?: [^()<>"'|{}\n\s]+)+)(?:#[\w-]*)?)\)/g;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
 /** Installs the core rule that lets link targets contain spaces; runs before block parsing. */

@@ -95,6 +95,14 @@ export function titleText(title: string): string {
 }
 
 /**
+ * A title as Publ's `title(markup=False)` gives it (`<title>`, feeds, cards): its visible text with struck-out
+ * words (`~~x~~`, `<s>`, `<del>`) left out, "A ~~serious~~ comical mistake" reading "A comical mistake".
+ */
+export function titlePlainText(title: string): string {
+  return htmlToText(renderTitle(title), STRUCK_TAGS);
+}
+
+/**
  * A title's words for its slug, as Publ reads them: Markdown and raw HTML tags dropped, and struck-out words
  * (`~~x~~`, `<s>`, `<del>`) left out: "A ~~serious~~ comical mistake <s>is joke</s>" gives "A comical mistake".
  */

@@ -22,6 +22,7 @@ import { footnoteBlock, noteList, referenceCount } from "./footnotes.js";
 import { buildToc } from "./headings.js";
 import { absolutizeHtml } from "./links.js";
 import {
+  asSummaryParagraph,
   closedFirstParagraph,
   hasText,
   summarize,
@@ -130,7 +131,7 @@ export function renderSummary(md: MarkdownIt, entry: EntryMarkdown, ctx: RenderC
   // A first paragraph of images alone leaves the summary to a later one: the whole render finds it.
   const text = withoutImages(paragraph);
   if (!hasText(text)) return null;
-  const html = withoutNoteRefs(text);
+  const html = asSummaryParagraph(withoutNoteRefs(text));
   return ctx.absolute ? absolutizeHtml(html, ctx.baseUrl!) : html;
 }
 

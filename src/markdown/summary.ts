@@ -12,9 +12,9 @@ export interface SummarySource {
 }
 
 /**
- * Inline HTML for the summary (no `<p>`). The header is Markdown with raw HTML escaped, like every
- * header; the fallback is the first paragraph of `html` with footnote markers removed, since the notes
- * they point to are not shown with a summary. `""` when there is neither.
+ * HTML for the summary, as Publ gives it: the header as inline Markdown (no `<p>`), with raw HTML escaped like
+ * every header; failing that, the first paragraph of `html` as a `<p>`, with footnote markers removed, since the
+ * notes they point to are not shown with a summary. `""` when there is neither.
  */
 export function summarize(md: MarkdownIt, source: SummarySource, ctx: RenderContext = {}): string {
   const html = summaryHtml(md, source, ctx);
@@ -28,7 +28,12 @@ export function summaryHtml(md: MarkdownIt, source: SummarySource, ctx: RenderCo
     return md.renderInline(source.summary.trim(), createEnv(ctx, { escapeHtml: true })).trim();
   }
   createEnv(ctx); // same validation of the context as the header path
-  return withoutNoteRefs(summaryParagraph(source.html));
+  return asSummaryParagraph(withoutNoteRefs(summaryParagraph(source.html)));
+}
+
+/** A summary taken from the text, as Publ gives it: the paragraph it is (`<p>…</p>`); `""` stays `""`. */
+export function asSummaryParagraph(inner: string): string {
+  return inner === "" ? "" : `<p>${inner}</p>`;
 }
 
 /**

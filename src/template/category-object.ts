@@ -1,6 +1,6 @@
 /** `category` and tags in templates, with Publ's names and calls (`category.tags(recurse=True)`,
  *  `category.subcats(recurse=True)`, `category.first()`), and what entry and category objects share. */
-import { renderHtml, renderTitle, titleText, htmlToText } from "../markdown/index.js";
+import { renderHtml, renderTitle, titlePlainText, htmlToText } from "../markdown/index.js";
 import { guessCategoryName } from "../content/category-file.js";
 import { tagKey } from "../db/refresh.js";
 import { byCodeUnits } from "../order.js";
@@ -205,7 +205,9 @@ export class TemplateCategory {
         return {
           sig: sig("category.name()", ["markup"], ["no_smartquotes", "smartquotes", "markdown_extensions"]),
           call: (kw) =>
-            kw.markup === false ? titleText(this.name) : this.name && this.rt.safe(renderTitle(this.name)),
+            kw.markup === false
+              ? titlePlainText(this.name)
+              : this.name && this.rt.safe(renderTitle(this.name)),
         };
       case "link":
         return {
@@ -305,9 +307,9 @@ export class TemplateCategory {
   }
 }
 
-/** A title as plain text; `no_smartquotes=True` (or `smartquotes=False`) keeps straight quotes, as written. */
+/** A title as plain text, struck-out words left out as in Publ; `no_smartquotes=True` (or `smartquotes=False`) keeps straight quotes, as written. */
 export function plainTitle(title: string, kw: Kwargs): string {
-  const text = titleText(title);
+  const text = titlePlainText(title);
   const straight = truthy(kw.no_smartquotes) || kw.smartquotes === false;
   return straight ? text.replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"') : text;
 }

@@ -1,6 +1,13 @@
 /** `entry` in templates, with Publ's names, keyword arguments and defaults: values print as HTML, calls take
  *  Publ's arguments (`entry.body(width=320)`), and any header reads as an attribute (`entry.author`). */
-import { renderToc, renderTitle, titleText, htmlToText, htmlToLines } from "../markdown/index.js";
+import {
+  renderToc,
+  renderTitle,
+  titlePlainText,
+  htmlToText,
+  htmlToLines,
+  notesForPlainText,
+} from "../markdown/index.js";
 import type { IndexedEntry } from "../db/index.js";
 import { ATTRIBUTES, CALLS, callableHtml, sig, type Kwargs, type MemberCall } from "./callable.js";
 import { TemplateDate } from "./template-date.js";
@@ -138,11 +145,12 @@ export class TemplateEntry {
     return this.rt.category(this.record.category);
   }
 
+  /** Every `Tag` header as written, repeats too (Publ's "original tags"): a template may show each one. */
   get tags(): TemplateTag[] {
     if (!this.authorized) return [];
-    return this.rt
-      .index()
-      .tags(this.record.file)
+    return this.get_all("Tag")
+      .map((t) => t.trim())
+      .filter((t) => t !== "")
       .map((t) => new TemplateTag(t, this.record.category));
   }
 
@@ -326,7 +334,7 @@ export class TemplateEntry {
       }
     }
     // Plain text keeps its lines, as Publ's does (a .txt template shows paragraphs and list items apart).
-    if (kw.markup === false) return htmlToLines(html);
+    if (kw.markup === false) return htmlToLines(notesForPlainText(html));
     // A test, not a trim: bodies are long, and this runs for every entry of a listing.
     return /\S/.test(html) ? this.rt.safe(html) : "";
   }
@@ -336,7 +344,8 @@ export class TemplateEntry {
     if (!this.authorized) return "";
     const tag = (property: string, content: string) =>
       `<meta property="${property}" content="${escapeAttr(content)}">`;
-    let out = tag("og:title", titleText(this.record.title)) + tag("og:url", this.linkTo({ absolute: true }));
+    let out =
+      tag("og:title", titlePlainText(this.record.title)) + tag("og:url", this.linkTo({ absolute: true }));
     if (kw.image !== false) {
       const r = this.rt.content(this.record, true, { ...kw, absolute: true });
       const source = r.body.trim() !== "" ? r.body : (r.more ?? "");

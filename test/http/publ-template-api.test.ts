@@ -39,7 +39,7 @@ beforeAll(async () => {
     "content/blog/c.md": post(3, "Third", "2024-02-20 10:00:00+00:00", "Entry-Type: sidebar\n"),
     "content/blog/one.jpg": await photo(400, 300),
     "content/blog/two.jpg": await photo(400, 300),
-    "content/blog/travel/t.md": post(4, "Trip", "2023-05-01 10:00:00+00:00", "Tag: cats\n"),
+    "content/blog/travel/t.md": post(4, "Trip", "2023-05-01 10:00:00+00:00", "Tag: cats\nTag: Cats\n"),
     "content/notes/n.md": post(5, "A note", "2023-04-01 10:00:00+00:00"),
     "content/notes/m.md": post(6, "A later note", "2024-06-01 10:00:00+00:00"),
     "templates/entry.html": [
@@ -58,6 +58,8 @@ beforeAll(async () => {
       "[bad={{ entry.body(no_such_argument=3) }}]",
       "[image={{ entry.image('one.jpg')(width=100) }}]",
       "[shift={{ entry.date.shift(day=1).format('YYYY-MM-DD') }}]",
+      "[plainnotes={{ entry.footnotes(markup=False) }}]",
+      "[tags={{ entry.tags|join(',') }}]",
     ].join("\n"),
     "templates/blog/cats.html": [
       "[name={{ category.name }}|{{ category.name(markup=False) }}|root={{ category.root.name }}.]",
@@ -120,6 +122,9 @@ describe("entry", () => {
     expect(b("more")).toBe("<p>Below.</p>\n|<p>Below.</p>\n");
     expect((await page("/blog/3-Third"))("more")).toBe("|");
     expect(part("text")).toContain("Intro with a note.");
+    // A note's reference reads "1" in HTML and "[1]" in plain text, as in Publ.
+    expect(part("body")).toMatch(/Intro with a note\.<sup class="footnote-ref"><a [^>]*>1<\/a><\/sup>/);
+    expect(part("text")).toContain("Intro with a note.[1]");
     expect(part("text")).not.toContain("<");
     // Plain text keeps its lines, as Publ's does: each heading and paragraph on its own.
     expect(part("text")).toContain("/Part one/Deeper/Text.");
@@ -130,6 +135,8 @@ describe("entry", () => {
     expect(part("toc")).toContain("Part one");
     expect(part("toc")).not.toContain("Deeper");
     expect(part("notes")).toContain("The note.");
+    // As Publ's plain text: each note after its number, without the link back to the text.
+    expect(part("plainnotes")).toBe("[1] The note.");
     const card = part("card");
     // As Publ 0.8.14 writes them: no "/>", and a rendition's width and height after its URL.
     expect(card).toContain('<meta property="og:title" content="First’s post">');
@@ -155,6 +162,9 @@ describe("entry", () => {
     const part = await page("/blog/1-First-s-post");
     expect(part("next")).toBe("Third");
     expect((await page("/blog/2-Second"))("prev")).toBe("First’s post");
+    // Every Tag header as written, as Publ's entry.tags gives them (the index counts the tag once).
+    expect((await page("/blog/2-Second"))("tags")).toBe("cats");
+    expect((await page("/blog/travel/4-Trip"))("tags")).toBe("cats,Cats");
     expect(part("title")).toBe("First&#39;s post|First’s post");
   });
 

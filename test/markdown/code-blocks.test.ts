@@ -44,7 +44,7 @@ describe("fenced code", () => {
 describe("Publ's code caption line", () => {
   it("turns a first line starting with ! into a figure caption, rendered as Markdown", () => {
     expect(body('```sh\n!Install it with *one* command -- see [the entry](7)\nnpm i "quire"\n```')).toBe(
-      '<figure class="blockcode"><figcaption>Install it with <em>one</em> command – see ' +
+      '<figure class="blockcode"><figcaption>Install it with <em>one</em> command &ndash; see ' +
         '<a href="/blog/7-x">the entry</a></figcaption>' +
         '<pre><code class="language-sh hljs">npm i <span class="hljs-string">&quot;quire&quot;</span>\n' +
         "</code></pre></figure>\n",

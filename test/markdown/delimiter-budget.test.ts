@@ -30,7 +30,7 @@ describe("a paragraph with more emphasis delimiters than the budget", () => {
       more: null,
     }).body;
     expect(html).toContain("<em>before</em> and <strong>bold</strong>");
-    expect(html).toContain("<s>gone</s> <em>after</em>");
+    expect(html).toContain("<del>gone</del> <em>after</em>");
   });
 });
 

@@ -28,13 +28,13 @@ describe("Markdown dialect", () => {
     );
   });
 
-  it("renders ~~strikethrough~~ as <s>", () => {
-    expect(body("It was ~~wrong~~ right.")).toBe("<p>It was <s>wrong</s> right.</p>\n");
+  it("renders ~~strikethrough~~ as <del>, as Publ does", () => {
+    expect(body("It was ~~wrong~~ right.")).toBe("<p>It was <del>wrong</del> right.</p>\n");
   });
 
-  it("curls quotes and apostrophes and makes dashes and ellipses", () => {
+  it("curls quotes and apostrophes and makes dashes and ellipses, written as Publ's named entities", () => {
     expect(body(`"Don't," she said -- 1990--2000 --- 'quoted'...`)).toBe(
-      "<p>“Don’t,” she said – 1990–2000 — ‘quoted’…</p>\n",
+      "<p>&ldquo;Don&rsquo;t,&rdquo; she said &ndash; 1990&ndash;2000 &mdash; &lsquo;quoted&rsquo;&hellip;</p>\n",
     );
   });
 

@@ -9,7 +9,7 @@ const list = (...items: string[]): string =>
   items.join("") +
   "</ol>\n</section>\n";
 const ref = (n: number, sub = 0): string =>
-  `<sup class="footnote-ref"><a href="#fn${n}" id="fnref${n}${sub ? `:${sub}` : ""}">[${n}]</a></sup>`;
+  `<sup class="footnote-ref"><a href="#fn${n}" id="fnref${n}${sub ? `:${sub}` : ""}">${n}</a></sup>`;
 const back = (n: number, sub = 0): string =>
   ` <a href="#fnref${n}${sub ? `:${sub}` : ""}" class="footnote-backref">\u21a9\uFE0E</a>`;
 const item = (n: number, text: string, backs = [0]): string =>
@@ -33,8 +33,8 @@ describe("footnotes", () => {
     // Written out in full once, as a reader's browser receives it.
     expect(r.more).toBe(
       [
-        '<p>More cites C<sup class="footnote-ref"><a href="#fn3" id="fnref3">[3]</a></sup>' +
-          ' and A again<sup class="footnote-ref"><a href="#fn1" id="fnref1:1">[1]</a></sup>.</p>',
+        '<p>More cites C<sup class="footnote-ref"><a href="#fn3" id="fnref3">3</a></sup>' +
+          ' and A again<sup class="footnote-ref"><a href="#fn1" id="fnref1:1">1</a></sup>.</p>',
         '<hr class="footnotes-sep">',
         '<section class="footnotes">',
         '<ol class="footnotes-list">',
@@ -83,12 +83,12 @@ describe("footnotes", () => {
       { body: 'See[^s].\n\n[^s]: "Quoted" -- [entry](12).', more: null },
       { resolveLink: (href) => (href === "12" ? "/blog/12-x" : null) },
     );
-    expect(r.footnotes.html).toContain('<p>“Quoted” – <a href="/blog/12-x">entry</a>.');
+    expect(r.footnotes.html).toContain('<p>&ldquo;Quoted&rdquo; &ndash; <a href="/blog/12-x">entry</a>.');
   });
 
   it("prefixes anchors with idPrefix so two entries on one page keep their own notes", () => {
     const r = renderMarkdown(md, { body: "X[^1].\n\n[^1]: Y.", more: null }, { idPrefix: "42" });
-    expect(r.body).toContain('<a href="#fn-42-1" id="fnref-42-1">[1]</a>');
+    expect(r.body).toContain('<a href="#fn-42-1" id="fnref-42-1">1</a>');
     expect(r.body).toContain('<li id="fn-42-1" class="footnote-item">');
   });
 

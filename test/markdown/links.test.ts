@@ -108,7 +108,7 @@ describe("absolute rendering (feeds)", () => {
         '<h2 id="hi"><a class="heading-anchor" href="https://blog.example/notes/7-other#hi">Hi</a></h2>',
         '<p><a href="https://blog.example/blog/3-an-entry">e</a> <img src="https://blog.example/static/p.jpg" alt="i">' +
           ' <a href="https://blog.example/notes/sub/page.html">rel</a> <a href="https://x.org/">ext</a>' +
-          ' <a href="mailto:a@b.c">mail</a><sup class="footnote-ref"><a href="https://blog.example/notes/7-other#fn1" id="fnref1">[1]</a></sup></p>',
+          ' <a href="mailto:a@b.c">mail</a><sup class="footnote-ref"><a href="https://blog.example/notes/7-other#fn1" id="fnref1">1</a></sup></p>',
         '<img srcset="https://blog.example/static/s.jpg 1x, https://blog.example/notes/s2.jpg 2x">',
         '<hr class="footnotes-sep">',
         '<section class="footnotes">',
@@ -126,7 +126,7 @@ describe("absolute rendering (feeds)", () => {
     const r = renderMarkdown(md, { body: "[a](1)", more: "[b](2)" }, ctx);
     expect(r.bodyOnly).toBe('<p><a href="https://blog.example/blog/1-an-entry">a</a></p>\n');
     expect(r.more).toBe('<p><a href="https://blog.example/blog/2-an-entry">b</a></p>\n');
-    expect(r.summary).toBe('<a href="https://blog.example/blog/1-an-entry">a</a>');
+    expect(r.summary).toBe('<p><a href="https://blog.example/blog/1-an-entry">a</a></p>');
   });
 
   it("refuses absolute rendering without a usable baseUrl", () => {

@@ -28,6 +28,14 @@ describe("Publ's Markdown dialect", () => {
     expect(render("```\n[x](a b.md)\n```")).toBe("<pre><code>[x](a b.md)\n</code></pre>\n");
     expect(render("[x](a b.md 'Title')")).not.toContain("<a ");
   });
+
+  it("accepts a path from the site's root with spaces, as Publ does for a Path-Alias", () => {
+    expect(render("See [the alias](/alias/with space) here.")).toBe(
+      '<p>See <a href="/alias/with%20space">the alias</a> here.</p>\n',
+    );
+    expect(render("[x](/a b 'Title')")).not.toContain("<a ");
+    expect(render("[x](not a path)")).not.toContain("<a ");
+  });
 });
 
 describe("links to entry files", () => {

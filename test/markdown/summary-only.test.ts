@@ -131,15 +131,15 @@ describe("renderSummary", () => {
       ],
     });
     const e = { body: "The *first* paragraph[^1].\n\n```js\nlet x;\n```\n\n[^1]: Note.", more: "More." };
-    expect(renderSummary(spy, e)).toBe("The <em>first</em> paragraph.");
+    expect(renderSummary(spy, e)).toBe("<p>The <em>first</em> paragraph.</p>");
     expect(highlighted).toEqual([]);
-    expect(renderMarkdown(spy, e).summary).toBe("The <em>first</em> paragraph.");
+    expect(renderMarkdown(spy, e).summary).toBe("<p>The <em>first</em> paragraph.</p>");
     expect(highlighted).toEqual(["let x;\n"]);
   });
 
   it("uses a link definition from below the cut, as the whole render does", () => {
     const e = { body: "See [the docs][d].", more: "[d]: https://example.com/docs" };
-    expect(renderSummary(md, e)).toBe('See <a href="https://example.com/docs">the docs</a>.');
+    expect(renderSummary(md, e)).toBe('<p>See <a href="https://example.com/docs">the docs</a>.</p>');
   });
 
   it("hands over when no top-level paragraph settles the summary", () => {

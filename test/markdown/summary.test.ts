@@ -18,7 +18,7 @@ describe("summary", () => {
       { body: "First paragraph.", more: null, summary: `A *short* "note" about [that](12).` },
       { resolveLink: fakeSite().resolve },
     );
-    expect(r.summary).toBe('A <em>short</em> “note” about <a href="/blog/12-an-entry">that</a>.');
+    expect(r.summary).toBe('A <em>short</em> &ldquo;note&rdquo; about <a href="/blog/12-an-entry">that</a>.');
   });
 
   it("escapes raw HTML in the Summary header, like every header", () => {
@@ -26,28 +26,28 @@ describe("summary", () => {
     expect(r.summary).toBe("Bold &lt;b&gt;claim&lt;/b&gt;&lt;script&gt;x()&lt;/script&gt;");
   });
 
-  it("falls back to the body's first paragraph, without footnote markers", () => {
+  it("falls back to the body's first paragraph, as a <p> as in Publ, without footnote markers", () => {
     const r = renderMarkdown(md, {
       body: "## Heading\n\nThe *first* one[^1].\n\nThe second.\n\n[^1]: A note.",
       more: "Below the cut.",
       summary: null,
     });
-    expect(r.summary).toBe("The <em>first</em> one.");
+    expect(r.summary).toBe("<p>The <em>first</em> one.</p>");
   });
 
   it("comes from the text below the cut when the entry opens with its cut, as in Publ", () => {
     const entry = { body: "", more: "Random *ID* 10\n\nSecond.", summary: null };
-    expect(renderMarkdown(md, entry).summary).toBe("Random <em>ID</em> 10");
+    expect(renderMarkdown(md, entry).summary).toBe("<p>Random <em>ID</em> 10</p>");
     // The listing shortcut defers to the whole render there.
     expect(renderSummary(md, entry)).toBeNull();
   });
 
   it("leaves images out, and takes the next paragraph when the first holds only images, as Publ does", () => {
     expect(renderMarkdown(md, { body: "Hello! ![rawr](rawr.jpg)\n\nNext.", more: null }).summary).toBe(
-      "Hello!",
+      "<p>Hello!</p>",
     );
     const imageFirst = { body: "[![a](a.jpg)](big.jpg)\n\nThis is *summary* text.", more: null };
-    expect(renderMarkdown(md, imageFirst).summary).toBe("This is <em>summary</em> text.");
+    expect(renderMarkdown(md, imageFirst).summary).toBe("<p>This is <em>summary</em> text.</p>");
     expect(renderSummary(md, imageFirst)).toBeNull();
     expect(renderMarkdown(md, { body: "![only](a.jpg)", more: null }).summary).toBe("");
   });
@@ -62,7 +62,7 @@ describe("summary", () => {
         summary: null,
         html: `<!-- <p>no</p> --><div><p class="lead">Yes <b>this</b></p><p>not this`,
       }),
-    ).toBe("Yes <b>this</b>");
+    ).toBe("<p>Yes <b>this</b></p>");
     expect(firstParagraph("<p>Unclosed<p>next")).toBe("Unclosed");
   });
 });

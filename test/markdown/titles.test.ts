@@ -1,7 +1,7 @@
 // Titles: inline Markdown with inline HTML kept but sanitised, and their plain text for slugs and <title>.
 import { describe, expect, it } from "vitest";
 import { htmlToText, plainText, renderTitle } from "../../src/markdown/index.js";
-import { titleSlugText, titleText } from "../../src/markdown/plain-text.js";
+import { titlePlainText, titleSlugText, titleText } from "../../src/markdown/plain-text.js";
 
 describe("renderTitle", () => {
   it("renders emphasis, code and smart punctuation inline, without a paragraph", () => {
@@ -78,5 +78,14 @@ describe("plainText", () => {
 
   it("uses an image's alt text", () => {
     expect(htmlToText(`<p>A <img src="x.png" alt="red &amp; blue"> flag</p>`)).toBe("A red & blue flag");
+  });
+});
+
+describe("titlePlainText", () => {
+  it("leaves struck-out words out, as Publ's title(markup=False) does for <title>, feeds and cards", () => {
+    // Publ's test site, markdown-titles/deletions.md: "Slug, <title>, and feed entry should just look like 'A comical mistake'".
+    expect(titlePlainText("A ~~serious~~ comical mistake <s>is joke</s>")).toBe("A comical mistake");
+    expect(titlePlainText("Gone <del>now</del> *here*")).toBe("Gone here");
+    expect(titlePlainText(`"Quoted" <script>x</script>`)).toBe("“Quoted” <script>x</script>");
   });
 });
