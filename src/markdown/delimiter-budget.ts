@@ -12,26 +12,28 @@ export const MAX_EMPHASIS_DELIMITERS = 10_000;
 
 const DELIMITERS = new Set([0x2a /* * */, 0x5f /* _ */, 0x7e /* ~ */]);
 
-// The run last counted: the rule is asked at every delimiter of a run, so the count is made once per run.
-let countedSrc: string | null = null;
-let countedOver = false;
+// The rule is asked at every delimiter of a run, so each run (one inline state) is counted once. Keyed by the
+// state, not its text: comparing a 600 KB text with an equal copy costs a pass over it at every delimiter.
+const counted = new WeakMap<StateInline, boolean>();
 
-function overBudget(src: string): boolean {
-  if (src === countedSrc) return countedOver;
+function overBudget(state: StateInline): boolean {
+  const known = counted.get(state);
+  if (known !== undefined) return known;
+  const src = state.src;
   let n = 0;
   // A run shorter than the budget cannot be over it.
   if (src.length > MAX_EMPHASIS_DELIMITERS) {
     for (let i = 0; i < src.length && n <= MAX_EMPHASIS_DELIMITERS; i++)
       if (DELIMITERS.has(src.charCodeAt(i))) n++;
   }
-  countedSrc = src;
-  countedOver = n > MAX_EMPHASIS_DELIMITERS;
-  return countedOver;
+  const over = n > MAX_EMPHASIS_DELIMITERS;
+  counted.set(state, over);
+  return over;
 }
 
 function literalDelimiters(state: StateInline, silent: boolean): boolean {
   const ch = state.src.charCodeAt(state.pos);
-  if (!DELIMITERS.has(ch) || !overBudget(state.src)) return false;
+  if (!DELIMITERS.has(ch) || !overBudget(state)) return false;
   if (!silent) state.pending += state.src[state.pos];
   state.pos++;
   return true;

@@ -169,7 +169,7 @@ async function main(): Promise<void> {
   );
   check(
     serverErrors(underStall) === 0 && underStall.errors === 0 && underStall.timeouts === 0,
-    "no 5xx, socket errors or timeouts for other requests while hostile ones run",
+    `no 5xx, socket errors or timeouts for other requests while hostile ones run (${serverErrors(underStall)}, ${underStall.errors}, ${underStall.timeouts})`,
   );
   check(
     !Object.keys(hostileReport.statuses).some(
