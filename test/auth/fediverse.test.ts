@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { setCookies } from "../helpers/cookies.js";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
 import { serveSite, type TestServer } from "../helpers/http.js";
 import { handleInstance } from "../../src/auth/fediverse.js";
@@ -118,20 +119,10 @@ afterAll(async () => {
   if (root) removeSite(root);
 });
 
-function cookies(res: Response): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const c of res.headers.getSetCookie()) {
-    const [pair] = c.split(";");
-    const eq = pair!.indexOf("=");
-    out[pair!.slice(0, eq)] = pair!.slice(eq + 1);
-  }
-  return out;
-}
-
 async function openForm(): Promise<{ cookie: string; csrf: string }> {
   const res = await quire.get("/_login");
   const csrf = /name="csrf" value="([^"]+)"/.exec(await res.text())![1]!;
-  return { cookie: `quire_csrf=${cookies(res).quire_csrf}`, csrf };
+  return { cookie: `quire_csrf=${setCookies(res).quire_csrf}`, csrf };
 }
 
 /** Starts a sign-in with what the reader typed; the callback URL (on Quire) the instance sent them back to. */
@@ -154,7 +145,7 @@ describe("Fediverse sign-in against a local instance", () => {
     const done = await quire.get(back.pathname + back.search, { headers: { Cookie: cookie } });
     expect(done.status).toBe(303);
     expect(done.headers.get("location")).toBe("/2-Friends");
-    const session = cookies(done).quire_session!;
+    const session = setCookies(done).quire_session!;
     const page = await quire.get("/2-Friends", { headers: { Cookie: `quire_session=${session}` } });
     const body = await page.text();
     expect(page.status).toBe(200);
@@ -169,11 +160,11 @@ describe("Fediverse sign-in against a local instance", () => {
     const other = await openForm();
     const stolen = await quire.get(back.pathname + back.search, { headers: { Cookie: other.cookie } });
     expect(stolen.status).toBe(403);
-    expect(cookies(stolen).quire_session).toBeUndefined();
+    expect(setCookies(stolen).quire_session).toBeUndefined();
     back.searchParams.set("state", back.searchParams.get("state")!.slice(0, -4) + "AAAA");
     const forged = await quire.get(back.pathname + back.search, { headers: { Cookie: cookie } });
     expect(forged.status).toBe(403);
-    expect(cookies(forged).quire_session).toBeUndefined();
+    expect(setCookies(forged).quire_session).toBeUndefined();
   });
 
   it("refuses an instance that vouches for an account on another site", async () => {
@@ -184,7 +175,7 @@ describe("Fediverse sign-in against a local instance", () => {
       const done = await quire.get(back.pathname + back.search, { headers: { Cookie: cookie } });
       expect(done.status).toBe(400);
       expect(await done.text()).toContain("is not an account of");
-      expect(cookies(done).quire_session).toBeUndefined();
+      expect(setCookies(done).quire_session).toBeUndefined();
     } finally {
       await liar.close();
     }

@@ -6,6 +6,7 @@ import { SMTPServer } from "smtp-server";
 import type { AddressInfo } from "node:net";
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
+import { setCookies } from "../helpers/cookies.js";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
 import { serveSite, type TestServer } from "../helpers/http.js";
 import { Signer } from "../../src/auth/signed-value.js";
@@ -70,17 +71,6 @@ afterAll(async () => {
   await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
   if (root) removeSite(root);
 });
-
-/** The cookies a response sets, as `name=value` pairs. */
-function setCookies(res: Response): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const c of res.headers.getSetCookie()) {
-    const [pair] = c.split(";");
-    const eq = pair!.indexOf("=");
-    out[pair!.slice(0, eq)] = pair!.slice(eq + 1);
-  }
-  return out;
-}
 
 /** A browser's sign-in form: its CSRF cookie and the form token that goes with it. */
 async function openForm(path = "/_login"): Promise<{ cookie: string; csrf: string; html: string }> {
