@@ -94,7 +94,7 @@ describe("a page that takes long to render", () => {
 describe("one rendering thread on a slow page", () => {
   it("starts a spare thread for the pages waiting behind it", async () => {
     // One thread kept; a budget long enough that the spare thread starts and answers well before it.
-    const one = await serveSite(root, { renderThreads: 2, renderThreadsMin: 1, renderTimeoutMs: 60_000 });
+    const one = await serveSite(root, { renderThreads: 2, renderThreadsMin: 1, renderTimeoutMs: 30_000 });
     try {
       await (await one.get("/blog/")).text();
       expect(one.site.renderThreads!.size).toBe(1);
