@@ -93,12 +93,15 @@ export function createApp(site: Site): express.Express {
     // Which entries refer to the file is known only once the index is: until then, nothing is served.
     if (!site.ready) return notReady(res);
     // Judged under the name asked for and the one the file really has (a link inside content/ may lead to it).
-    const names = [decodeURIComponent(encoded), relative(roots.content, file).split(sep).join("/")];
-    const rules = names.flatMap((name) => site.index.assetRules(name));
+    const asked = decodeURIComponent(encoded);
+    const real = relative(roots.content, file).split(sep).join("/");
+    // One lookup when they are the same, as they are unless a link or the file system's case leads elsewhere.
+    const rules =
+      asked === real ? site.index.assetRules(real) : [asked, real].flatMap((n) => site.index.assetRules(n));
     if (isPrivateFile(rules)) {
       const { reader, refused } = site.auth.readerFor(req);
       const allowed = !refused && mayHaveFile(reader.access, rules);
-      site.auth.logFileAccess(reader, names[1]!, allowed);
+      site.auth.logFileAccess(reader, real, allowed);
       if (!allowed) {
         const signedIn = isSignedIn(reader);
         const message = signedIn
