@@ -27,7 +27,7 @@ import { TemplateEngine } from "./template/engine.js";
 import { EntryContent } from "./template/entry-content.js";
 import { TemplateRuntime } from "./template/runtime.js";
 import { templateGlobals, viewObject } from "./template/globals.js";
-import { templateObject, templateReference, requestObject } from "./template/page-objects.js";
+import { templateObject, templateReference, requestObjects } from "./template/page-objects.js";
 import type { FoundTemplate } from "./template/loader.js";
 import type { RouteContext } from "./http/route.js";
 import type { Page, PageSite } from "./http/pages.js";
@@ -611,7 +611,7 @@ export class Site implements PageSite {
       _rt: rt,
       site: this.siteInfo(),
       user: templateUser(reader, this.auth),
-      request: requestObject(this.baseUrl, path, query),
+      ...requestObjects(this.baseUrl, path, query, this.config.auth.sign_in),
     };
   }
 

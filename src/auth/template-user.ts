@@ -1,6 +1,8 @@
 /** `user` in templates (Publ's User): the signed-in reader's identity, name, groups, admin flag and bearer
- *  tokens; templates get null for a signed-out reader, so `{% if user %}` reads as Publ's does. */
+ *  tokens; a signed-out reader's is Publ's empty user, false in `{% if user %}` and printed as Publ prints it. */
 import type { Reader } from "./reader.js";
+import { pyRepr } from "../template/jinja/python.js";
+import { QuireError } from "../errors.js";
 
 /** What `user.token()` needs from the site. */
 export interface TokenMinter {
@@ -67,9 +69,42 @@ export class TemplateUser {
       typeof s === "string" && s !== "" ? s : null,
     );
   }
+  /** As Publ prints a user: `User(('test:ann',_'session',_None))`. */
   toString(): string {
-    return this.reader.identity;
+    return publRepr(this.reader.identity, this.reader.kind, this.reader.scope);
   }
+}
+
+/**
+ * The signed-out reader as Publ 0.8's templates see them: a user with an empty identity, false in `{% if user %}`,
+ * not a bot, in no group. It prints as Publ's does, `User(('',_None,_None))`, and mints no token.
+ */
+export class AnonymousTemplateUser {
+  readonly identity = "";
+  readonly humanize = "";
+  readonly name = "";
+  readonly groups: readonly string[] = [];
+  readonly is_admin = false;
+  readonly is_bot = false;
+  readonly auth_type = null;
+  readonly scope = null;
+  /** Python's truthiness, which the template engine asks for: a signed-out reader is no user. */
+  __bool__(): boolean {
+    return false;
+  }
+  token(): string {
+    throw new QuireError("E_TEMPLATE", "user.token(): no reader is signed in (test `{% if user %}` first)");
+  }
+  toString(): string {
+    return publRepr("", null, null);
+  }
+}
+
+const ANONYMOUS_USER = new AnonymousTemplateUser();
+
+// Publ's User prints its key, (identity, auth_type, scope), as Python's repr with spaces written as "_".
+function publRepr(identity: string, authType: string | null, scope: string | null): string {
+  return `User((${[identity, authType, scope].map(pyRepr).join(", ")}))`.replace(/ /g, "_");
 }
 
 // Nunjucks passes keyword arguments as a trailing object marked __keywords.
@@ -77,7 +112,7 @@ function isKeywords(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && (v as { __keywords?: boolean }).__keywords === true;
 }
 
-/** The `user` value of a page: a TemplateUser for a signed-in reader, null otherwise. */
-export function templateUser(reader: Reader, minter: TokenMinter): TemplateUser | null {
-  return reader.kind === "anonymous" ? null : new TemplateUser(reader, minter);
+/** The `user` value of a page: a TemplateUser for a signed-in reader, the anonymous user otherwise. */
+export function templateUser(reader: Reader, minter: TokenMinter): TemplateUser | AnonymousTemplateUser {
+  return reader.kind === "anonymous" ? ANONYMOUS_USER : new TemplateUser(reader, minter);
 }

@@ -19,6 +19,9 @@ export const CONTEXT_NAMES = [
   "site",
   "user",
   "request",
+  "login",
+  "logout",
+  "token_endpoint",
   "_rt",
 ];
 /** Names Jinja binds by itself. */

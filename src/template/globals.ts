@@ -1,4 +1,5 @@
-/** Template globals in Publ's names: `get_view`, `get_entry`, `get_template`, `url_for`, `static`, `image`, `arrow`. */
+/** Template globals in Publ's names: `get_view`, `get_entry`, `get_template`, `url_for`, `secure_url`, `static`, `image`,
+ *  `arrow` (`login`, `logout` and `token_endpoint` belong to each page: auth-links.ts). */
 import type MarkdownIt from "markdown-it";
 import type { QuireConfig } from "../config/schema.js";
 import { specFromKeywords } from "../view/index.js";
@@ -9,6 +10,7 @@ import { viewValue } from "./view-object.js";
 import { arrowGlobal } from "./arrow.js";
 import { staticPath, absoluteUrl, categoryPath, templatePath } from "./urls.js";
 import { QuireError } from "../errors.js";
+import { queryOf, signInOff } from "./auth-links.js";
 
 export { TemplateView, viewValue, viewObject } from "./view-object.js";
 
@@ -68,6 +70,9 @@ function endpointPath(endpoint: string, kw: Record<string, unknown>): string | n
   }
 }
 
+/** The endpoints that exist only when the site offers sign-in. */
+const SIGN_IN_ENDPOINTS = new Set(["logout", "admin", "tokens"]);
+
 /** The arguments of each endpoint that go into its path; Flask puts every other one in the query string. */
 const ENDPOINT_ARGS: Record<string, string[]> = {
   static: ["filename"],
@@ -75,41 +80,19 @@ const ENDPOINT_ARGS: Record<string, string[]> = {
   login: ["redir"],
 };
 
-/** Flask's query string of the keyword arguments `keep` selects (`?me=test%3Aadmin`), or "". */
-function queryOf(kw: Record<string, unknown>, keep: (key: string) => boolean): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(kw)) {
-    if (key === "_positional" || !keep(key) || value === undefined || value === null) continue;
-    for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
-  }
-  const qs = params.toString();
-  return qs ? `?${qs}` : "";
-}
-
-/** Publ's `redir_path`: a path without its leading slashes; the page's own `full_path` by default. */
-function redirPath(redir: unknown, self: unknown): string {
-  const fallback = ((self as NunjucksThis | undefined)?.ctx?.request as { full_path?: string } | undefined)
-    ?.full_path;
-  const path = redir === undefined || redir === null ? (fallback ?? "") : String(redir);
-  // A path argument of the route: each segment encoded as Flask's path converter does ("?" becomes "%3F").
-  return path
-    .replace(/^\/*/, "")
-    .replace(/\?$/, "")
-    .split("/")
-    .map((s) => encodeURIComponent(decodeURIComponentSafe(s)))
-    .join("/");
-}
-
-function decodeURIComponentSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
 /** The functions every template can call. */
 export function templateGlobals(site: GlobalsSite, _md: MarkdownIt): Record<string, unknown> {
+  function urlFor(endpoint: unknown, ...rest: unknown[]): string {
+    const kw = keywordArgs(rest);
+    const name = String(endpoint ?? "");
+    // Without sign-in these routes do not exist, and Publ's url_for fails for them too.
+    if (!site.config.auth.sign_in && SIGN_IN_ENDPOINTS.has(name)) signInOff(`url_for('${name}')`);
+    const path = endpointPath(name, kw);
+    if (path === null) throw new QuireError("E_TEMPLATE", `url_for(): no endpoint "${name}"`);
+    const used = ENDPOINT_ARGS[name] ?? [];
+    const url = path + queryOf(kw, (k) => !used.includes(k) && !k.startsWith("_"));
+    return truthy(kw._external) ? absoluteUrl(site.baseUrl, url) : url;
+  }
   return {
     /** `get_view(category="blog", count=5, recurse=True, tag="x", order="oldest")`; the root category by default. */
     get_view: callableFunction(sig("get_view()", [], [], { anyKeyword: true }), (kw, warn, context) => {
@@ -136,27 +119,9 @@ export function templateGlobals(site: GlobalsSite, _md: MarkdownIt): Record<stri
       return site.templateValue(String(name ?? ""), categoryOf(where, currentCategory(this)));
     },
     /** Flask's `url_for` for the endpoints a Publ site links to (`static`, `category`, `login`…). */
-    url_for(this: unknown, endpoint: unknown, ...rest: unknown[]) {
-      const kw = keywordArgs(rest);
-      const name = String(endpoint ?? "");
-      const path = endpointPath(name, kw);
-      if (path === null) throw new QuireError("E_TEMPLATE", `url_for(): no endpoint "${name}"`);
-      const used = ENDPOINT_ARGS[name] ?? [];
-      const url = path + queryOf(kw, (k) => !used.includes(k) && !k.startsWith("_"));
-      return truthy(kw._external) ? absoluteUrl(site.baseUrl, url) : url;
-    },
-    /** Publ's sign-in link: `login(redir='blog/')`; by default back to this page. */
-    login(this: unknown, ...args: unknown[]) {
-      const kw = keywordArgs(args);
-      const positional = (kw._positional as unknown[] | undefined) ?? [];
-      return `/_login/${redirPath(kw.redir ?? positional[0], this)}${queryOf(kw, (k) => k !== "redir")}`;
-    },
-    /** Publ's sign-out link: `logout(redir='')`. */
-    logout(this: unknown, ...args: unknown[]) {
-      const kw = keywordArgs(args);
-      const positional = (kw._positional as unknown[] | undefined) ?? [];
-      return `/_logout/${redirPath(kw.redir ?? positional[0], this)}${queryOf(kw, (k) => k !== "redir")}`;
-    },
+    url_for: urlFor,
+    /** Publ's `secure_url`: `url_for`, which Quire's links need no forcing to HTTPS for. */
+    secure_url: urlFor,
     /** `static("style.css")` → `/static/style.css`; `absolute=True` for a full URL. */
     static: callableFunction(sig("static()", ["filename", "absolute"]), (kw) => {
       const url = staticPath(String(kw.filename ?? ""));

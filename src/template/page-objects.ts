@@ -3,6 +3,7 @@ import { statSync } from "node:fs";
 import { basename, extname } from "node:path";
 import type { FoundTemplate } from "./loader.js";
 import { TemplateDate } from "./template-date.js";
+import { authLinks } from "./auth-links.js";
 
 /** `template`: `name` ("index"), `filename` ("tags/index.html"), `last_modified`; prints as its name (an object,
  *  not a dict, so Jinja's printing calls `toString`) and can be given to `{% include %}` and `{% extends %}`. */
@@ -103,4 +104,16 @@ export function requestObject(
     args,
     query: Object.fromEntries(query),
   };
+}
+
+/** The values of a page that follow from its request: `request`, and the `login`, `logout` and `token_endpoint`
+ *  links back to it (see auth-links.ts). */
+export function requestObjects(
+  baseUrl: string,
+  path: string,
+  query: URLSearchParams,
+  signIn: boolean,
+): Record<string, unknown> {
+  const request = requestObject(baseUrl, path, query);
+  return { request, ...authLinks({ signIn, baseUrl, fullPath: request.full_path as string }) };
 }

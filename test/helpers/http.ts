@@ -14,10 +14,11 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Serves `root` with a fresh data folder; indexes before returning unless `index: false`. */
+/** Serves `root` with a fresh data folder on `port` (a free one by default); indexes before returning unless
+ *  `index: false`. */
 export async function serveSite(
   root: string,
-  options: Partial<SiteOptions> & { index?: boolean } = {},
+  options: Partial<SiteOptions> & { index?: boolean; port?: number } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "quire-data-"));
   const site = new Site({
@@ -29,7 +30,7 @@ export async function serveSite(
     cache: false,
     ...options,
   });
-  const server = await startServer(site, 0, "127.0.0.1");
+  const server = await startServer(site, options.port ?? 0, "127.0.0.1");
   if (options.index !== false) await site.start();
   const url = `http://127.0.0.1:${server.port}`;
   return {
