@@ -1,40 +1,24 @@
 /** `entry` in templates, with Publ's names, keyword arguments and defaults: values print as HTML, calls take
  *  Publ's arguments (`entry.body(width=320)`), and any header reads as an attribute (`entry.author`). */
-import {
-  renderToc,
-  renderTitle,
-  titlePlainText,
-  htmlToText,
-  htmlToLines,
-  notesForPlainText,
-} from "../markdown/index.js";
+import { renderTitle } from "../markdown/index.js";
 import type { IndexedEntry } from "../db/index.js";
-import { ATTRIBUTES, CALLS, callableHtml, sig, type Kwargs, type MemberCall } from "./callable.js";
+import { ATTRIBUTES, CALLS, callableHtml, type Kwargs, type MemberCall } from "./callable.js";
 import { TemplateDate } from "./template-date.js";
 import { dateZone } from "../content/dates.js";
 import { entryPath, absoluteUrl } from "./urls.js";
-import { textArgs } from "./publ-args.js";
-import {
-  TemplateCategory,
-  TemplateTag,
-  archiveLink,
-  escapeAttr,
-  plainTitle,
-  truthy,
-  viewKeywords,
-} from "./category-object.js";
+import { TemplateCategory, TemplateTag, archiveLink, escapeAttr, truthy } from "./category-object.js";
 import type { TemplateRuntime } from "./runtime.js";
 import { isRestricted } from "../auth/access-rule.js";
 import { attachmentList } from "./attachment-lists.js";
+import { entryCard, entryText, type TextPart } from "./entry-text.js";
+import { entryCall } from "./entry-calls.js";
 
 export { TemplateCategory, TemplateTag } from "./category-object.js";
 
-const TEXT_CALLS = ["body", "more", "footnotes", "summary", "toc"] as const;
-const NEIGHBOUR_SIG = (name: string) => sig(`entry.${name}()`, [], [], { anyKeyword: true });
-
 /** `entry` in templates. */
 export class TemplateEntry {
-  private readonly rt: TemplateRuntime;
+  // Read by entry-calls.ts, as are linkTo, permalinkTo, text and cardTags.
+  readonly rt: TemplateRuntime;
   readonly record: IndexedEntry;
   // Templates read `entry.title`, `entry.link` … several times per page; build each value once.
   private readonly values = new Map<string, unknown>();
@@ -246,124 +230,33 @@ export class TemplateEntry {
     return v === null ? undefined : v;
   }
 
-  /** Publ's calls on an entry, with their signatures: see `callable.ts`. */
+  /** Publ's calls on an entry, with their signatures: see entry-calls.ts and callable.ts. */
   [CALLS](key: string): MemberCall | undefined {
-    switch (key) {
-      case "title":
-        return {
-          sig: sig(
-            "entry.title()",
-            ["markup"],
-            ["no_smartquotes", "smartquotes", "markdown_extensions", "always_show"],
-          ),
-          call: (kw) => {
-            // As in Publ: `always_show=True` prints the title of an entry the reader may not open.
-            if (!this.authorized && !truthy(kw.always_show)) return "";
-            if (kw.markup === false) return plainTitle(this.record.title, kw);
-            const html = renderTitle(this.record.title);
-            return html === "" ? "" : this.rt.safe(html);
-          },
-        };
-      case "link":
-      case "permalink":
-        return {
-          sig: sig(`entry.${key}()`, ["absolute", "expand"]),
-          call: (kw) => (key === "link" ? this.linkTo(kw) : this.permalinkTo(kw)),
-        };
-      case "archive":
-        return {
-          sig: sig("entry.archive()", ["paging", "template", "category", "absolute", "tag"]),
-          call: (kw) => archiveLink(this.rt, this, kw),
-        };
-      case "card":
-        return {
-          sig: sig("entry.card()", [], [], { anyKeyword: true }),
-          call: (kw, warn) => this.cardTags(textArgs(kw, "entry.card()", warn, ["image"])),
-        };
-      case "next":
-      case "previous":
-        return {
-          sig: NEIGHBOUR_SIG(key),
-          call: (kw, warn) => this.rt.neighbour(this.record, key, viewKeywords(kw, warn, `entry.${key}()`)),
-        };
-      default:
-        if ((TEXT_CALLS as readonly string[]).includes(key)) {
-          const part = key as (typeof TEXT_CALLS)[number];
-          const extra = part === "toc" ? ["max_depth"] : [];
-          return {
-            sig: sig(`entry.${part}()`, [], [], { anyKeyword: true }),
-            call: (kw, warn) => this.text(part, textArgs(kw, `entry.${part}()`, warn, extra)),
-          };
-        }
-        return undefined;
-    }
+    return entryCall(this, key);
   }
 
-  private linkTo(kw: Kwargs): string {
+  linkTo(kw: Kwargs): string {
     // A stub links to the bare /<id>: the slug carries the title, and Redirect-To is the author's to keep.
     const target = this.authorized ? this.record.redirectTo : null;
     if (target) return truthy(kw.absolute) ? absoluteUrl(this.rt.baseUrl, target) : target;
     return this.permalinkTo(kw);
   }
 
-  private permalinkTo(kw: Kwargs): string {
+  permalinkTo(kw: Kwargs): string {
     const path = kw.expand === false || !this.authorized ? `/${this.record.id}` : entryPath(this.record);
     return truthy(kw.absolute) ? absoluteUrl(this.rt.baseUrl, path) : path;
   }
 
-  /** One part of the text, rendered with a template's arguments; "" (printable and callable) when empty. */
-  private text(part: (typeof TEXT_CALLS)[number], kw: Kwargs): unknown {
+  /** One part of the text, rendered with a template's arguments (see entry-text.ts). */
+  text(part: TextPart, kw: Kwargs): unknown {
     if (!this.authorized) return "";
-    const absolute = truthy(kw.absolute);
-    const args = Object.keys(kw).length === 0 ? undefined : kw;
-    let html: string;
-    if (part === "summary") html = this.rt.summary(this.record, absolute, args);
-    else {
-      const r = this.rt.content(this.record, absolute, args);
-      // As in Publ, body and more never carry the notes: templates print `entry.footnotes`.
-      if (part === "body") html = r.parts.body;
-      else if (part === "more") html = r.parts.more ?? "";
-      else if (part === "footnotes") html = r.footnotes.html;
-      else {
-        const depth = Number(kw.max_depth);
-        const linkBase = typeof kw.toc_link === "string" ? kw.toc_link : undefined;
-        html = renderToc(r.toc, {
-          ...(Number.isFinite(depth) && depth > 0 ? { maxDepth: depth } : {}),
-          ...(linkBase !== undefined ? { linkBase } : {}),
-        });
-      }
-    }
-    // Plain text keeps its lines, as Publ's does (a .txt template shows paragraphs and list items apart).
-    if (kw.markup === false) return htmlToLines(notesForPlainText(html));
-    // A test, not a trim: bodies are long, and this runs for every entry of a listing.
-    return /\S/.test(html) ? this.rt.safe(html) : "";
+    return entryText(this.rt, this.record, part, kw);
   }
 
-  /** Publ's OpenGraph card: title, URL, the first `count` images at the given size, and the summary. */
-  private cardTags(kw: Kwargs): unknown {
+  /** Publ's OpenGraph card (see entry-text.ts). */
+  cardTags(kw: Kwargs): unknown {
     if (!this.authorized) return "";
-    const tag = (property: string, content: string) =>
-      `<meta property="${property}" content="${escapeAttr(content)}">`;
-    let out =
-      tag("og:title", titlePlainText(this.record.title)) + tag("og:url", this.linkTo({ absolute: true }));
-    if (kw.image !== false) {
-      const r = this.rt.content(this.record, true, { ...kw, absolute: true });
-      const source = r.body.trim() !== "" ? r.body : (r.more ?? "");
-      const count = typeof kw.count === "number" ? kw.count : 1;
-      // As Publ does: each image's URL with the width and height its `<img>` was given. A relative URL (no
-      // public address is set) would not be fetched by any card reader, so none is sent (the site warned).
-      for (const image of cardImages(source).slice(0, count)) {
-        if (!/^https?:\/\//i.test(image.src)) continue;
-        out += tag("og:image", image.src);
-        // Publ gives the size of its renditions only; a static or remote image's real size is not known.
-        if (!image.src.includes("/_img/")) continue;
-        if (image.width) out += tag("og:image:width", image.width);
-        if (image.height) out += tag("og:image:height", image.height);
-      }
-    }
-    const description = String(this.get("Summary", "") || htmlToText(this.rt.summary(this.record, false)));
-    if (description.trim() !== "") out += tag("og:description", description.trim());
-    return this.rt.safe(out);
+    return entryCard(this.rt, this.record, this.linkTo({ absolute: true }), this.get("Summary", ""), kw);
   }
 }
 
@@ -377,16 +270,4 @@ export function lastModifiedDate(
     return new TemplateDate(record.date, record.dateZone ?? rt.timeZone, rt.now);
   const written = record.headers.find(([n]) => n.toLowerCase() === "last-modified")?.[1] ?? "";
   return new TemplateDate(record.lastModified, dateZone(written) ?? rt.timeZone, rt.now);
-}
-
-/** The `src`, `width` and `height` of each `<img>` in rendered HTML, in order (entities in the URL decoded). */
-export function cardImages(html: string): { src: string; width: string | null; height: string | null }[] {
-  const out: { src: string; width: string | null; height: string | null }[] = [];
-  for (const m of html.matchAll(/<img\b[^>]*>/gi)) {
-    const attr = (name: string) =>
-      new RegExp(`\\s${name}="([^"]*)"`, "i").exec(m[0])?.[1]?.replace(/&amp;/g, "&") ?? null;
-    const src = attr("src");
-    if (src) out.push({ src, width: attr("width"), height: attr("height") });
-  }
-  return out;
 }
