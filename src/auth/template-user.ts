@@ -100,7 +100,8 @@ export class AnonymousTemplateUser {
   }
 }
 
-const ANONYMOUS_USER = new AnonymousTemplateUser();
+// One for every signed-out page, so nothing may change it.
+const ANONYMOUS_USER = Object.freeze(new AnonymousTemplateUser());
 
 // Publ's User prints its key, (identity, auth_type, scope), as Python's repr with spaces written as "_".
 function publRepr(identity: string, authType: string | null, scope: string | null): string {
