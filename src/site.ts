@@ -26,8 +26,9 @@ import { createMarkdown } from "./markdown/index.js";
 import { TemplateEngine } from "./template/engine.js";
 import { EntryContent } from "./template/entry-content.js";
 import { TemplateRuntime } from "./template/runtime.js";
-import { templateGlobals, viewObject } from "./template/globals.js";
-import { templateObject, templateReference, requestObject } from "./template/page-objects.js";
+import { templateGlobals } from "./template/globals.js";
+import { templateObject, templateReference } from "./template/page-objects.js";
+import { PageContexts } from "./template/page-context.js";
 import type { FoundTemplate } from "./template/loader.js";
 import type { RouteContext } from "./http/route.js";
 import type { Page, PageSite } from "./http/pages.js";
@@ -53,7 +54,6 @@ import { renderRoute } from "./http/pages.js";
 import type { Route } from "./http/route.js";
 // The parts of auth/ a static build needs too; sign-in (express, mail) is wired by the HTTP layer alone.
 import { SiteAuth } from "./auth/site-auth.js";
-import { templateUser } from "./auth/template-user.js";
 import { isSignedIn, type Reader } from "./auth/reader.js";
 import { ANONYMOUS_ACCESS, type ReaderAccess } from "./auth/access-rule.js";
 import { referenceProblems } from "./references/check.js";
@@ -126,6 +126,10 @@ export class Site implements PageSite {
   readonly pageCache: PageCache | null;
   /** Readers: who a request comes from, sessions, tokens (see auth/). */
   readonly auth: SiteAuth;
+  /** The template variables of entry, category and error pages (template/page-context). */
+  readonly entryContext: PageSite["entryContext"];
+  readonly categoryContext: PageSite["categoryContext"];
+  readonly errorContext: PageSite["errorContext"];
   /** The environment sign-in reads (SMTP settings, memcached for single-use links, NODE_ENV). */
   readonly loginEnv: NodeJS.ProcessEnv;
   readonly now: () => number;
@@ -253,6 +257,23 @@ export class Site implements PageSite {
       // A file gone from under the index (a deploy under way): catch up now rather than at the next rescan.
       onVanished: () => void this.refresh().catch((err) => this.logger.warn({ err }, "refresh failed")),
     });
+    const contexts = new PageContexts({
+      config: this.config,
+      baseUrl: this.baseUrl,
+      dev: this.dev,
+      version: QUIRE_VERSION,
+      contentDir: this.paths.contentDir,
+      content: this.content,
+      auth: this.auth,
+      index: () => this.contentIndex,
+      categories: () => this.categorySet,
+      now: this.now,
+      warn: (message, fields) => this.logger.warn(fields, message),
+      image: (rt, category) => this.images.templateImage(rt, category),
+    });
+    this.entryContext = (...args) => contexts.entry(...args);
+    this.categoryContext = (...args) => contexts.category(...args);
+    this.errorContext = (...args) => contexts.error(...args);
     for (const [name, value] of Object.entries(templateGlobals(this, md))) this.engine.addGlobal(name, value);
     this.engine.addGlobal("search", searchGlobal());
 
@@ -582,90 +603,10 @@ export class Site implements PageSite {
     return this.dev && template.mimeType.startsWith("text/html") ? injectLiveReload(html) : html;
   }
 
-  /** A runtime for one render, for one reader. */
-  runtime(reader: ReaderAccess): TemplateRuntime {
-    const rt: TemplateRuntime = new TemplateRuntime({
-      index: this.contentIndex,
-      now: this.now(),
-      timeZone: this.config.site.timezone,
-      baseUrl: this.baseUrl,
-      siteTitle: this.config.site.title,
-      md: this.content.markdown,
-      content: this.content,
-      categories: this.categorySet,
-      reader,
-      warn: (message, fields) => this.logger.warn(fields, message),
-      contentDir: this.paths.contentDir,
-      image: (category, path) => this.images.templateImage(rt, category)(path),
-    });
-    return rt;
-  }
-
-  private baseContext(
-    rt: TemplateRuntime,
-    path: string,
-    query: URLSearchParams,
-    reader: Reader,
-  ): Record<string, unknown> {
-    return {
-      _rt: rt,
-      site: this.siteInfo(),
-      user: templateUser(reader, this.auth),
-      request: requestObject(this.baseUrl, path, query),
-    };
-  }
-
   /** `get_template(name, entry_or_category)` for templates. */
   templateValue(name: string, category: string): unknown {
     const found = this.engine.find(name, category);
     return found ? templateReference(found) : null;
-  }
-
-  entryContext(
-    entry: IndexedEntry,
-    query: URLSearchParams,
-    reader: Reader,
-    path = "/",
-  ): Record<string, unknown> {
-    const rt = this.runtime(reader.access);
-    const category = rt.category(entry.category);
-    return {
-      ...this.baseContext(rt, path, query, reader),
-      entry: rt.entry(entry),
-      category,
-      view: viewObject(rt, this.config, { category: entry.category }, new URLSearchParams()),
-    };
-  }
-
-  categoryContext(
-    category: string,
-    query: URLSearchParams,
-    reader: Reader,
-    path = "/",
-  ): Record<string, unknown> {
-    const rt = this.runtime(reader.access);
-    return {
-      ...this.baseContext(rt, path, query, reader),
-      category: rt.category(category),
-      view: viewObject(rt, this.config, { category }, query),
-    };
-  }
-
-  errorContext(
-    status: number,
-    category: string,
-    message: string,
-    reader: Reader,
-    entry?: IndexedEntry,
-    path = "/",
-  ): Record<string, unknown> {
-    const rt = this.runtime(reader.access);
-    return {
-      ...(entry ? { entry: rt.entry(entry) } : {}),
-      ...this.baseContext(rt, path, new URLSearchParams(), reader),
-      category: rt.category(category),
-      error: { code: status, status, message },
-    };
   }
 
   vanishedEntries(): number {
@@ -683,11 +624,6 @@ export class Site implements PageSite {
       );
     }
     this.logger.error({ ...context, error: formatErrorChain(err) }, "page failed");
-  }
-
-  /** The `site` object templates see. */
-  siteInfo(): Record<string, unknown> {
-    return { ...this.config.site, base_url: this.baseUrl, dev: this.dev, version: QUIRE_VERSION };
   }
 
   // The page cache.
