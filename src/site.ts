@@ -1,5 +1,4 @@
 /** The composition root: builds a site's index, templates, Markdown, renditions and page cache from config and environment. */
-import { createHash } from "node:crypto";
 import { readFileSync, statSync, openSync, readSync, closeSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import type { Request, Response } from "express";
@@ -35,13 +34,8 @@ import type { Page, PageSite } from "./http/pages.js";
 import { injectLiveReload } from "./http/live-reload.js";
 import {
   createPageCache,
-  createCacheFastPath,
-  pageCacheKey,
-  pageTtl,
-  storePage,
-  isCacheableRequest,
-  isPagePath,
-  LookupFilter,
+  renderSettingsDigest,
+  SitePageCache,
   type PageCache,
   type CacheFastPath,
 } from "./cache/index.js";
@@ -58,7 +52,7 @@ import { isSignedIn, type Reader } from "./auth/reader.js";
 import { ANONYMOUS_ACCESS, type ReaderAccess } from "./auth/access-rule.js";
 import { referenceProblems } from "./references/check.js";
 import { siteRoots } from "./content/site-roots.js";
-import { acceptKey, acceptList } from "./template/negotiate.js";
+import { acceptList } from "./template/negotiate.js";
 
 export interface SiteOptions {
   /** The site folder (default: the current directory). */
@@ -107,9 +101,6 @@ const SERVING_CACHE_KB = 4_000;
 /** How long the indexing thread of a server that does not watch content/ stays after its last refresh. */
 const INDEXER_IDLE_STOP_MS = 5_000;
 
-// URLs whose cache keys are remembered; beyond it the table starts over.
-const RECENT_KEYS = 10_000;
-
 /** A running site: what the HTTP layer and the commands use. */
 export class Site implements PageSite {
   readonly loaded: LoadedSite;
@@ -124,6 +115,8 @@ export class Site implements PageSite {
   /** Signed preview links for drafts and scheduled entries (same secret on every instance). */
   readonly previews: PreviewLinks;
   readonly pageCache: PageCache | null;
+  /** Keys, fast path and storing for the page cache, when there is one. */
+  private readonly cached: SitePageCache | null;
   /** Readers: who a request comes from, sessions, tokens (see auth/). */
   readonly auth: SiteAuth;
   /** The template variables of entry, category and error pages (template/page-context). */
@@ -153,13 +146,6 @@ export class Site implements PageSite {
   private firstIndex: Promise<RefreshSummary> | undefined;
   private cleanupTimer: NodeJS.Timeout | undefined;
   private closing = false;
-  /** Digest of the settings pages are rendered with besides content and templates (part of every cache key). */
-  private readonly renderSettings: string;
-  /** Keys of recent URLs, valid while the content generation and templates stay the same. */
-  private readonly recentKeys = new Map<string, string>();
-  private readonly lookups = new LookupFilter();
-  private recentKeysGeneration = "";
-  private recentKeysTemplates = "";
   private readonly renderThreadCount: number;
   private readonly renderThreadsMin: number;
   private readonly renderTimeoutMs: number;
@@ -167,8 +153,6 @@ export class Site implements PageSite {
   /** Counts changes to the index and templates: a page rendered across one is not cached. */
   private changes = 0;
   private readonly env: NodeJS.ProcessEnv;
-  /** Bounds how many search pages the page cache holds. */
-  private readonly searchCache = new SearchCacheGate();
 
   constructor(options: SiteOptions = {}) {
     const env = options.env ?? process.env;
@@ -240,13 +224,6 @@ export class Site implements PageSite {
       now: this.now,
     });
     this.previews = new PreviewLinks(secret);
-    // Pages embed site settings, absolute URLs and image URLs signed with the secret: processes that render
-    // them differently must not share cached pages (the secret enters only as a digest).
-    this.renderSettings = createHash("sha256")
-      .update(JSON.stringify([this.config.site, this.config.view, this.config.images, this.baseUrl]))
-      .update(this.images.signingKeyId)
-      .digest("base64url")
-      .slice(0, 12);
     const md = createMarkdown({ plugins: this.images.markdownPlugins });
     this.content = new EntryContent({
       contentDir: this.paths.contentDir,
@@ -284,6 +261,28 @@ export class Site implements PageSite {
           memoryBytes: options.cacheMemoryBytes ?? this.config.cache.memory_mb * 1024 * 1024,
           timeoutMs: this.config.cache.memcached_timeout_ms,
           coolDownMs: options.cacheCoolDownMs,
+          logger: this.logger,
+        })
+      : null;
+    // Searches are cached only while the search index is in step with the content index, and only so many.
+    const searches = new SearchCacheGate();
+    this.cached = this.pageCache
+      ? new SitePageCache({
+          cache: this.pageCache,
+          generation: () => this.contentIndex.generation,
+          templates: () => this.engine.fingerprint(),
+          renderSettings: renderSettingsDigest(
+            [this.config.site, this.config.view, this.config.images, this.baseUrl],
+            this.images.signingKeyId,
+          ),
+          version: QUIRE_VERSION,
+          admit: (req, url, generation) => {
+            const db = this.contentIndex.db;
+            return !isSearchUrl(url) || searches.admit(req, url, generation, () => searchInStep(db));
+          },
+          nextScheduledAt: (renderedAt) => this.contentIndex.nextScheduledAt(renderedAt),
+          ttlSeconds: this.config.cache.ttl_seconds,
+          now: this.now,
           logger: this.logger,
         })
       : null;
@@ -628,80 +627,19 @@ export class Site implements PageSite {
 
   // The page cache.
 
-  /** The cache key of a request, or null when it must not use the cache. */
+  /** The cache key of a request, or null when it must not use the cache (or there is none). */
   cacheKey(req: IncomingMessage): string | null {
-    if (!isCacheableRequest(req)) return null;
-    const url = req.url ?? "/";
-    const q = url.indexOf("?");
-    if (url.length > 8192 || !isPagePath(url)) return null;
-    const generation = this.contentIndex.generation;
-    const db = this.contentIndex.db;
-    if (isSearchUrl(url) && !this.searchCache.admit(req, url, generation, () => searchInStep(db)))
-      return null;
-    const templates = this.engine.fingerprint();
-    // Building a key costs more than a cache hit's lookup; a hot page asks for the same one over and over.
-    if (generation !== this.recentKeysGeneration || templates !== this.recentKeysTemplates) {
-      this.recentKeys.clear();
-      this.lookups.clear();
-      this.recentKeysGeneration = generation;
-      this.recentKeysTemplates = templates;
-    }
-    // Only GET and HEAD get here, and HEAD shares GET's key: the URL and the Accept header pick the key (a
-    // template may have variants, `feed.xml` and `feed.html`, that the header chooses between).
-    const format = acceptKey(req.headers.accept);
-    const recentKey = format === "" ? url : `${url}\0${format}`;
-    const recent = this.recentKeys.get(recentKey);
-    if (recent !== undefined) return recent;
-    const key = pageCacheKey({
-      generation,
-      templatesFingerprint: `${templates}.${this.renderSettings}`,
-      method: "GET",
-      path: q < 0 ? url : url.slice(0, q),
-      query: q < 0 ? "" : url.slice(q + 1),
-      format: format === "" ? "default" : format,
-      user: null,
-      version: QUIRE_VERSION,
-    });
-    if (this.recentKeys.size >= RECENT_KEYS) this.recentKeys.clear();
-    this.recentKeys.set(recentKey, key);
-    return key;
+    return this.cached?.key(req) ?? null;
   }
 
   /** The fast path serving cache hits in front of express, or null when the cache is off; `headers` go on every hit. */
   cacheFastPath(headers?: Readonly<Record<string, string>>): CacheFastPath | null {
-    if (!this.pageCache) return null;
-    return createCacheFastPath({
-      cache: this.pageCache,
-      keyFor: (req) => {
-        const key = this.cacheKey(req);
-        return key !== null && this.lookups.worthLooking(req.url ?? "/") ? key : null;
-      },
-      logger: this.logger,
-      headers,
-    });
+    return this.cached?.fastPath(headers) ?? null;
   }
 
   /** Stores a freshly rendered page (or notes that its URL is not worth a lookup); returns at once. */
   storePage(req: Request, page: Page | null, renderedAt: number = this.now()): void {
-    if (!this.pageCache) return;
-    const key = this.cacheKey(req);
-    if (!key) return;
-    if (!page?.cacheable) return this.lookups.notStored(req.url);
-    this.lookups.stored(req.url);
-    // The next entry to go live is counted from when the page was rendered, not from now: a page rendered
-    // just before an entry's time and stored just after must not be kept (it lacks that entry).
-    const ttl = pageTtl({
-      ttlSeconds: this.config.cache.ttl_seconds,
-      now: this.now(),
-      nextScheduledAt: this.contentIndex.nextScheduledAt(renderedAt),
-    });
-    void storePage(
-      this.pageCache,
-      key,
-      { status: page.status, headers: page.headers, body: page.body, method: req.method },
-      ttl,
-      this.logger,
-    );
+    this.cached?.store(req, page, renderedAt);
   }
 
   /** `image(path)` for templates, resolving relative paths from the page's category. */
