@@ -1,5 +1,5 @@
 /** The composition root: builds a site's index, templates, Markdown, renditions and page cache from config and environment. */
-import { readFileSync, statSync, openSync, readSync, closeSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import type { Request, Response } from "express";
 import { loadSite, seedReadOnlyData, type LoadedSite, type SitePaths } from "./config/site.js";
@@ -19,6 +19,7 @@ import {
   type RefreshSummary,
 } from "./db/index.js";
 import { Indexer } from "./db/indexer.js";
+import { indexFileProblem, inodeOf } from "./db/index-file.js";
 import { indexMatchesSettings, type IndexSettings } from "./db/index-settings.js";
 import type { ContentWatcher } from "./content/watcher.js";
 import { createMarkdown } from "./markdown/index.js";
@@ -399,10 +400,7 @@ export class Site implements PageSite {
 
   /** Why the index file on disk is not the healthy one this process opened, or null. */
   private indexFileProblem(): string | null {
-    if (this.memoryIndex) return null;
-    if (inodeOf(this.paths.indexPath) !== this.indexInode) return "the index file was deleted or replaced";
-    if (!hasSqliteHeader(this.paths.indexPath)) return "the index file is corrupt";
-    return null;
+    return this.memoryIndex ? null : indexFileProblem(this.paths.indexPath, this.indexInode);
   }
 
   /** Checks every few seconds that the index file is still the one this process opened, and intact. */
@@ -679,28 +677,4 @@ function overranPage(): Page {
     },
     cacheable: false,
   };
-}
-
-/** The inode of a file, or 0 when it is missing: a changed inode means the file was replaced. */
-function inodeOf(path: string): number {
-  try {
-    return statSync(path).ino;
-  } catch {
-    return 0;
-  }
-}
-
-/** True when the file starts with SQLite's header (a cheap check that catches an overwritten file). */
-function hasSqliteHeader(path: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, "r");
-    const head = Buffer.alloc(16);
-    readSync(fd, head, 0, 16, 0);
-    return head.toString("latin1") === "SQLite format 3\0";
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
