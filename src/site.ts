@@ -53,6 +53,7 @@ import { isSignedIn, type Reader } from "./auth/reader.js";
 import { ANONYMOUS_ACCESS, type ReaderAccess } from "./auth/access-rule.js";
 import { referenceProblems } from "./references/check.js";
 import { siteRoots } from "./content/site-roots.js";
+import { scheduleRenditionCleanup } from "./store/rendition-cleanup.js";
 import { acceptList } from "./template/negotiate.js";
 
 export interface SiteOptions {
@@ -318,7 +319,11 @@ export class Site implements PageSite {
       );
       this.logNewProblems(summary);
       if (this.watch) await this.startWatching();
-      this.scheduleRenditionCleanup();
+      this.cleanupTimer = scheduleRenditionCleanup(
+        this.images.store,
+        this.config.images.cache_age_days,
+        this.logger,
+      );
       this.watchIndexFile();
       return summary;
     });
@@ -480,24 +485,6 @@ export class Site implements PageSite {
       index: this.contentIndex,
       route: this.routeContext(ANONYMOUS_ACCESS),
     });
-  }
-
-  /** Removes renditions nobody requested for `images.cache_age_days`, now and then once a day. */
-  private scheduleRenditionCleanup(): void {
-    const clean = () => {
-      this.images.store
-        .cleanup(this.config.images.cache_age_days)
-        .then((removed) => {
-          if (removed > 0)
-            this.logger.info(
-              { removed },
-              `removed ${removed} renditions unused for ${this.config.images.cache_age_days} days`,
-            );
-        })
-        .catch((err) => this.logger.warn({ err }, "rendition cleanup failed"));
-    };
-    setTimeout(clean, 60_000).unref();
-    this.cleanupTimer = setInterval(clean, 24 * 3600_000).unref();
   }
 
   /** Registers a callback for content or template changes (live reload). */
