@@ -53,6 +53,7 @@ import { isSignedIn, type Reader } from "./auth/reader.js";
 import { ANONYMOUS_ACCESS, type ReaderAccess } from "./auth/access-rule.js";
 import { referenceProblems } from "./references/check.js";
 import { siteRoots } from "./content/site-roots.js";
+import { ProblemLog } from "./content/problem-log.js";
 import { scheduleRenditionCleanup } from "./store/rendition-cleanup.js";
 import { acceptList } from "./template/negotiate.js";
 
@@ -143,7 +144,7 @@ export class Site implements PageSite {
   private readonly listeners: (() => void)[] = [];
   private readonly writeBack: boolean;
   private readonly drafts: boolean;
-  private loggedProblems = new Set<string>();
+  private readonly problemLog: ProblemLog;
   private readonly watch: boolean;
   private firstIndex: Promise<RefreshSummary> | undefined;
   private cleanupTimer: NodeJS.Timeout | undefined;
@@ -166,6 +167,7 @@ export class Site implements PageSite {
     this.renderTimeoutMs = options.renderTimeoutMs ?? 10_000;
     this.renderThreadsMin = Math.min(this.renderThreadCount, options.renderThreadsMin ?? 1);
     this.logger = options.logger ?? createLogger({ pretty: this.dev, level: infra.logLevel });
+    this.problemLog = new ProblemLog(this.logger);
     this.loaded = loadSite({ site: options.site, dataDir: options.dataDir }, env);
     this.paths = this.loaded.paths;
     this.config = this.loaded.config;
@@ -470,12 +472,7 @@ export class Site implements PageSite {
   private logNewProblems(summary: RefreshSummary): void {
     // In development, what entries point at is checked too, as `quire check` does (reads every entry file).
     const problems = this.dev ? [...summary.problems, ...this.referenceProblems()] : summary.problems;
-    const now = new Set(problems.map((p) => p.describe()));
-    for (const p of problems) {
-      if (!this.loggedProblems.has(p.describe()))
-        this.logger.warn({ code: p.code, file: p.file }, p.describe());
-    }
-    this.loggedProblems = now;
+    this.problemLog.report(problems);
   }
 
   private referenceProblems() {
