@@ -1,6 +1,5 @@
 /** The composition root: builds a site's index, templates, Markdown, renditions and page cache from config and environment. */
-import { createHash } from "node:crypto";
-import { readFileSync, statSync, openSync, readSync, closeSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import type { Request, Response } from "express";
 import { loadSite, seedReadOnlyData, type LoadedSite, type SitePaths } from "./config/site.js";
@@ -20,27 +19,24 @@ import {
   type RefreshSummary,
 } from "./db/index.js";
 import { Indexer } from "./db/indexer.js";
+import { indexFileProblem, inodeOf } from "./db/index-file.js";
 import { indexMatchesSettings, type IndexSettings } from "./db/index-settings.js";
 import type { ContentWatcher } from "./content/watcher.js";
 import { createMarkdown } from "./markdown/index.js";
 import { TemplateEngine } from "./template/engine.js";
 import { EntryContent } from "./template/entry-content.js";
 import { TemplateRuntime } from "./template/runtime.js";
-import { templateGlobals, viewObject } from "./template/globals.js";
-import { templateObject, templateReference, requestObjects } from "./template/page-objects.js";
+import { templateGlobals } from "./template/globals.js";
+import { templateObject, templateReference } from "./template/page-objects.js";
+import { PageContexts } from "./template/page-context.js";
 import type { FoundTemplate } from "./template/loader.js";
 import type { RouteContext } from "./http/route.js";
 import type { Page, PageSite } from "./http/pages.js";
 import { injectLiveReload } from "./http/live-reload.js";
 import {
   createPageCache,
-  createCacheFastPath,
-  pageCacheKey,
-  pageTtl,
-  storePage,
-  isCacheableRequest,
-  isPagePath,
-  LookupFilter,
+  renderSettingsDigest,
+  SitePageCache,
   type PageCache,
   type CacheFastPath,
 } from "./cache/index.js";
@@ -53,12 +49,13 @@ import { renderRoute } from "./http/pages.js";
 import type { Route } from "./http/route.js";
 // The parts of auth/ a static build needs too; sign-in (express, mail) is wired by the HTTP layer alone.
 import { SiteAuth } from "./auth/site-auth.js";
-import { templateUser } from "./auth/template-user.js";
 import { isSignedIn, type Reader } from "./auth/reader.js";
 import { ANONYMOUS_ACCESS, type ReaderAccess } from "./auth/access-rule.js";
 import { referenceProblems } from "./references/check.js";
 import { siteRoots } from "./content/site-roots.js";
-import { acceptKey, acceptList } from "./template/negotiate.js";
+import { ProblemLog } from "./content/problem-log.js";
+import { scheduleRenditionCleanup } from "./store/rendition-cleanup.js";
+import { acceptList } from "./template/negotiate.js";
 
 export interface SiteOptions {
   /** The site folder (default: the current directory). */
@@ -107,9 +104,6 @@ const SERVING_CACHE_KB = 4_000;
 /** How long the indexing thread of a server that does not watch content/ stays after its last refresh. */
 const INDEXER_IDLE_STOP_MS = 5_000;
 
-// URLs whose cache keys are remembered; beyond it the table starts over.
-const RECENT_KEYS = 10_000;
-
 /** A running site: what the HTTP layer and the commands use. */
 export class Site implements PageSite {
   readonly loaded: LoadedSite;
@@ -124,8 +118,14 @@ export class Site implements PageSite {
   /** Signed preview links for drafts and scheduled entries (same secret on every instance). */
   readonly previews: PreviewLinks;
   readonly pageCache: PageCache | null;
+  /** Keys, fast path and storing for the page cache, when there is one. */
+  private readonly cached: SitePageCache | null;
   /** Readers: who a request comes from, sessions, tokens (see auth/). */
   readonly auth: SiteAuth;
+  /** The template variables of entry, category and error pages (template/page-context). */
+  readonly entryContext: PageSite["entryContext"];
+  readonly categoryContext: PageSite["categoryContext"];
+  readonly errorContext: PageSite["errorContext"];
   /** The environment sign-in reads (SMTP settings, memcached for single-use links, NODE_ENV). */
   readonly loginEnv: NodeJS.ProcessEnv;
   readonly now: () => number;
@@ -144,18 +144,11 @@ export class Site implements PageSite {
   private readonly listeners: (() => void)[] = [];
   private readonly writeBack: boolean;
   private readonly drafts: boolean;
-  private loggedProblems = new Set<string>();
+  private readonly problemLog: ProblemLog;
   private readonly watch: boolean;
   private firstIndex: Promise<RefreshSummary> | undefined;
   private cleanupTimer: NodeJS.Timeout | undefined;
   private closing = false;
-  /** Digest of the settings pages are rendered with besides content and templates (part of every cache key). */
-  private readonly renderSettings: string;
-  /** Keys of recent URLs, valid while the content generation and templates stay the same. */
-  private readonly recentKeys = new Map<string, string>();
-  private readonly lookups = new LookupFilter();
-  private recentKeysGeneration = "";
-  private recentKeysTemplates = "";
   private readonly renderThreadCount: number;
   private readonly renderThreadsMin: number;
   private readonly renderTimeoutMs: number;
@@ -163,8 +156,6 @@ export class Site implements PageSite {
   /** Counts changes to the index and templates: a page rendered across one is not cached. */
   private changes = 0;
   private readonly env: NodeJS.ProcessEnv;
-  /** Bounds how many search pages the page cache holds. */
-  private readonly searchCache = new SearchCacheGate();
 
   constructor(options: SiteOptions = {}) {
     const env = options.env ?? process.env;
@@ -176,6 +167,7 @@ export class Site implements PageSite {
     this.renderTimeoutMs = options.renderTimeoutMs ?? 10_000;
     this.renderThreadsMin = Math.min(this.renderThreadCount, options.renderThreadsMin ?? 1);
     this.logger = options.logger ?? createLogger({ pretty: this.dev, level: infra.logLevel });
+    this.problemLog = new ProblemLog(this.logger);
     this.loaded = loadSite({ site: options.site, dataDir: options.dataDir }, env);
     this.paths = this.loaded.paths;
     this.config = this.loaded.config;
@@ -236,13 +228,6 @@ export class Site implements PageSite {
       now: this.now,
     });
     this.previews = new PreviewLinks(secret);
-    // Pages embed site settings, absolute URLs and image URLs signed with the secret: processes that render
-    // them differently must not share cached pages (the secret enters only as a digest).
-    this.renderSettings = createHash("sha256")
-      .update(JSON.stringify([this.config.site, this.config.view, this.config.images, this.baseUrl]))
-      .update(this.images.signingKeyId)
-      .digest("base64url")
-      .slice(0, 12);
     const md = createMarkdown({ plugins: this.images.markdownPlugins });
     this.content = new EntryContent({
       contentDir: this.paths.contentDir,
@@ -253,6 +238,23 @@ export class Site implements PageSite {
       // A file gone from under the index (a deploy under way): catch up now rather than at the next rescan.
       onVanished: () => void this.refresh().catch((err) => this.logger.warn({ err }, "refresh failed")),
     });
+    const contexts = new PageContexts({
+      config: this.config,
+      baseUrl: this.baseUrl,
+      dev: this.dev,
+      version: QUIRE_VERSION,
+      contentDir: this.paths.contentDir,
+      content: this.content,
+      auth: this.auth,
+      index: () => this.contentIndex,
+      categories: () => this.categorySet,
+      now: this.now,
+      warn: (message, fields) => this.logger.warn(fields, message),
+      image: (rt, category) => this.images.templateImage(rt, category),
+    });
+    this.entryContext = (...args) => contexts.entry(...args);
+    this.categoryContext = (...args) => contexts.category(...args);
+    this.errorContext = (...args) => contexts.error(...args);
     for (const [name, value] of Object.entries(templateGlobals(this, md))) this.engine.addGlobal(name, value);
     this.engine.addGlobal("search", searchGlobal());
 
@@ -263,6 +265,28 @@ export class Site implements PageSite {
           memoryBytes: options.cacheMemoryBytes ?? this.config.cache.memory_mb * 1024 * 1024,
           timeoutMs: this.config.cache.memcached_timeout_ms,
           coolDownMs: options.cacheCoolDownMs,
+          logger: this.logger,
+        })
+      : null;
+    // Searches are cached only while the search index is in step with the content index, and only so many.
+    const searches = new SearchCacheGate();
+    this.cached = this.pageCache
+      ? new SitePageCache({
+          cache: this.pageCache,
+          generation: () => this.contentIndex.generation,
+          templates: () => this.engine.fingerprint(),
+          renderSettings: renderSettingsDigest(
+            [this.config.site, this.config.view, this.config.images, this.baseUrl],
+            this.images.signingKeyId,
+          ),
+          version: QUIRE_VERSION,
+          admit: (req, url, generation) => {
+            const db = this.contentIndex.db;
+            return !isSearchUrl(url) || searches.admit(req, url, generation, () => searchInStep(db));
+          },
+          nextScheduledAt: (renderedAt) => this.contentIndex.nextScheduledAt(renderedAt),
+          ttlSeconds: this.config.cache.ttl_seconds,
+          now: this.now,
           logger: this.logger,
         })
       : null;
@@ -297,7 +321,11 @@ export class Site implements PageSite {
       );
       this.logNewProblems(summary);
       if (this.watch) await this.startWatching();
-      this.scheduleRenditionCleanup();
+      this.cleanupTimer = scheduleRenditionCleanup(
+        this.images.store,
+        this.config.images.cache_age_days,
+        this.logger,
+      );
       this.watchIndexFile();
       return summary;
     });
@@ -379,10 +407,7 @@ export class Site implements PageSite {
 
   /** Why the index file on disk is not the healthy one this process opened, or null. */
   private indexFileProblem(): string | null {
-    if (this.memoryIndex) return null;
-    if (inodeOf(this.paths.indexPath) !== this.indexInode) return "the index file was deleted or replaced";
-    if (!hasSqliteHeader(this.paths.indexPath)) return "the index file is corrupt";
-    return null;
+    return this.memoryIndex ? null : indexFileProblem(this.paths.indexPath, this.indexInode);
   }
 
   /** Checks every few seconds that the index file is still the one this process opened, and intact. */
@@ -447,12 +472,7 @@ export class Site implements PageSite {
   private logNewProblems(summary: RefreshSummary): void {
     // In development, what entries point at is checked too, as `quire check` does (reads every entry file).
     const problems = this.dev ? [...summary.problems, ...this.referenceProblems()] : summary.problems;
-    const now = new Set(problems.map((p) => p.describe()));
-    for (const p of problems) {
-      if (!this.loggedProblems.has(p.describe()))
-        this.logger.warn({ code: p.code, file: p.file }, p.describe());
-    }
-    this.loggedProblems = now;
+    this.problemLog.report(problems);
   }
 
   private referenceProblems() {
@@ -462,24 +482,6 @@ export class Site implements PageSite {
       index: this.contentIndex,
       route: this.routeContext(ANONYMOUS_ACCESS),
     });
-  }
-
-  /** Removes renditions nobody requested for `images.cache_age_days`, now and then once a day. */
-  private scheduleRenditionCleanup(): void {
-    const clean = () => {
-      this.images.store
-        .cleanup(this.config.images.cache_age_days)
-        .then((removed) => {
-          if (removed > 0)
-            this.logger.info(
-              { removed },
-              `removed ${removed} renditions unused for ${this.config.images.cache_age_days} days`,
-            );
-        })
-        .catch((err) => this.logger.warn({ err }, "rendition cleanup failed"));
-    };
-    setTimeout(clean, 60_000).unref();
-    this.cleanupTimer = setInterval(clean, 24 * 3600_000).unref();
   }
 
   /** Registers a callback for content or template changes (live reload). */
@@ -582,90 +584,10 @@ export class Site implements PageSite {
     return this.dev && template.mimeType.startsWith("text/html") ? injectLiveReload(html) : html;
   }
 
-  /** A runtime for one render, for one reader. */
-  runtime(reader: ReaderAccess): TemplateRuntime {
-    const rt: TemplateRuntime = new TemplateRuntime({
-      index: this.contentIndex,
-      now: this.now(),
-      timeZone: this.config.site.timezone,
-      baseUrl: this.baseUrl,
-      siteTitle: this.config.site.title,
-      md: this.content.markdown,
-      content: this.content,
-      categories: this.categorySet,
-      reader,
-      warn: (message, fields) => this.logger.warn(fields, message),
-      contentDir: this.paths.contentDir,
-      image: (category, path) => this.images.templateImage(rt, category)(path),
-    });
-    return rt;
-  }
-
-  private baseContext(
-    rt: TemplateRuntime,
-    path: string,
-    query: URLSearchParams,
-    reader: Reader,
-  ): Record<string, unknown> {
-    return {
-      _rt: rt,
-      site: this.siteInfo(),
-      user: templateUser(reader, this.auth),
-      ...requestObjects(this.baseUrl, path, query, this.config.auth.sign_in),
-    };
-  }
-
   /** `get_template(name, entry_or_category)` for templates. */
   templateValue(name: string, category: string): unknown {
     const found = this.engine.find(name, category);
     return found ? templateReference(found) : null;
-  }
-
-  entryContext(
-    entry: IndexedEntry,
-    query: URLSearchParams,
-    reader: Reader,
-    path = "/",
-  ): Record<string, unknown> {
-    const rt = this.runtime(reader.access);
-    const category = rt.category(entry.category);
-    return {
-      ...this.baseContext(rt, path, query, reader),
-      entry: rt.entry(entry),
-      category,
-      view: viewObject(rt, this.config, { category: entry.category }, new URLSearchParams()),
-    };
-  }
-
-  categoryContext(
-    category: string,
-    query: URLSearchParams,
-    reader: Reader,
-    path = "/",
-  ): Record<string, unknown> {
-    const rt = this.runtime(reader.access);
-    return {
-      ...this.baseContext(rt, path, query, reader),
-      category: rt.category(category),
-      view: viewObject(rt, this.config, { category }, query),
-    };
-  }
-
-  errorContext(
-    status: number,
-    category: string,
-    message: string,
-    reader: Reader,
-    entry?: IndexedEntry,
-    path = "/",
-  ): Record<string, unknown> {
-    const rt = this.runtime(reader.access);
-    return {
-      ...(entry ? { entry: rt.entry(entry) } : {}),
-      ...this.baseContext(rt, path, new URLSearchParams(), reader),
-      category: rt.category(category),
-      error: { code: status, status, message },
-    };
   }
 
   vanishedEntries(): number {
@@ -685,87 +607,21 @@ export class Site implements PageSite {
     this.logger.error({ ...context, error: formatErrorChain(err) }, "page failed");
   }
 
-  /** The `site` object templates see. */
-  siteInfo(): Record<string, unknown> {
-    return { ...this.config.site, base_url: this.baseUrl, dev: this.dev, version: QUIRE_VERSION };
-  }
-
   // The page cache.
 
-  /** The cache key of a request, or null when it must not use the cache. */
+  /** The cache key of a request, or null when it must not use the cache (or there is none). */
   cacheKey(req: IncomingMessage): string | null {
-    if (!isCacheableRequest(req)) return null;
-    const url = req.url ?? "/";
-    const q = url.indexOf("?");
-    if (url.length > 8192 || !isPagePath(url)) return null;
-    const generation = this.contentIndex.generation;
-    const db = this.contentIndex.db;
-    if (isSearchUrl(url) && !this.searchCache.admit(req, url, generation, () => searchInStep(db)))
-      return null;
-    const templates = this.engine.fingerprint();
-    // Building a key costs more than a cache hit's lookup; a hot page asks for the same one over and over.
-    if (generation !== this.recentKeysGeneration || templates !== this.recentKeysTemplates) {
-      this.recentKeys.clear();
-      this.lookups.clear();
-      this.recentKeysGeneration = generation;
-      this.recentKeysTemplates = templates;
-    }
-    // Only GET and HEAD get here, and HEAD shares GET's key: the URL and the Accept header pick the key (a
-    // template may have variants, `feed.xml` and `feed.html`, that the header chooses between).
-    const format = acceptKey(req.headers.accept);
-    const recentKey = format === "" ? url : `${url}\0${format}`;
-    const recent = this.recentKeys.get(recentKey);
-    if (recent !== undefined) return recent;
-    const key = pageCacheKey({
-      generation,
-      templatesFingerprint: `${templates}.${this.renderSettings}`,
-      method: "GET",
-      path: q < 0 ? url : url.slice(0, q),
-      query: q < 0 ? "" : url.slice(q + 1),
-      format: format === "" ? "default" : format,
-      user: null,
-      version: QUIRE_VERSION,
-    });
-    if (this.recentKeys.size >= RECENT_KEYS) this.recentKeys.clear();
-    this.recentKeys.set(recentKey, key);
-    return key;
+    return this.cached?.key(req) ?? null;
   }
 
   /** The fast path serving cache hits in front of express, or null when the cache is off; `headers` go on every hit. */
   cacheFastPath(headers?: Readonly<Record<string, string>>): CacheFastPath | null {
-    if (!this.pageCache) return null;
-    return createCacheFastPath({
-      cache: this.pageCache,
-      keyFor: (req) => {
-        const key = this.cacheKey(req);
-        return key !== null && this.lookups.worthLooking(req.url ?? "/") ? key : null;
-      },
-      logger: this.logger,
-      headers,
-    });
+    return this.cached?.fastPath(headers) ?? null;
   }
 
   /** Stores a freshly rendered page (or notes that its URL is not worth a lookup); returns at once. */
   storePage(req: Request, page: Page | null, renderedAt: number = this.now()): void {
-    if (!this.pageCache) return;
-    const key = this.cacheKey(req);
-    if (!key) return;
-    if (!page?.cacheable) return this.lookups.notStored(req.url);
-    this.lookups.stored(req.url);
-    // The next entry to go live is counted from when the page was rendered, not from now: a page rendered
-    // just before an entry's time and stored just after must not be kept (it lacks that entry).
-    const ttl = pageTtl({
-      ttlSeconds: this.config.cache.ttl_seconds,
-      now: this.now(),
-      nextScheduledAt: this.contentIndex.nextScheduledAt(renderedAt),
-    });
-    void storePage(
-      this.pageCache,
-      key,
-      { status: page.status, headers: page.headers, body: page.body, method: req.method },
-      ttl,
-      this.logger,
-    );
+    this.cached?.store(req, page, renderedAt);
   }
 
   /** `image(path)` for templates, resolving relative paths from the page's category. */
@@ -805,28 +661,4 @@ function overranPage(): Page {
     },
     cacheable: false,
   };
-}
-
-/** The inode of a file, or 0 when it is missing: a changed inode means the file was replaced. */
-function inodeOf(path: string): number {
-  try {
-    return statSync(path).ino;
-  } catch {
-    return 0;
-  }
-}
-
-/** True when the file starts with SQLite's header (a cheap check that catches an overwritten file). */
-function hasSqliteHeader(path: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, "r");
-    const head = Buffer.alloc(16);
-    readSync(fd, head, 0, 16, 0);
-    return head.toString("latin1") === "SQLite format 3\0";
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }

@@ -37,3 +37,9 @@ export {
   type CapturePageOptions,
   type RenderedResponse,
 } from "./page-capture.js";
+export {
+  SitePageCache,
+  renderSettingsDigest,
+  type RenderedPage,
+  type SitePageCacheOptions,
+} from "./site-page-cache.js";
