@@ -71,9 +71,12 @@ describe.skipIf(skip)("memcached page cache", () => {
 
   it("tells memcached the TTL, so dead pages do not pile up there", async () => {
     const cache = memcached();
+    const start = Date.now();
     await cache.set("quire:test:ttl-told", makePage("x"), 90);
     const ttl = await remainingTtl("quire:test:ttl-told");
-    expect(ttl).toBeGreaterThanOrEqual(89);
+    // Whole seconds pass between the set and the read on a loaded machine; memcached counts them down.
+    const passed = Math.ceil((Date.now() - start) / 1000);
+    expect(ttl).toBeGreaterThanOrEqual(89 - passed);
     expect(ttl).toBeLessThanOrEqual(90);
     await cache.close();
   });

@@ -133,5 +133,5 @@ describe("quire serve", () => {
         await server.stop();
       }
     }
-  }, 60_000);
+  }, 240_000);
 });

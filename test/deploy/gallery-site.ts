@@ -15,7 +15,9 @@ const SOURCES: Record<string, [number, number]> = {
 /** A site whose only entry shows the three JPEGs as one gallery, at 320 pixels wide. */
 export async function makeGallerySite(): Promise<string> {
   const files: Record<string, string | Buffer> = {
-    "quire.toml": '[site]\ntitle = "Deploy test"\ntimezone = "UTC"\n',
+    // A generous memcached deadline: these tests are about what the dynos share, and on a loaded machine a read
+    // slower than the default 250 ms would be a miss.
+    "quire.toml": '[site]\ntitle = "Deploy test"\ntimezone = "UTC"\n[cache]\nmemcached_timeout_ms = 5000\n',
     [GALLERY_FILE]: [
       "Title: Three pictures",
       "Date: 2025-01-10 09:00:00+00:00",

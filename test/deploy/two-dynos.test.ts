@@ -158,11 +158,10 @@ describe.skipIf(skip)("two dynos sharing memcached and a bucket", () => {
     // memcached stops: the cached page and a page never rendered before both still answer 200.
     await memcached.stop();
     expect((await getPage(b, galleryPath)).status).toBe(200);
-    const started = performance.now();
+    // How fast it answers with memcached gone is measured in bench/ and test:load, not here.
     const fresh = await getPage(b, "/blog/");
     expect(fresh.status).toBe(200);
     expect(fresh.cache).toBe("miss");
-    expect(performance.now() - started).toBeLessThan(5_000);
     await stopDyno(b);
   }, 300_000);
 

@@ -136,10 +136,11 @@ describe("quire build as a command", () => {
     spawnSync(process.execPath, [QUIRE_BIN, "build", "--site", root, "--jobs", "2", "--json"], {
       env: { ...process.env, QUIRE_FROM_SOURCE: "1" },
       encoding: "utf8",
-      timeout: 60_000,
+      // Only bounds a build that hangs (spawnSync cannot be interrupted by the test's own time-out).
+      timeout: 240_000,
     });
 
-  it("passes on the build's output and exit code", () => {
+  it("passes on the build's output and exit code", { timeout: 600_000 }, () => {
     const ok = run(site({}));
     expect(ok.status, ok.stderr).toBe(0);
     const summary = JSON.parse(ok.stdout) as { pages: number; jobs: number; failures: unknown[] };

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { join, dirname } from "node:path";
+import { afterAll } from "vitest";
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const QUIRE_BIN = join(REPO, "bin", "quire.js");
@@ -28,6 +29,12 @@ export interface QuireProcess {
   exited: Promise<number | null>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
+
+const running = new Set<ChildProcess>();
+// A test that times out never reaches its own stop(): its server must not outlive the test file.
+afterAll(() => {
+  for (const child of running) child.kill("SIGKILL");
+});
 
 /** Starts `quire serve` on a free port; resolves once `readyPath` answers 200 (bounded by `timeoutMs`). */
 export async function startQuireProcess(options: {
@@ -57,11 +64,18 @@ export async function startQuireProcess(options: {
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  running.add(child);
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  // Bounds a start that hangs; a loaded two-core machine can take tens of seconds to start one.
+  const deadline = Date.now() + (options.timeoutMs ?? 90_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`quire exited early with ${child.exitCode}:\n${out}`);
     try {

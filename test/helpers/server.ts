@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { afterAll } from "vitest";
 
 /** The repository root: also the sample site (`content/`, `templates/`). */
 export const REPO_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -38,6 +39,10 @@ export interface RunningQuire {
 const running = new Set<ChildProcess>();
 // Safety net: a run that dies before afterAll must not leave servers behind.
 process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+// A test that times out never reaches its own stop(): its server must not outlive the test file.
+afterAll(() => {
   for (const child of running) child.kill("SIGKILL");
 });
 

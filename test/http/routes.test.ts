@@ -265,12 +265,21 @@ describe("starting up", () => {
   });
 
   it("shows a scheduled entry as soon as its time has passed, with no restart", async () => {
-    const soon = new Date(Date.now() + 2500).toISOString();
-    writeFileSync(join(root, "content/notes/soon.md"), post(500, "Soon", soon));
-    await t.site.refresh();
-    expect((await text("/notes/500-Soon")).status).toBe(404);
-    expect((await text("/notes/")).body).not.toContain("[500]");
-    await new Promise((r) => setTimeout(r, 2700));
+    let soon = 0;
+    for (let lead = 2500; ; lead *= 4) {
+      soon = Date.now() + lead;
+      writeFileSync(join(root, "content/notes/soon.md"), post(500, "Soon", new Date(soon).toISOString()));
+      await t.site.refresh();
+      const before = await text("/notes/500-Soon");
+      const listing = await text("/notes/");
+      // What was seen is only "before its date" if the date had not yet come when the answers arrived; a machine
+      // too busy for that tries again further ahead.
+      if (Date.now() >= soon) continue;
+      expect(before.status).toBe(404);
+      expect(listing.body).not.toContain("[500]");
+      break;
+    }
+    await new Promise((r) => setTimeout(r, soon + 200 - Date.now()));
     expect((await text("/notes/500-Soon")).status).toBe(200);
     expect((await text("/notes/")).body).toMatch(/^\[500\]/);
   });
