@@ -150,7 +150,8 @@ describe("quire build as a command", () => {
     expect(failing.status).toBe(1);
     const failures = (JSON.parse(failing.stdout) as { failures: { file: string }[] }).failures;
     expect(failures.map((f) => f.file)).toContain("content/blog/first.md");
-  });
+    // Two builds, each in two nodes with two rendering threads: on a loaded machine that is well over 30 s.
+  }, 150_000);
 });
 
 describe("rendering threads", () => {
