@@ -21,7 +21,10 @@ describe("a header typo", () => {
   });
 
   it("finds nothing to suggest in the sample site", async () => {
-    const r = await quire(["check", "--site", REPO]);
+    // A data folder of its own: other test files check the sample site at the same time.
+    const data = makeSite();
+    sites.push(data);
+    const r = await quire(["check", "--site", REPO], { QUIRE_DATA_DIR: data });
     expect(r.stdout).not.toContain("did you mean");
     expect(r.code).toBe(0);
   });

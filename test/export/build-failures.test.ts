@@ -140,6 +140,7 @@ describe("quire build as a command", () => {
       timeout: 240_000,
     });
 
+  // Two builds, each in two nodes with two rendering threads: on a loaded machine that is well over 30 s.
   it("passes on the build's output and exit code", { timeout: 600_000 }, () => {
     const ok = run(site({}));
     expect(ok.status, ok.stderr).toBe(0);
