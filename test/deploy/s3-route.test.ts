@@ -66,6 +66,9 @@ function s3Env(prefix: string, extra: Record<string, string> = {}): Record<strin
 }
 
 /** Serves the gallery site in this process with a fresh data folder, and reads the gallery page. */
+/** The S3 store's cool-down after a failure (src/store/index.ts). */
+const S3_COOLDOWN_MS = 30_000;
+
 async function dyno(env: Record<string, string>): Promise<Dyno> {
   const log = captureLog();
   const server = await serveSite(site, { env: { QUIRE_SECRET: SECRET, ...env }, logger: log.logger });
@@ -253,19 +256,21 @@ describe("/_img/ when S3 is unreachable or failing", () => {
     try {
       const a = await dyno(s3Env(freshPrefix(), { QUIRE_S3_ENDPOINT: silent.endpoint }));
       const [first, ...rest] = a.images;
-      const started = performance.now();
+      // The cool-down starts at the first failure, so it lasts at least until this plus its length.
+      const coolDownEnds = Date.now() + S3_COOLDOWN_MS;
+      // S3 never answers, so the first image is served once the store's deadline gives up on it.
       expect(await badImages(a.server.url, [first!])).toEqual([]);
-      const firstMs = performance.now() - started;
-      expect(firstMs).toBeLessThan(15_000);
-      const restStarted = performance.now();
+      const tried = silent.requests();
+      expect(tried).toBeGreaterThan(0);
+      // S3 is skipped during its cool-down: the other renditions are generated without asking it anything.
       expect(await badImages(a.server.url, rest)).toEqual([]);
-      // S3 is skipped during its cool-down: five renditions are generated without waiting on it.
-      expect(performance.now() - restStarted).toBeLessThan(5_000);
+      if (Date.now() < coolDownEnds) expect(silent.requests()).toBe(tried);
+      else console.warn("the machine was too busy to finish within S3's cool-down; its skip was not checked");
       expect(s3Warnings(a.log).length).toBeGreaterThanOrEqual(1);
     } finally {
       await silent.close();
     }
-  }, 60_000);
+  });
 });
 
 describe("/_img/ with malformed requests", () => {
@@ -308,11 +313,19 @@ async function failingS3(): Promise<{ endpoint: string; requests(): number; clos
   };
 }
 
-/** An S3 endpoint that accepts connections and never answers: S3 behind a black hole. */
-async function silentS3(): Promise<{ endpoint: string; close(): Promise<void> }> {
+/** An S3 endpoint that accepts connections and never answers, counting the HTTP requests sent to it. */
+async function silentS3(): Promise<{ endpoint: string; requests(): number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
+  let requests = 0;
   const server: Server = createServer((socket) => {
     sockets.add(socket);
+    let tail = "";
+    socket.on("data", (chunk: Buffer) => {
+      // A request line at the start of the stream or after a line break; kept tail catches one split in two.
+      const text = tail + chunk.toString("latin1");
+      requests += text.match(/(?:^|\n)(?:GET|PUT|HEAD|POST|DELETE) \S+ HTTP\/1\.1\r\n/g)?.length ?? 0;
+      tail = text.slice(-64).replace(/^[\s\S]*\n/, "\n");
+    });
     socket.on("error", () => undefined);
     socket.on("close", () => sockets.delete(socket));
   });
@@ -320,6 +333,7 @@ async function silentS3(): Promise<{ endpoint: string; close(): Promise<void> }>
   const { port } = server.address() as { port: number };
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    requests: () => requests,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -74,16 +74,17 @@ export async function transparentPng(width: number, height: number): Promise<Buf
 
 /**
  * A valid PNG bomb: a 1-bit greyscale image of width × height whose all-zero rows deflate to almost nothing
- * (20000×20000 is ~50 KB on disk and 400 megapixels decoded).
+ * (20000×20000 is ~50 KB on disk and 400 megapixels decoded). `pixels` replaces the compressed rows (a header
+ * with broken pixel data tells a refusal from the header apart from one made while decoding).
  */
-export function bombPng(width: number, height: number): Buffer {
+export function bombPng(width: number, height: number, pixels?: Buffer): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 1; // bit depth
   ihdr[9] = 0; // greyscale
   const rows = Buffer.alloc((1 + Math.ceil(width / 8)) * height);
-  const idat = deflateSync(rows, { level: 9 });
+  const idat = pixels ?? deflateSync(rows, { level: 9 });
   return Buffer.concat([
     Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
     chunk("IHDR", ihdr),
