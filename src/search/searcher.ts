@@ -7,7 +7,14 @@ import type { Db } from "../db/open-index.js";
 import { listedSql, categorySql, categoryParams } from "../db/content-index.js";
 import { registerReadableFunction, readerParam } from "../db/readable-sql.js";
 import { ANONYMOUS_ACCESS, type ReaderAccess } from "../auth/access-rule.js";
-import { hasTerms, matchExpression, parseQuery, plainWordsQuery, type ParsedQuery } from "./query.js";
+import {
+  hasTerms,
+  headsExpression,
+  matchExpression,
+  parseQuery,
+  plainWordsQuery,
+  type ParsedQuery,
+} from "./query.js";
 import { searchInStep, searchWords, type SearchWords } from "./search-index.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -66,6 +73,11 @@ export const MAX_COUNT = 100;
 /** Pages past this are not served (deep paging through bm25 costs a sort of every match). */
 export const MAX_PAGE = 100;
 
+/**
+ * Above this many matches, only the matches with a word of the query in their title or tags are scored
+ * (`rankTiered`): bm25 costs about a microsecond per match, on top of the count.
+ */
+export const TIERED_FROM = 2000;
 /** bm25 column weights: title, text, tags (category and date are not indexed). */
 const WEIGHTS = "10.0, 1.0, 4.0";
 /** Snippet markers: control characters, which indexed text never holds (see entry-text.ts). */
@@ -169,7 +181,10 @@ export class Searcher {
     const hasUnauthorized = counted.refused === 1;
     const pages = Math.ceil(total / count);
     if (total === 0 || page > pages) return { hits: [], total, pages, hasUnauthorized };
-    const ranked = this.rankPage(from, match, params, (page - 1) * count, count);
+    const ranked =
+      match !== null && total > TIERED_FROM
+        ? this.rankTiered(from, q, params, (page - 1) * count, count)
+        : this.rankPage(from, match, params, (page - 1) * count, count);
     const marks = pageMarks(this.db, this.source, match, ranked);
     const hits = ranked.map((r): SearchHit => {
       const m = marks.get(r.docid);
@@ -199,6 +214,52 @@ export class Searcher {
          ORDER BY rank, d.date DESC, d.docid DESC LIMIT @limit OFFSET @offset`,
       )
       .all({ ...params, limit: count, offset }) as Ranked[];
+  }
+
+  /**
+   * One page of results when the query matches so many entries that scoring every match would cost more than
+   * the page is worth (a word in most entries): the entries with a word of the query in their title or tags
+   * come first, best first (bm25, scored for them only); then the others, newest first. For such a word
+   * bm25 tells the others apart by little more than their length anyway (its weight for a word in more than
+   * half the entries is nil).
+   */
+  private rankTiered(
+    from: string,
+    q: ParsedQuery,
+    params: Record<string, unknown>,
+    offset: number,
+    count: number,
+  ): Ranked[] {
+    const tierParams = { ...params, heads: headsExpression(q) };
+    // `+rowid`: tested by SQLite against the heads' rowids, gathered once, while FTS5 drives the query.
+    const inHeads = "+search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH @heads)";
+    const heads = this.db
+      .prepare(
+        `SELECT d.docid AS docid, d.file AS file, bm25(search_fts, ${WEIGHTS}) AS rank FROM ${from}
+           AND ${inHeads} AND ${readerMay("d")}
+         ORDER BY rank, d.date DESC, d.docid DESC LIMIT @limit OFFSET @offset`,
+      )
+      .all({ ...tierParams, limit: count, offset }) as Ranked[];
+    if (heads.length === count) return heads;
+    // The page runs past the heads: the rest, newest first, after however many heads there are.
+    const headCount =
+      heads.length > 0
+        ? offset + heads.length
+        : (this.db
+            .prepare(`SELECT count(*) FROM ${from} AND ${inHeads} AND ${readerMay("d")}`)
+            .pluck()
+            .get(tierParams) as number);
+    const rest = this.db
+      .prepare(
+        `SELECT d.docid AS docid, d.file AS file, 0 AS rank FROM ${from} AND NOT ${inHeads} AND ${readerMay("d")}
+         ORDER BY d.date DESC, d.docid DESC LIMIT @limit OFFSET @offset`,
+      )
+      .all({
+        ...tierParams,
+        limit: count - heads.length,
+        offset: Math.max(0, offset - headCount),
+      }) as Ranked[];
+    return [...heads, ...rest];
   }
 }
 
@@ -243,19 +304,33 @@ function pageMarks(
     for (const p of page) out.set(p.docid, { snippet: p.words.text.slice(0, 240), title: p.words.title });
     return out;
   }
+  // The text lives in a plain table FTS5 reads it back from (for snippets), so that emptying the scratch
+  // table is FTS5's 'delete-all', not a tokenizing of every row to find what to delete.
   db.exec(
-    `CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_page USING fts5(title, text, tags, tokenize = '${TOKENIZE}')`,
+    `CREATE TABLE IF NOT EXISTS temp.search_marks_text (rowid INTEGER PRIMARY KEY, title, text, tags);
+     CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_marks USING fts5(title, text, tags,
+       content = 'search_marks_text', tokenize = '${TOKENIZE}')`,
   );
-  const insert = db.prepare("INSERT INTO temp.search_page (rowid, title, text, tags) VALUES (?, ?, ?, ?)");
+  const insertText = db.prepare(
+    "INSERT INTO temp.search_marks_text (rowid, title, text, tags) VALUES (?, ?, ?, ?)",
+  );
+  const insertWords = db.prepare(
+    "INSERT INTO temp.search_marks (rowid, title, text, tags) VALUES (?, ?, ?, ?)",
+  );
   db.transaction(() => {
-    db.exec("DELETE FROM temp.search_page");
-    for (const p of page) insert.run(p.docid, p.words.title, p.words.text, p.words.tags);
+    db.exec(
+      "INSERT INTO temp.search_marks (search_marks) VALUES ('delete-all'); DELETE FROM temp.search_marks_text",
+    );
+    for (const p of page) {
+      insertText.run(p.docid, p.words.title, p.words.text, p.words.tags);
+      insertWords.run(p.docid, p.words.title, p.words.text, p.words.tags);
+    }
   })();
   const rows = db
     .prepare(
-      `SELECT rowid AS docid, snippet(search_page, 1, '${OPEN}', '${CLOSE}', '…', ${SNIPPET_TOKENS}) AS snippet,
-         highlight(search_page, 0, '${OPEN}', '${CLOSE}') AS title
-       FROM temp.search_page WHERE search_page MATCH @match`,
+      `SELECT rowid AS docid, snippet(search_marks, 1, '${OPEN}', '${CLOSE}', '…', ${SNIPPET_TOKENS}) AS snippet,
+         highlight(search_marks, 0, '${OPEN}', '${CLOSE}') AS title
+       FROM temp.search_marks WHERE search_marks MATCH @match`,
     )
     .all({ match }) as { docid: number; snippet: string; title: string }[];
   for (const row of rows) out.set(row.docid, row);
