@@ -41,7 +41,6 @@ async function refresh(msg: { id: number; writeBack: boolean }): Promise<void> {
       db,
       indexPath: data.indexPath,
       contentDir: data.contentDir,
-      timeZone: data.timeZone,
     });
     const summary = refreshIndex({
       db,
@@ -49,6 +48,7 @@ async function refresh(msg: { id: number; writeBack: boolean }): Promise<void> {
       timeZone: data.timeZone,
       slugStyle: data.slugStyle,
       writeBack: msg.writeBack,
+      ...(build ? { onEntry: build.onEntry } : {}),
     });
     parentPort!.postMessage({
       id: msg.id,

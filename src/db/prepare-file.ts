@@ -109,6 +109,8 @@ export interface PreparedFile {
   category?: CategoryValues;
   /** Content paths the entry's text may refer to (see referencedAssets). */
   assets?: string[];
+  /** A copy of the entry file's bytes, when asked for (`prepareFile`'s `bytes`): search reads them. */
+  bytes?: Uint8Array;
 }
 
 /** Reads, fingerprints and parses one file; never throws for a bad file (its problems are in the result). */
@@ -116,6 +118,7 @@ export function prepareFile(
   file: FileToPrepare,
   timeZone: string,
   slugStyle: SlugStyle = "publ",
+  options: { bytes?: boolean } = {},
 ): PreparedFile {
   const read = readContentFile(file);
   const out: PreparedFile = {
@@ -129,8 +132,11 @@ export function prepareFile(
   if (read.gone) out.gone = true;
   if (read.retry) out.retry = true;
   if (read.problem) out.problems.push(problemRow(read.problem));
-  else if (read.bytes && file.kind === "entry") prepareEntry(out, read.bytes, timeZone, slugStyle);
-  else if (read.bytes && file.kind === "category") prepareCategory(out, read.bytes);
+  else if (read.bytes && file.kind === "entry") {
+    prepareEntry(out, read.bytes, timeZone, slugStyle);
+    // The bytes are only valid until the next read (see readBuffer): copied into a buffer of their own.
+    if (options.bytes && out.entry) out.bytes = new Uint8Array(read.bytes);
+  } else if (read.bytes && file.kind === "category") prepareCategory(out, read.bytes);
   return out;
 }
 

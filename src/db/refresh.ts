@@ -33,6 +33,11 @@ export interface RefreshOptions {
   writeBack?: boolean;
   /** With `writeBack`: stamp only these files (relative to content/), e.g. the ones staged in git. */
   writeBackOnly?: ReadonlySet<string>;
+  /**
+   * Called with each entry written, a copy of its bytes included: a first index's search tables are filled
+   * from them on another thread, instead of reading every file again (see src/search/search-build.ts).
+   */
+  onEntry?: (file: PreparedFile) => void;
 }
 
 /** What a refresh did, for the CLI summary and the watcher's log line. */
@@ -105,7 +110,7 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
     if (bulk) for (const name of SECONDARY_INDEXES.keys()) db.exec(`DROP INDEX IF EXISTS ${name}`);
     // Each file is written as soon as it is read, so its text is garbage before the next one is read.
     for (const scanned of todo) {
-      const file = prepareFile(scanned, timeZone, slugStyle);
+      const file = prepareFile(scanned, timeZone, slugStyle, { bytes: options.onEntry !== undefined });
       const row = known.get(file.rel);
       if (file.gone) {
         seen.delete(file.rel);
@@ -125,6 +130,7 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
         clearFile(st, file.rel);
       }
       writePrepared(st, file, inserted);
+      if (file.entry) options.onEntry?.(file);
       if (file.entry) derived.set(file.rel, { id: file.derivedId, uuid: file.derivedUuid });
       if (row) updated++;
       else added++;

@@ -102,6 +102,15 @@ export function matchExpression(q: ParsedQuery): string | null {
   return expr;
 }
 
+/**
+ * An FTS5 expression for "one of the query's terms (not an excluded one) is in the title or the tags", or
+ * null when the query has no term: the first tier of a ranking by parts (see searcher.ts).
+ */
+export function headsExpression(q: ParsedQuery): string | null {
+  const terms = q.all.flat().map((t) => termExpression({ ...t, title: false }));
+  return terms.length === 0 ? null : `{title tags} : (${terms.join(" OR ")})`;
+}
+
 function termExpression(t: QueryTerm): string {
   // Words hold only letters, digits and marks, so quoting them needs no escaping.
   const phrase = `"${t.words.join(" ")}"${t.prefix ? " *" : ""}`;

@@ -1,23 +1,18 @@
 /**
  * The thread that fills the search tables of a cold index into a scratch database while the calling thread
- * builds the index itself (see search-build.ts): it reads and parses the entry files the caller listed, in
- * that order, so the tables come out the same on every run.
+ * builds the index itself (see search-build.ts): it is handed each entry's bytes and header values as the
+ * refresh reads them, in the refresh's order, so the tables come out the same on every run.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import Database from "better-sqlite3";
-import { contentHash, folderOf } from "../db/prepare-file.js";
-import { MAX_ENTRY_BYTES } from "../content/parse-entry.js";
+import { parseEntryBody } from "../content/parse-entry.js";
 import { SCHEMA_SQL } from "../db/schema.js";
-import { SEARCHABLE, searchWords } from "./search-index.js";
+import { SEARCHABLE } from "./search-index.js";
+import { cleanField, entryText } from "./entry-text.js";
+import type { SearchDoc } from "./search-build.js";
 
 interface BuildData {
   scratch: string;
-  contentDir: string;
-  timeZone: string;
-  /** Entry files relative to content/, in docid order. */
-  files: string[];
 }
 
 const data = workerData as BuildData;
@@ -26,26 +21,38 @@ const db = new Database(data.scratch);
 db.pragma("journal_mode = OFF");
 db.pragma("synchronous = OFF");
 db.exec(SCHEMA_SQL);
+// Merging FTS5's segments 16 at a time instead of 4 costs about 12 % less CPU for a whole site at once and
+// leaves fewer, larger segments. The setting stays here: the index's own table keeps FTS5's defaults for
+// the small changes that follow (its config row is not copied, see search-build.ts).
+db.exec("INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 16), ('crisismerge', 64)");
 const insertDoc = db.prepare(
-  "INSERT INTO search_docs (docid, file, hash, auth, status, category, date) VALUES (?, ?, ?, ?, ?, '', 0)",
+  "INSERT INTO search_docs (docid, file, hash, auth, status, category, date) VALUES (?, ?, ?, ?, ?, ?, ?)",
 );
 const insertText = db.prepare("INSERT INTO search_fts (rowid, title, text, tags) VALUES (?, ?, ?, ?)");
 let docs = 0;
-db.transaction(() => {
-  for (const file of data.files) {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(join(data.contentDir, file));
-    } catch {
-      continue; // The sync after the copy reads it again, or notices it is gone.
-    }
-    if (bytes.length > MAX_ENTRY_BYTES) continue;
-    const words = searchWords(bytes, file, folderOf(file), data.timeZone);
-    if (!words) continue;
-    const docid = ++docs;
-    insertDoc.run(docid, file, contentHash(bytes), words.auth, words.status);
-    if (SEARCHABLE.has(words.status)) insertText.run(docid, words.title, words.text, words.tags);
+db.exec("BEGIN");
+parentPort!.on("message", (msg: { docs: SearchDoc[] } | { end: true }) => {
+  if ("end" in msg) {
+    db.exec("COMMIT");
+    db.close();
+    parentPort!.postMessage({ docs });
+    return;
   }
-})();
-db.close();
-parentPort!.postMessage({ docs });
+  for (const doc of msg.docs) {
+    let body: ReturnType<typeof parseEntryBody>;
+    try {
+      body = parseEntryBody(doc.bytes, doc.file);
+    } catch {
+      continue; // The sync after the copy reads it again (and the refresh has reported what is wrong).
+    }
+    const docid = ++docs;
+    insertDoc.run(docid, doc.file, doc.hash, doc.auth.trim(), doc.status, doc.category, doc.date);
+    if (!SEARCHABLE.has(doc.status)) continue;
+    insertText.run(
+      docid,
+      cleanField(doc.title),
+      entryText(body.format, body.body, body.more),
+      cleanField(doc.tags.join(" ; ")),
+    );
+  }
+});

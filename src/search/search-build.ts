@@ -9,12 +9,18 @@ import { availableParallelism } from "node:os";
 import Database from "better-sqlite3";
 import { scanContent } from "../content/scanner.js";
 import { removeIndexFiles, type Db } from "../db/open-index.js";
+import type { PreparedFile } from "../db/prepare-file.js";
 
 /** Below this many entry files a thread costs more to start than it saves. */
 export const PARALLEL_MIN_FILES = 500;
 
 /** A search build under way on another thread. */
 export interface SearchBuild {
+  /**
+   * `refreshIndex`'s `onEntry`: hands each entry the refresh has read to the thread, bytes and header values,
+   * so the thread reads and parses no file itself.
+   */
+  onEntry: (file: PreparedFile) => void;
   /**
    * Waits for the thread and moves its tables into the index (call after the refresh, outside a
    * transaction); returns how many entries it brought, 0 if it failed (`syncSearch` then does it all).
@@ -32,16 +38,12 @@ export function startSearchBuild(options: {
   db: Db;
   indexPath: string;
   contentDir: string;
-  timeZone: string;
 }): SearchBuild | null {
-  const { db, indexPath, contentDir, timeZone } = options;
+  const { db, indexPath, contentDir } = options;
   if (indexPath === ":memory:" || availableParallelism() < 2) return null;
   if (db.prepare("SELECT 1 FROM search_docs LIMIT 1").get() !== undefined) return null;
-  const files = scanContent(contentDir, { stat: false })
-    .files.filter((f) => f.kind === "entry")
-    .map((f) => f.rel)
-    .sort();
-  if (files.length < PARALLEL_MIN_FILES) return null;
+  const files = scanContent(contentDir, { stat: false }).files.filter((f) => f.kind === "entry").length;
+  if (files < PARALLEL_MIN_FILES) return null;
   const scratch = `${indexPath}.search-build`;
   removeIndexFiles(scratch);
   const fromSource = import.meta.url.endsWith(".ts");
@@ -50,9 +52,6 @@ export function startSearchBuild(options: {
   const worker = new Worker(url, {
     workerData: {
       scratch,
-      contentDir,
-      timeZone,
-      files,
       __entry: new URL("./search-build-worker.ts", import.meta.url).href,
     },
   });
@@ -61,9 +60,38 @@ export function startSearchBuild(options: {
     worker.once("error", reject);
     worker.once("exit", (code) => reject(new Error(`the search thread exited with code ${code}`)));
   });
+  // Entries go over in batches, their bytes moved rather than copied.
+  let batch: SearchDoc[] = [];
+  const send = () => {
+    worker.postMessage(
+      { docs: batch },
+      batch.map((d) => d.bytes.buffer as ArrayBuffer),
+    );
+    batch = [];
+  };
   return {
+    onEntry(file: PreparedFile): void {
+      const entry = file.entry;
+      if (!entry || !file.bytes) return;
+      const [, , title, , , date, , , , , category, status, , , , , , , auth] = entry;
+      const tags = (file.tags ?? []).filter((t) => t[2] === 0).map((t) => t[1]);
+      batch.push({
+        file: file.rel,
+        hash: file.hash,
+        bytes: file.bytes,
+        title,
+        tags,
+        auth: auth ?? "",
+        status,
+        category,
+        date,
+      });
+      if (batch.length >= BATCH) send();
+    },
     async finish(target: Db): Promise<number> {
       try {
+        send();
+        worker.postMessage({ end: true });
         const docs = await done;
         copyTables(indexPath, scratch);
         reconcile(target);
@@ -83,6 +111,23 @@ export function startSearchBuild(options: {
     },
   };
 }
+
+/** What the thread is given of one entry (see search-build-worker.ts). */
+export interface SearchDoc {
+  file: string;
+  hash: string;
+  bytes: Uint8Array;
+  title: string;
+  /** Its visible tags as written. */
+  tags: string[];
+  auth: string;
+  status: string;
+  category: string;
+  date: number;
+}
+
+/** Entries per message to the thread. */
+const BATCH = 200;
 
 /** Copies the scratch tables into the index in one transaction, on a connection of its own. */
 function copyTables(indexPath: string, scratch: string): void {

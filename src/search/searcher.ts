@@ -4,10 +4,18 @@
  * is found only by a reader its rule admits).
  */
 import type { Db } from "../db/open-index.js";
+import type { Statement } from "better-sqlite3";
 import { listedSql, categorySql, categoryParams } from "../db/content-index.js";
 import { registerReadableFunction, readerParam } from "../db/readable-sql.js";
 import { ANONYMOUS_ACCESS, type ReaderAccess } from "../auth/access-rule.js";
-import { hasTerms, matchExpression, parseQuery, plainWordsQuery, type ParsedQuery } from "./query.js";
+import {
+  hasTerms,
+  headsExpression,
+  matchExpression,
+  parseQuery,
+  plainWordsQuery,
+  type ParsedQuery,
+} from "./query.js";
 import { searchInStep, searchWords, type SearchWords } from "./search-index.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -63,9 +71,16 @@ export interface SearchResult {
 
 export const DEFAULT_COUNT = 10;
 export const MAX_COUNT = 100;
+/** Statements a Searcher keeps compiled (queries differ by their filters: a few dozen shapes in practice). */
+const MAX_STATEMENTS = 64;
 /** Pages past this are not served (deep paging through bm25 costs a sort of every match). */
 export const MAX_PAGE = 100;
 
+/**
+ * Above this many matches, only the matches with a word of the query in their title or tags are scored
+ * (`rankTiered`): bm25 costs about a microsecond per match, on top of the count.
+ */
+export const TIERED_FROM = 2000;
 /** bm25 column weights: title, text, tags (category and date are not indexed). */
 const WEIGHTS = "10.0, 1.0, 4.0";
 /** Snippet markers: control characters, which indexed text never holds (see entry-text.ts). */
@@ -86,6 +101,19 @@ export class Searcher {
     private readonly source: { contentDir: string; timeZone: string },
   ) {
     registerReadableFunction(db);
+  }
+
+  /** Statements by SQL: a query's SQL varies only with its filters, and compiling it cost as much as a count. */
+  private readonly statements = new Map<string, Statement>();
+
+  private prepare(sql: string): Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      if (this.statements.size >= MAX_STATEMENTS) this.statements.clear();
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
   }
 
   /** One page of results for a reader's query. */
@@ -139,8 +167,14 @@ export class Searcher {
       Object.assign(params, categoryParams(options.category));
     }
     q.tags.forEach((key, i) => {
-      // IN lets a tags-only query start from the tag's index rows instead of every document.
-      where.push(`d.file IN (SELECT file FROM entry_tags WHERE tag_key = @tag${i} AND hidden = 0)`);
+      // IN lets a tags-only query start from the tag's index rows instead of every document. With words, FTS5
+      // drives: its rowids are tested against the tag's docids before any is joined to its doc.
+      where.push(
+        match === null
+          ? `d.file IN (SELECT file FROM entry_tags WHERE tag_key = @tag${i} AND hidden = 0)`
+          : `+search_fts.rowid IN (SELECT t.docid FROM entry_tags g JOIN search_docs t ON t.file = g.file
+               WHERE g.tag_key = @tag${i} AND g.hidden = 0)`,
+      );
       params[`tag${i}`] = key;
     });
     q.notTags.forEach((key, i) => {
@@ -158,19 +192,20 @@ export class Searcher {
           `search_fts CROSS JOIN search_docs d ON d.docid = search_fts.rowid WHERE ${where.join(" AND ")}`;
     // One pass counts what the reader may read and notes whether anything was refused them. CASE, not OR:
     // outside a WHERE, SQLite evaluates both sides of an OR, which would call the rule for every match.
-    const counted = this.db
-      .prepare(
-        `SELECT count(*) FILTER (WHERE ${readerMay("d")}) AS total,
+    const counted = this.prepare(
+      `SELECT count(*) FILTER (WHERE ${readerMay("d")}) AS total,
            ifnull(max(CASE WHEN d.auth = '' THEN 0 WHEN quire_may_read(d.auth, @reader) = 1 THEN 0 ELSE 1 END), 0)
              AS refused FROM ${from}`,
-      )
-      .get(params) as { total: number; refused: number };
+    ).get(params) as { total: number; refused: number };
     const total = counted.total;
     const hasUnauthorized = counted.refused === 1;
     const pages = Math.ceil(total / count);
     if (total === 0 || page > pages) return { hits: [], total, pages, hasUnauthorized };
-    const ranked = this.rankPage(from, match, params, (page - 1) * count, count);
-    const marks = pageMarks(this.db, this.source, match, ranked);
+    const ranked =
+      match !== null && total > TIERED_FROM
+        ? this.rankTiered(from, q, params, (page - 1) * count, count)
+        : this.rankPage(from, match, params, (page - 1) * count, count);
+    const marks = pageMarks(this.db, (sql) => this.prepare(sql), this.source, match, ranked);
     const hits = ranked.map((r): SearchHit => {
       const m = marks.get(r.docid);
       return {
@@ -193,12 +228,51 @@ export class Searcher {
   ): Ranked[] {
     const rank = match === null ? "0" : `bm25(search_fts, ${WEIGHTS})`;
     // Ranked first, snippets after: a snippet in the ranking query would be made for every match, not ten.
-    return this.db
-      .prepare(
-        `SELECT d.docid AS docid, d.file AS file, ${rank} AS rank FROM ${from} AND ${readerMay("d")}
+    return this.prepare(
+      `SELECT d.docid AS docid, d.file AS file, ${rank} AS rank FROM ${from} AND ${readerMay("d")}
          ORDER BY rank, d.date DESC, d.docid DESC LIMIT @limit OFFSET @offset`,
-      )
-      .all({ ...params, limit: count, offset }) as Ranked[];
+    ).all({ ...params, limit: count, offset }) as Ranked[];
+  }
+
+  /**
+   * One page of results when the query matches so many entries that scoring every match would cost more than
+   * the page is worth (a word in most entries): the entries with a word of the query in their title or tags
+   * come first, best first (bm25, scored for them only); then the others, newest first. For such a word
+   * bm25 tells the others apart by little more than their length anyway (its weight for a word in more than
+   * half the entries is nil).
+   */
+  private rankTiered(
+    from: string,
+    q: ParsedQuery,
+    params: Record<string, unknown>,
+    offset: number,
+    count: number,
+  ): Ranked[] {
+    const tierParams = { ...params, heads: headsExpression(q) };
+    // `+rowid`: tested by SQLite against the heads' rowids, gathered once, while FTS5 drives the query.
+    const inHeads = "+search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH @heads)";
+    const heads = this.prepare(
+      `SELECT d.docid AS docid, d.file AS file, bm25(search_fts, ${WEIGHTS}) AS rank FROM ${from}
+           AND ${inHeads} AND ${readerMay("d")}
+         ORDER BY rank, d.date DESC, d.docid DESC LIMIT @limit OFFSET @offset`,
+    ).all({ ...tierParams, limit: count, offset }) as Ranked[];
+    if (heads.length === count) return heads;
+    // The page runs past the heads: the rest, newest first, after however many heads there are.
+    const headCount =
+      heads.length > 0
+        ? offset + heads.length
+        : (this.prepare(`SELECT count(*) FROM ${from} AND ${inHeads} AND ${readerMay("d")}`)
+            .pluck()
+            .get(tierParams) as number);
+    const rest = this.prepare(
+      `SELECT d.docid AS docid, d.file AS file, 0 AS rank FROM ${from} AND NOT ${inHeads} AND ${readerMay("d")}
+         ORDER BY d.date DESC, d.docid DESC LIMIT @limit OFFSET @offset`,
+    ).all({
+      ...tierParams,
+      limit: count - heads.length,
+      offset: Math.max(0, offset - headCount),
+    }) as Ranked[];
+    return [...heads, ...rest];
   }
 }
 
@@ -223,6 +297,7 @@ function readerMay(alias: string): string {
  */
 function pageMarks(
   db: Db,
+  prepare: (sql: string) => Statement,
   source: { contentDir: string; timeZone: string },
   match: string | null,
   ranked: readonly { docid: number; file: string }[],
@@ -243,21 +318,30 @@ function pageMarks(
     for (const p of page) out.set(p.docid, { snippet: p.words.text.slice(0, 240), title: p.words.title });
     return out;
   }
+  // The text lives in a plain table FTS5 reads it back from (for snippets), so that emptying the scratch
+  // table is FTS5's 'delete-all', not a tokenizing of every row to find what to delete.
   db.exec(
-    `CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_page USING fts5(title, text, tags, tokenize = '${TOKENIZE}')`,
+    `CREATE TABLE IF NOT EXISTS temp.search_marks_text (rowid INTEGER PRIMARY KEY, title, text, tags);
+     CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_marks USING fts5(title, text, tags,
+       content = 'search_marks_text', tokenize = '${TOKENIZE}')`,
   );
-  const insert = db.prepare("INSERT INTO temp.search_page (rowid, title, text, tags) VALUES (?, ?, ?, ?)");
+  const insertText = prepare(
+    "INSERT INTO temp.search_marks_text (rowid, title, text, tags) VALUES (?, ?, ?, ?)",
+  );
+  const insertWords = prepare("INSERT INTO temp.search_marks (rowid, title, text, tags) VALUES (?, ?, ?, ?)");
   db.transaction(() => {
-    db.exec("DELETE FROM temp.search_page");
-    for (const p of page) insert.run(p.docid, p.words.title, p.words.text, p.words.tags);
+    prepare("INSERT INTO temp.search_marks (search_marks) VALUES ('delete-all')").run();
+    prepare("DELETE FROM temp.search_marks_text").run();
+    for (const p of page) {
+      insertText.run(p.docid, p.words.title, p.words.text, p.words.tags);
+      insertWords.run(p.docid, p.words.title, p.words.text, p.words.tags);
+    }
   })();
-  const rows = db
-    .prepare(
-      `SELECT rowid AS docid, snippet(search_page, 1, '${OPEN}', '${CLOSE}', '…', ${SNIPPET_TOKENS}) AS snippet,
-         highlight(search_page, 0, '${OPEN}', '${CLOSE}') AS title
-       FROM temp.search_page WHERE search_page MATCH @match`,
-    )
-    .all({ match }) as { docid: number; snippet: string; title: string }[];
+  const rows = prepare(
+    `SELECT rowid AS docid, snippet(search_marks, 1, '${OPEN}', '${CLOSE}', '…', ${SNIPPET_TOKENS}) AS snippet,
+         highlight(search_marks, 0, '${OPEN}', '${CLOSE}') AS title
+       FROM temp.search_marks WHERE search_marks MATCH @match`,
+  ).all({ match }) as { docid: number; snippet: string; title: string }[];
   for (const row of rows) out.set(row.docid, row);
   // An entry whose file no longer holds the words searched (it changed since it was indexed): unmarked.
   for (const p of page)

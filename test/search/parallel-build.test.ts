@@ -77,10 +77,10 @@ async function build(name: string, parallel: boolean, meanwhile?: () => void): P
   const indexPath = join(data, name, "index.db");
   const { db } = openIndex({ path: indexPath });
   const contentDir = join(root, "content");
-  const search = parallel ? startSearchBuild({ db, indexPath, contentDir, timeZone: "UTC" }) : null;
+  const search = parallel ? startSearchBuild({ db, indexPath, contentDir }) : null;
   if (parallel) expect(search).not.toBeNull();
   meanwhile?.();
-  refreshIndex({ db, contentDir, timeZone: "UTC" });
+  refreshIndex({ db, contentDir, timeZone: "UTC", ...(search ? { onEntry: search.onEntry } : {}) });
   if (search) expect(await search.finish(db)).toBeGreaterThan(ENTRIES / 2);
   syncSearch(db, contentDir, "UTC");
   return db;
