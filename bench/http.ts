@@ -138,6 +138,8 @@ export async function run(args: string[]): Promise<void> {
     for (const [label, path] of pages) results.push(await measure(label, base, path, server.pid));
   }
   const serverMemory = server.memory();
+  // A page over the main thread's render budget is logged and starts a rendering thread: none should here.
+  const handedOver = server.logTail().split("E_RENDER_BUDGET").length - 1;
   await server.stop();
   await bare.stop();
 
@@ -191,6 +193,9 @@ export async function run(args: string[]): Promise<void> {
       `quire serve memory after the load: RSS ${mb(serverMemory.rssKb)} (goal ≤ ${TARGETS.rssMb} MB, issue 21), peak ${mb(serverMemory.hwmKb)}\n`,
     );
   }
+  process.stdout.write(
+    `pages over the main thread's render budget, sent to a rendering thread: ${handedOver} (in the last 40 log lines)\n`,
+  );
   process.stdout.write(`${loadNote()}\n`);
 
   heading("targets (issue 3)");

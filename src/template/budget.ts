@@ -1,8 +1,11 @@
 /**
  * A time budget for one render: compiled templates call `tick()` at every loop turn and printed value, and
  * `tickCall()` at every call (which may do far more work: a query, a macro); the clock is read every
- * `TICKS_PER_CHECK` ticks, a call counting `CALL_TICKS`, and after each Markdown render. A render that runs past
- * its deadline is stopped with E_RENDER_BUDGET. Rendering is synchronous, so one deadline at a time is enough.
+ * `TICKS_PER_CHECK` ticks, a call counting `CALL_TICKS`, and after each Markdown render. A render whose
+ * wall-clock time has passed the budget is then judged by the CPU time spent since it began: on a
+ * machine busy with other work a render waits for the CPU without costing anything, and is not stopped for
+ * that. Past the budget in CPU time too, it is stopped with E_RENDER_BUDGET. Rendering is synchronous, so one
+ * budget at a time is enough.
  */
 import { performance } from "node:perf_hooks";
 import { QuireError } from "../errors.js";
@@ -12,10 +15,19 @@ export const TICKS_PER_CHECK = 256;
 /** What one call counts: the clock is read at least every 8 calls. */
 export const CALL_TICKS = 32;
 
+const NONE = Number.POSITIVE_INFINITY;
+// This thread's CPU time where Node has it (23.9 and later); otherwise the process's, which also counts the
+// indexing and rendering threads: a render is then judged more strictly, never less.
+const cpuUsage: (since?: NodeJS.CpuUsage) => NodeJS.CpuUsage =
+  (process as { threadCpuUsage?: typeof process.cpuUsage }).threadCpuUsage?.bind(process) ??
+  process.cpuUsage.bind(process);
 let left = TICKS_PER_CHECK;
-// Infinity when no budget is set (export, rendering threads): ticks then never read the clock.
-let deadline = Number.POSITIVE_INFINITY;
+// NONE when no budget is set (export, rendering threads): ticks then never read the clock.
+let deadline = NONE;
 let budgetMs = 0;
+let cpuStart: NodeJS.CpuUsage = { user: 0, system: 0 };
+/** CPU time spent on work that does not count (compiling templates), ms. */
+let excludedMs = 0;
 let failure: QuireError | null = null;
 
 /** Counts one step of template work; reads the clock now and then. Called from generated code. */
@@ -34,9 +46,16 @@ export function tickCall(): void {
 
 /** Reads the clock at once (after work that may have been long, such as rendering an entry's Markdown). */
 export function checkBudget(): void {
-  if (deadline === Number.POSITIVE_INFINITY) return;
+  if (deadline === NONE) return;
   if (failure) throw failure;
-  if (performance.now() <= deadline) return;
+  const now = performance.now();
+  if (now <= deadline) return;
+  const spent = cpuMs(cpuUsage(cpuStart)) - excludedMs;
+  // Waiting for the CPU costs nothing: look again when the rest of the budget could have been spent.
+  if (spent < budgetMs) {
+    deadline = now + Math.max(budgetMs - spent, 1);
+    return;
+  }
   failure = new QuireError("E_RENDER_BUDGET", `the page took more than ${budgetMs} ms to render`);
   throw failure;
 }
@@ -54,27 +73,27 @@ export function nameBudgetTemplate(file: string): void {
 
 /** Time spent outside the render's own work (compiling a template) is not counted against it. */
 export function excludeFromBudget<T>(work: () => T): T {
-  if (deadline === Number.POSITIVE_INFINITY) return work();
-  const start = performance.now();
+  if (deadline === NONE) return work();
+  const wall = performance.now();
+  const cpu = cpuUsage();
   try {
     return work();
   } finally {
-    deadline += performance.now() - start;
+    deadline += performance.now() - wall;
+    excludedMs += cpuMs(cpuUsage(cpu));
   }
 }
 
 /**
- * Runs `render` with at most `ms` milliseconds (within any budget already running). Throws E_RENDER_BUDGET
- * when it overran, even if something along the way caught the error and carried on.
+ * Runs `render` with at most `ms` milliseconds of CPU time (a budget already running stands instead). Throws
+ * E_RENDER_BUDGET when it overran, even if something along the way caught the error and carried on.
  */
 export function withBudget<T>(ms: number, render: () => T): T {
-  const saved = { deadline, budgetMs, failure };
-  const own = performance.now() + ms;
-  if (own < deadline) {
-    deadline = own;
-    budgetMs = ms;
-  }
-  const set = deadline;
+  if (deadline !== NONE) return render();
+  deadline = performance.now() + ms;
+  budgetMs = ms;
+  cpuStart = cpuUsage();
+  excludedMs = 0;
   failure = null;
   try {
     const result = render();
@@ -83,15 +102,16 @@ export function withBudget<T>(ms: number, render: () => T): T {
   } catch (err) {
     throw failure ?? err;
   } finally {
-    // Time excluded inside (compiling) is excluded from the budget around this one too.
-    const excluded = deadline - set;
-    deadline = saved.deadline + (Number.isFinite(excluded) ? excluded : 0);
-    budgetMs = saved.budgetMs;
-    failure = saved.failure;
+    deadline = NONE;
+    failure = null;
   }
 }
 
 /** True for the error a render over its budget is stopped with. */
 export function isBudgetError(err: unknown): err is QuireError {
   return err instanceof QuireError && err.code === "E_RENDER_BUDGET";
+}
+
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
 }
