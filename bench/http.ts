@@ -139,7 +139,10 @@ export async function run(args: string[]): Promise<void> {
   }
   const serverMemory = server.memory();
   // A page over the main thread's render budget is logged and starts a rendering thread: none should here.
-  const handedOver = server.logTail().split("E_RENDER_BUDGET").length - 1;
+  const handedOver = server
+    .logTail()
+    .split("\n")
+    .filter((line) => line.includes("E_RENDER_BUDGET"));
   await server.stop();
   await bare.stop();
 
@@ -194,7 +197,7 @@ export async function run(args: string[]): Promise<void> {
     );
   }
   process.stdout.write(
-    `pages over the main thread's render budget, sent to a rendering thread: ${handedOver} (in the last 40 log lines)\n`,
+    `pages over the main thread's render budget, sent to a rendering thread: ${handedOver.length} (in the last 40 log lines)\n${handedOver.map((l) => `  ${l}\n`).join("")}`,
   );
   process.stdout.write(`${loadNote()}\n`);
 

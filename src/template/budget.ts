@@ -2,13 +2,14 @@
  * A time budget for one render: compiled templates call `tick()` at every loop turn and printed value, and
  * `tickCall()` at every call (which may do far more work: a query, a macro); the clock is read every
  * `TICKS_PER_CHECK` ticks, a call counting `CALL_TICKS`, and after each Markdown render. A render whose
- * wall-clock time has passed the budget is then judged by the CPU time spent since it began: on a
- * machine busy with other work a render waits for the CPU without costing anything, and is not stopped for
- * that. Past the budget in CPU time too, it is stopped with E_RENDER_BUDGET. Rendering is synchronous, so one
- * budget at a time is enough.
+ * wall-clock time has passed the budget is then judged by the CPU time its thread spent since it began
+ * (thread-cpu.ts): on a machine busy with other work a render waits for the CPU without costing anything, and
+ * is not stopped for that. Past the budget in CPU time too, it is stopped with E_RENDER_BUDGET. Rendering is
+ * synchronous, so one budget at a time is enough.
  */
 import { performance } from "node:perf_hooks";
 import { QuireError } from "../errors.js";
+import { threadCpuMs } from "./thread-cpu.js";
 
 /** Ticks between two readings of the clock: a loop turn costs well under a microsecond, so this is < 1 ms. */
 export const TICKS_PER_CHECK = 256;
@@ -16,16 +17,11 @@ export const TICKS_PER_CHECK = 256;
 export const CALL_TICKS = 32;
 
 const NONE = Number.POSITIVE_INFINITY;
-// This thread's CPU time where Node has it (23.9 and later); otherwise the process's, which also counts the
-// indexing and rendering threads: a render is then judged more strictly, never less.
-const cpuUsage: (since?: NodeJS.CpuUsage) => NodeJS.CpuUsage =
-  (process as { threadCpuUsage?: typeof process.cpuUsage }).threadCpuUsage?.bind(process) ??
-  process.cpuUsage.bind(process);
 let left = TICKS_PER_CHECK;
 // NONE when no budget is set (export, rendering threads): ticks then never read the clock.
 let deadline = NONE;
 let budgetMs = 0;
-let cpuStart: NodeJS.CpuUsage = { user: 0, system: 0 };
+let cpuStart = 0;
 /** CPU time spent on work that does not count (compiling templates), ms. */
 let excludedMs = 0;
 let failure: QuireError | null = null;
@@ -50,7 +46,7 @@ export function checkBudget(): void {
   if (failure) throw failure;
   const now = performance.now();
   if (now <= deadline) return;
-  const spent = cpuMs(cpuUsage(cpuStart)) - excludedMs;
+  const spent = threadCpuMs() - cpuStart - excludedMs;
   // Waiting for the CPU costs nothing: look again when the rest of the budget could have been spent.
   if (spent < budgetMs) {
     deadline = now + Math.max(budgetMs - spent, 1);
@@ -75,12 +71,12 @@ export function nameBudgetTemplate(file: string): void {
 export function excludeFromBudget<T>(work: () => T): T {
   if (deadline === NONE) return work();
   const wall = performance.now();
-  const cpu = cpuUsage();
+  const cpu = threadCpuMs();
   try {
     return work();
   } finally {
     deadline += performance.now() - wall;
-    excludedMs += cpuMs(cpuUsage(cpu));
+    excludedMs += threadCpuMs() - cpu;
   }
 }
 
@@ -92,7 +88,7 @@ export function withBudget<T>(ms: number, render: () => T): T {
   if (deadline !== NONE) return render();
   deadline = performance.now() + ms;
   budgetMs = ms;
-  cpuStart = cpuUsage();
+  cpuStart = threadCpuMs();
   excludedMs = 0;
   failure = null;
   try {
@@ -110,8 +106,4 @@ export function withBudget<T>(ms: number, render: () => T): T {
 /** True for the error a render over its budget is stopped with. */
 export function isBudgetError(err: unknown): err is QuireError {
   return err instanceof QuireError && err.code === "E_RENDER_BUDGET";
-}
-
-function cpuMs(usage: NodeJS.CpuUsage): number {
-  return (usage.user + usage.system) / 1000;
 }

@@ -1,12 +1,13 @@
 /** The template engine's time budget: a render that would never end is stopped with E_RENDER_BUDGET, naming the
  *  template, wherever its time goes (loops, calls, printing); without a budget the same engine renders as before.
- *  The budget counts the process's CPU time, so the slow parts here spend CPU time, not wall-clock time. */
+ *  The budget counts the thread's CPU time, so the slow parts here spend CPU time, not wall-clock time. */
 import { afterAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TemplateEngine } from "../../src/template/engine.js";
 import { checkBudget, excludeFromBudget, withBudget } from "../../src/template/budget.js";
+import { threadCpuMs } from "../../src/template/thread-cpu.js";
 import { QuireError } from "../../src/errors.js";
 
 const dir = mkdtempSync(join(tmpdir(), "quire-budget-"));
@@ -27,13 +28,10 @@ const TEMPLATES: Record<string, string> = {
 for (const [name, text] of Object.entries(TEMPLATES)) writeFileSync(join(dir, name), text);
 const engine = new TemplateEngine({ templatesDir: dir });
 
-/** Keeps the CPU busy for `ms` of the process's CPU time (the budget counts CPU time, not the wall clock). */
+/** Keeps this thread busy for `ms` of its CPU time (the budget counts CPU time, not the wall clock). */
 function spinCpu(ms: number): void {
-  const start = process.cpuUsage();
-  for (;;) {
-    const used = process.cpuUsage(start);
-    if (used.user + used.system >= ms * 1000) return;
-  }
+  const start = threadCpuMs();
+  while (threadCpuMs() - start < ms);
 }
 
 function renderWithin(ms: number, name: string, context: Record<string, unknown> = {}): unknown {
@@ -79,6 +77,15 @@ describe("the template engine's time budget", () => {
     writeFileSync(join(dir, "slow-value.html"), "{{ entry.body }}");
     const err = renderWithin(20, "slow-value.html", { entry: slowValue });
     expect((err as QuireError).code).toBe("E_RENDER_BUDGET");
+  });
+
+  it("reads this thread's CPU time, which grows with work and not with waiting", async () => {
+    const before = threadCpuMs();
+    await new Promise((r) => setTimeout(r, 100));
+    const idle = threadCpuMs() - before;
+    spinCpu(50);
+    expect(threadCpuMs() - before).toBeGreaterThanOrEqual(50);
+    expect(idle).toBeLessThan(50);
   });
 
   it("does not count time excluded from the budget (compiling a template)", () => {
