@@ -64,7 +64,7 @@ export class PageRenderer {
         this.stats.handedOver++;
         this.options.logger.warn(
           { url, template: err.file, budgetMs, code: err.code },
-          `${url}: ${err.file ?? "the page"} took more than ${budgetMs} ms to render; it renders on a rendering thread for the next ${SLOW_PAGE_MEMORY_MS / 60_000} min`,
+          `${url}: ${err.message}; it renders on a rendering thread for the next ${SLOW_PAGE_MEMORY_MS / 60_000} min`,
         );
         return this.threads().render({ ...job, template: err.file });
       }

@@ -46,12 +46,15 @@ describe("the template engine's time budget", () => {
   it.each(["loops.html", "calls.html", "prints.html"])(
     "stops %s at the budget with E_RENDER_BUDGET naming the page's template",
     (name) => {
-      const err = renderWithin(50, name);
-      expect(err).toBeInstanceOf(QuireError);
-      expect((err as QuireError).code).toBe("E_RENDER_BUDGET");
-      expect((err as QuireError).status).toBe(503);
-      expect((err as QuireError).file).toBe(`templates/${name}`);
-      expect((err as QuireError).message).toContain("50 ms");
+      // The first render compiles the template: cold, it gets four times the budget; the next one does not.
+      for (const allowed of [200, 50]) {
+        const err = renderWithin(50, name);
+        expect(err).toBeInstanceOf(QuireError);
+        expect((err as QuireError).code).toBe("E_RENDER_BUDGET");
+        expect((err as QuireError).status).toBe(503);
+        expect((err as QuireError).file).toBe(`templates/${name}`);
+        expect((err as QuireError).message).toContain(`took more than ${allowed} ms`);
+      }
     },
   );
 
