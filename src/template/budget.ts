@@ -19,10 +19,10 @@ export const CALL_TICKS = 32;
 /**
  * A render that had to compile a template (the first after start or a template change) runs cold: its
  * libraries do their one-time work (highlighting grammars, the listing catalogue, V8's first compilation), which
- * took more than 250 ms of CPU for the first home page of the 10,000-entry bench site. It gets this many times
- * the budget.
+ * took more than 250 ms of CPU for the first home page of the 10,000-entry bench site. It gets this much more
+ * CPU time, ms.
  */
-export const COLD_FACTOR = 4;
+export const COLD_EXTRA_MS = 750;
 
 const NONE = Number.POSITIVE_INFINITY;
 let left = TICKS_PER_CHECK;
@@ -56,7 +56,7 @@ export function checkBudget(): void {
   const now = performance.now();
   if (now <= deadline) return;
   const spent = threadCpuMs() - cpuStart - excludedMs;
-  const allowed = cold ? budgetMs * COLD_FACTOR : budgetMs;
+  const allowed = cold ? budgetMs + COLD_EXTRA_MS : budgetMs;
   // Waiting for the CPU costs nothing: look again when the rest of the budget could have been spent.
   if (spent < allowed) {
     deadline = now + Math.max(allowed - spent, 1);

@@ -17,7 +17,7 @@ const strictLog: Array<Record<string, unknown>> = [];
 
 // The slow pages spend CPU time (what the budget counts), so that they are as slow on any machine and under any
 // load: `spin(ms)` keeps the process busy for `ms` of CPU time, as a costly query or filter would. The main
-// thread's budget is 0.5 s here (2 s for a page's first, cold, render).
+// thread's budget is 0.5 s here (1.25 s for a page's first, cold, render).
 const SPIN = [
   "export const globals = {",
   "  spin(ms) {",
