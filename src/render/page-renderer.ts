@@ -77,9 +77,10 @@ export class PageRenderer {
     return this.pool;
   }
 
-  /** The index or templates changed: threads forget what they read. Pages stay remembered as slow. */
+  /** The index or templates changed: threads forget what they read, and slow pages are tried here again. */
   invalidate(): void {
     this.pool?.invalidate();
+    this.slow.clear();
   }
 
   /** Stops the rendering threads. */
