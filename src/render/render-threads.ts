@@ -1,6 +1,6 @@
 /**
- * The rendering threads of `quire serve`: cache-miss pages render off the main thread, each under a time
- * budget. Pages wait in one queue and a thread takes the next when it is free, so no page waits behind a slow
+ * The rendering threads of `quire serve`: pages sent here (see page-renderer.ts) render off the main thread,
+ * each under a time budget. Pages wait in one queue and a thread takes the next when it is free, so no page waits behind a slow
  * one while a thread is idle. When every thread has been on its page for a while and pages are waiting, a
  * spare thread starts (up to `max`; it stops again after a spell idle). A page that overruns the budget has its
  * thread stopped (the only way to end a synchronous render) and replaced; it gets a 503, remembered for a while
