@@ -138,6 +138,11 @@ export async function run(args: string[]): Promise<void> {
     for (const [label, path] of pages) results.push(await measure(label, base, path, server.pid));
   }
   const serverMemory = server.memory();
+  // A page over the main thread's render budget is logged and starts a rendering thread: none should here.
+  const handedOver = server
+    .logTail()
+    .split("\n")
+    .filter((line) => line.includes("E_RENDER_BUDGET"));
   await server.stop();
   await bare.stop();
 
@@ -191,6 +196,9 @@ export async function run(args: string[]): Promise<void> {
       `quire serve memory after the load: RSS ${mb(serverMemory.rssKb)} (goal ≤ ${TARGETS.rssMb} MB, issue 21), peak ${mb(serverMemory.hwmKb)}\n`,
     );
   }
+  process.stdout.write(
+    `pages over the main thread's render budget, sent to a rendering thread: ${handedOver.length} (in the last 40 log lines)\n${handedOver.map((l) => `  ${l}\n`).join("")}`,
+  );
   process.stdout.write(`${loadNote()}\n`);
 
   heading("targets (issue 3)");

@@ -44,7 +44,7 @@ import { createImages, siteSecret, type SiteImages } from "./image/site-images.j
 import { PreviewLinks } from "./preview/preview-links.js";
 import { formatErrorChain } from "./errors.js";
 import { searchGlobal, searchInStep, SearchCacheGate, isSearchUrl } from "./search/index.js";
-import { RenderThreads, type RenderAnswer } from "./render/index.js";
+import { PageRenderer, type RenderAnswer, type RenderThreads } from "./render/index.js";
 import { renderRoute } from "./http/pages.js";
 import type { Route } from "./http/route.js";
 // The parts of auth/ a static build needs too; sign-in (express, mail) is wired by the HTTP layer alone.
@@ -88,6 +88,8 @@ export interface SiteOptions {
   renderThreadsMin?: number;
   /** How long one page may take to render on a thread before it is stopped and answered 503 (default 10 s). */
   renderTimeoutMs?: number;
+  /** How long a page may render on the main thread before it goes to a rendering thread (default 250 ms; 0: no limit). */
+  renderBudgetMs?: number;
 }
 
 export const QUIRE_VERSION: string = (
@@ -149,10 +151,7 @@ export class Site implements PageSite {
   private firstIndex: Promise<RefreshSummary> | undefined;
   private cleanupTimer: NodeJS.Timeout | undefined;
   private closing = false;
-  private readonly renderThreadCount: number;
-  private readonly renderThreadsMin: number;
-  private readonly renderTimeoutMs: number;
-  private threads: RenderThreads | null = null;
+  private readonly pages: PageRenderer;
   /** Counts changes to the index and templates: a page rendered across one is not cached. */
   private changes = 0;
   private readonly env: NodeJS.ProcessEnv;
@@ -162,12 +161,24 @@ export class Site implements PageSite {
     this.env = env;
     const infra = infraFromEnv(env);
     this.dev = options.dev ?? false;
-    // Live reload and the watcher's template changes are simplest on one thread: development renders here.
-    this.renderThreadCount = this.dev ? 0 : (options.renderThreads ?? 0);
-    this.renderTimeoutMs = options.renderTimeoutMs ?? 10_000;
-    this.renderThreadsMin = Math.min(this.renderThreadCount, options.renderThreadsMin ?? 1);
     this.logger = options.logger ?? createLogger({ pretty: this.dev, level: infra.logLevel });
     this.problemLog = new ProblemLog(this.logger);
+    const threads = options.renderThreads ?? 0;
+    // Live reload and the watcher's template changes are simplest on one thread: development renders here.
+    this.pages = new PageRenderer({
+      threads,
+      threadsMin: Math.min(threads, options.renderThreadsMin ?? 1),
+      budgetMs: options.renderBudgetMs ?? 250,
+      timeoutMs: options.renderTimeoutMs ?? 10_000,
+      dev: this.dev,
+      setup: () => ({
+        site: this.paths.root,
+        dataDir: this.paths.dataDir,
+        env: { ...this.env },
+        logLevel: this.logger.level,
+      }),
+      logger: this.logger,
+    });
     this.loaded = loadSite({ site: options.site, dataDir: options.dataDir }, env);
     this.paths = this.loaded.paths;
     this.config = this.loaded.config;
@@ -492,12 +503,12 @@ export class Site implements PageSite {
   /** The index or the templates changed: rendering threads forget what they read (before any later page). */
   private changed(): void {
     this.changes++;
-    this.threads?.invalidate();
+    this.pages.invalidate();
   }
 
   /**
-   * Renders a routed request: on a rendering thread when there are any (the thread routes it again, from the
-   * same index, as a signed-out reader), otherwise here. A signed-in reader's page is rendered here: it is
+   * Renders a routed request, here or on a rendering thread (see render/page-renderer.ts; a thread routes it
+   * again, from the same index, as a signed-out reader). A signed-in reader's page is rendered here: it is
    * theirs alone, never cached, and the threads' failure memory is keyed by URL only. A page that overran its
    * time budget comes back as a plain 503.
    */
@@ -509,34 +520,25 @@ export class Site implements PageSite {
     reader: Reader,
     accept?: string,
   ): Promise<RenderAnswer> {
-    if (this.renderThreadCount === 0 || isSignedIn(reader)) {
-      const page = renderRoute(this, route, new URLSearchParams(search), reader, path, acceptList(accept));
-      return { kind: "page", page };
-    }
-    this.threads ??= new RenderThreads({
-      setup: {
-        site: this.paths.root,
-        dataDir: this.paths.dataDir,
-        env: { ...this.env },
-        logLevel: this.logger.level,
-      },
-      min: this.renderThreadsMin,
-      max: this.renderThreadCount,
-      timeoutMs: this.renderTimeoutMs,
-      failureTtlMs: 30_000,
-      logger: this.logger,
-    });
     const changes = this.changes;
-    const answer = await this.threads.render({ path, search, now: renderedAt, accept });
+    const answer = await this.pages.render(
+      { path, search, now: renderedAt, accept, mayUseThread: !isSignedIn(reader) },
+      () => renderRoute(this, route, new URLSearchParams(search), reader, path, acceptList(accept)),
+    );
     if (answer === null) return { kind: "page", page: overranPage() };
     // Rendered from content that has changed since: right for this reader, not for the cache.
     if (answer.kind === "page" && changes !== this.changes) answer.page.cacheable = false;
     return answer;
   }
 
-  /** The rendering threads, when pages render on threads and one has been asked for (tests, the bench). */
+  /** The rendering threads, once one has been needed (tests, the bench). */
   get renderThreads(): RenderThreads | null {
-    return this.threads;
+    return this.pages.renderThreads;
+  }
+
+  /** Pages that overran the main thread's time budget and went to a rendering thread (tests, the bench). */
+  get pagesHandedOver(): number {
+    return this.pages.stats.handedOver;
   }
 
   /** Forgets what was read from the index and templates (a rendering thread, told the main thread's index changed). */
@@ -644,7 +646,7 @@ export class Site implements PageSite {
     await this.indexer.close();
     await this.pageCache?.close();
     await this.images.close();
-    await this.threads?.close();
+    await this.pages.close();
     this.db.close();
   }
 }

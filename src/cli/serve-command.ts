@@ -37,10 +37,12 @@ export async function serveCommand(argv: string[], _out: Output): Promise<number
       dev: values.dev,
       drafts: values.drafts,
       logger,
-      // Off unless asked for: on two cores one thread costs +17–59 % CPU per cache-miss page and ~27 MB more
-      // memory on a 10,000-entry site (bench http, quiet machine); with it, no single page holds the others up.
+      // Pages render on the main thread unless asked for: on two cores a thread for every page costs +17–59 %
+      // CPU per cache-miss page and ~27 MB more memory on a 10,000-entry site (bench http, quiet machine). A
+      // page over the main thread's budget goes to a thread started for it (render/page-renderer.ts).
       renderThreads: Math.min(infra.renderThreads ?? 0, Math.max(2, availableParallelism())),
       renderTimeoutMs: infra.renderTimeoutMs,
+      renderBudgetMs: infra.renderBudgetMs,
     });
   const site = makeSite();
   const host = values.host ?? (values.dev && !process.env.HOST ? "127.0.0.1" : infra.host);

@@ -16,6 +16,8 @@ export interface InfraEnv {
   renderThreads: number | undefined;
   /** QUIRE_RENDER_TIMEOUT_MS: how long one page may render before it is stopped and answered 503. */
   renderTimeoutMs: number | undefined;
+  /** QUIRE_RENDER_BUDGET_MS: how long a page may render on the main thread before a rendering thread takes it (0: no limit). */
+  renderBudgetMs: number | undefined;
   /** QUIRE_RENDITION_TIMEOUT_MS: how long one image rendition may take before it is stopped and answered 503. */
   renditionTimeoutMs: number | undefined;
 }
@@ -38,6 +40,7 @@ export function infraFromEnv(env: NodeJS.ProcessEnv = process.env): InfraEnv {
     baseUrl: nonEmpty(env.QUIRE_BASE_URL),
     renderThreads: whole(env, "QUIRE_RENDER_THREADS", 0, 64),
     renderTimeoutMs: whole(env, "QUIRE_RENDER_TIMEOUT_MS", 100, 600_000),
+    renderBudgetMs: whole(env, "QUIRE_RENDER_BUDGET_MS", 0, 600_000),
     renditionTimeoutMs: whole(env, "QUIRE_RENDITION_TIMEOUT_MS", 1000, 600_000),
   };
 }

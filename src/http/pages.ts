@@ -8,6 +8,7 @@ import { ANONYMOUS_READER, isSignedIn, type Reader } from "../auth/reader.js";
 import { devErrorPage } from "./dev-error.js";
 import { IMMUTABLE, isCurrentVersion } from "../template/theme-helpers.js";
 import { DEFAULT_ACCEPT } from "../template/negotiate.js";
+import { isBudgetError } from "../template/budget.js";
 
 /** A rendered response, ready to send or to store in the page cache. */
 export interface Page {
@@ -114,6 +115,8 @@ function renderFor(
       // A page that left out missing entries is right only until the index catches up: not cached.
       return attempt === 0 ? page : { ...page, cacheable: false };
     } catch (err) {
+      // Over its time budget: the caller decides (render it on a thread, or answer 503).
+      if (isBudgetError(err)) throw err;
       // A listing that met an entry whose file moved away renders again without it (the index is refreshing).
       if (attempt < VANISHED_RETRIES && (site.vanishedEntries?.() ?? 0) > vanished) continue;
       if (route.kind === "entry" && site.isVanished?.(route.entry))

@@ -1,5 +1,6 @@
 /** A rendering thread of `quire serve`: its own Site over the server's index, rendering the pages the main
- *  thread could not answer from the cache, so that no single render holds the server's event loop. */
+ *  thread sends it (every cache miss with QUIRE_RENDER_THREADS, otherwise pages over the main thread's time
+ *  budget), so that no single render holds the server's event loop. */
 import { parentPort } from "node:worker_threads";
 import { statSync } from "node:fs";
 import { Site } from "../site.js";

@@ -1,6 +1,6 @@
 /**
- * The rendering threads of `quire serve`: cache-miss pages render off the main thread, each under a time
- * budget. Pages wait in one queue and a thread takes the next when it is free, so no page waits behind a slow
+ * The rendering threads of `quire serve`: pages sent here (see page-renderer.ts) render off the main thread,
+ * each under a time budget. Pages wait in one queue and a thread takes the next when it is free, so no page waits behind a slow
  * one while a thread is idle. When every thread has been on its page for a while and pages are waiting, a
  * spare thread starts (up to `max`; it stops again after a spell idle). A page that overruns the budget has its
  * thread stopped (the only way to end a synchronous render) and replaced; it gets a 503, remembered for a while
@@ -34,6 +34,8 @@ export interface RenderJob {
   now: number;
   /** The request's Accept header (it chooses among a template's variants). */
   accept?: string | undefined;
+  /** The page's template, when known (named in the log line of a page that overran). */
+  template?: string | undefined;
 }
 
 interface Pending {
@@ -201,12 +203,12 @@ export class RenderThreads {
   /** Called by a thread whose page ran past the budget. */
   overran(thread: RenderThread, pending: Pending): void {
     this.stats.overran++;
-    const { path, search } = pending.job;
+    const { path, search, template } = pending.job;
     this.failures.set(path + search, Date.now() + this.options.failureTtlMs);
     if (this.failures.size > 10_000) this.failures.clear();
     this.options.logger.error(
-      { url: path + search, budgetMs: this.options.timeoutMs, code: "E_RENDER_TIMEOUT" },
-      `${path}${search} took more than ${this.options.timeoutMs} ms to render: its thread was stopped, and the page answers 503 for ${Math.round(this.options.failureTtlMs / 1000)} s`,
+      { url: path + search, template, budgetMs: this.options.timeoutMs, code: "E_RENDER_TIMEOUT" },
+      `${path}${search}${template ? ` (${template})` : ""} took more than ${this.options.timeoutMs} ms to render: its thread was stopped, and the page answers 503 for ${Math.round(this.options.failureTtlMs / 1000)} s`,
     );
     this.replace(thread);
     pending.resolve(null);
@@ -224,8 +226,9 @@ export class RenderThreads {
   private replace(thread: RenderThread): Pending | null {
     this.threads = this.threads.filter((t) => t !== thread);
     const current = thread.stop();
-    // Replaced at once, so that the pages that follow do not wait for a thread to start.
-    if (!this.closed) this.spawn();
+    // A kept thread is replaced at once, so that the pages that follow do not wait for one to start; other
+    // threads start again only when pages wait (`pump`).
+    if (!this.closed && this.threads.length < this.options.min) this.spawn();
     return current;
   }
 

@@ -1,6 +1,7 @@
 /** Publ-style template values that print as a value and can also be called with keyword arguments
  *  (`entry.title`, `entry.title(markup=False)`), and the checking of those arguments against Publ's signatures. */
 import nunjucks from "@11ty/nunjucks";
+import { tickCall } from "./budget.js";
 
 const CALLABLE = Symbol.for("quire.callable");
 /** A value's own call, given its arguments and where the template calls it. */
@@ -274,6 +275,8 @@ export function installCallableLookup(): void {
     line?: number,
     file?: string | null,
   ) => {
+    // Every call (a macro's too) counts against the render's time budget.
+    tickCall();
     if (obj instanceof CallableHtml || obj instanceof CallableList) return obj.invoke(keywordArgs(args));
     const invoke = (obj as Record<symbol, unknown> | null | undefined)?.[INVOKE] as
       ((args: unknown[], site?: CallSite, warnings?: CallWarnings, context?: unknown) => unknown) | undefined;

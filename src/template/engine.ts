@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { QuireError } from "../errors.js";
 import { TemplateLoader, type FoundTemplate } from "./loader.js";
 import { limitIncludeDepth, type DepthGuard } from "./include-depth.js";
+import { budgetFailure, nameBudgetTemplate } from "./budget.js";
 import { installJinja, addJinjaBuiltins } from "./jinja/index.js";
 import { htmlToText } from "../markdown/index.js";
 import { loadExtensions, reloadExtensions, type SiteExtensions } from "./extensions.js";
@@ -121,6 +122,11 @@ export class TemplateEngine {
     } catch (err) {
       const tooDeep = this.depth.take();
       if (tooDeep) throw tooDeep;
+      // A render stopped at its time budget stays that error (the engine would wrap it as a template error).
+      if (budgetFailure()) {
+        nameBudgetTemplate(`templates/${template.relative}`);
+        throw budgetFailure();
+      }
       const message = (err as Error).message
         .replace(/^\(unknown path\)\s*/, "")
         .split("\n")

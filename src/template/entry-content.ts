@@ -16,6 +16,7 @@ import {
 import type { ContentIndex, IndexedEntry } from "../db/index.js";
 import { entryPath, staticPath, absoluteUrl } from "./urls.js";
 import { QuireError } from "../errors.js";
+import { checkBudget } from "./budget.js";
 
 /** What a page can ask of an entry's text. */
 export interface EntryContentOptions {
@@ -112,6 +113,8 @@ export class EntryContent {
     const rendered = this.renderFresh(entry, options);
     this.memo.set(key, rendered);
     if (this.memo.size > this.max) this.memo.delete(this.memo.keys().next().value!);
+    // Rendering one entry's text can take long: the page's time budget sees it at once (kept for next time).
+    checkBudget();
     return rendered;
   }
 
@@ -132,6 +135,7 @@ export class EntryContent {
       if (summary !== null) {
         this.summaries.set(key, summary);
         if (this.summaries.size > this.max) this.summaries.delete(this.summaries.keys().next().value!);
+        checkBudget();
         return summary;
       }
     }

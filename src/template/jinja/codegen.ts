@@ -252,6 +252,7 @@ export function installCodegen(): void {
       const item = this._tmpid();
       const test = frame.push();
       this._emitLine(`${arr} = ${arr}.filter(function(${item}) {`);
+      this._emitLine("runtime.tick();");
       this._bindNames(names, item, test);
       this._emit("return runtime.truthy(");
       this._compileExpression(node.cond, test);
@@ -262,6 +263,8 @@ export function installCodegen(): void {
     this._emitLine(`frame.set("loop", ${loop});`);
     this._emitLine(`for (var ${i} = 0; ${i} < ${arr}.length; ${i}++) {`);
     this._emitLine(`${loop}.index0 = ${i};`);
+    // Each turn counts against the render's time budget (budget.ts).
+    this._emitLine("runtime.tick();");
     // Names set in the body start afresh each time round, as in Jinja; only bodies that set anything pay for it.
     const sets = node.body.findAll(nodes.Set).length > 0;
     if (sets) this._emitLine("frame = frame.push();");

@@ -15,6 +15,7 @@ import {
   type Safe,
 } from "./python.js";
 import { negativeIndex, pySlice, pythonMethod } from "./methods.js";
+import { excludeFromBudget, tick } from "../budget.js";
 
 const lib = (nunjucks as unknown as { lib: { escape(s: string): string } }).lib;
 const escape = lib.escape;
@@ -147,6 +148,7 @@ export function pyConcat(a: unknown, b: unknown): unknown {
 
 /** How `{{ value }}` prints: Markup as is, everything else as Python's `str()`, escaped. */
 export function suppressValue(val: unknown, autoescape: boolean): unknown {
+  tick();
   if (typeof val === "string") return autoescape ? escape(val) : val;
   if (isSafe(val)) return val;
   const s = pyStr(val);
@@ -199,8 +201,16 @@ export function installHelpers(): void {
     setAttr,
     LoopContext,
     suppressValue,
+    tick,
     t: undefined,
   });
+
+  // Compiling a template the first time it is used is not the page's own work: it does not count against its budget.
+  const template = (nunjucks as any).Template.prototype;
+  const compile = template._compile;
+  template._compile = function (this: unknown, ...args: unknown[]) {
+    return excludeFromBudget(() => compile.apply(this, args));
+  };
 
   const memberLookup = rt.memberLookup;
   rt.memberLookup = function (obj: unknown, key: unknown, stop?: unknown, step?: unknown) {

@@ -1,0 +1,124 @@
+/**
+ * A time budget for one render: compiled templates call `tick()` at every loop turn and printed value, and
+ * `tickCall()` at every call (which may do far more work: a query, a macro); the clock is read every
+ * `TICKS_PER_CHECK` ticks, a call counting `CALL_TICKS`, and after each Markdown render. A render whose
+ * wall-clock time has passed the budget is then judged by the CPU time its thread spent since it began
+ * (thread-cpu.ts): on a machine busy with other work a render waits for the CPU without costing anything, and
+ * is not stopped for that. Past the budget in CPU time too, it is stopped with E_RENDER_BUDGET. Rendering is
+ * synchronous, so one budget at a time is enough.
+ */
+import { performance } from "node:perf_hooks";
+import { QuireError } from "../errors.js";
+import { threadCpuMs } from "./thread-cpu.js";
+
+/** Ticks between two readings of the clock: a loop turn costs well under a microsecond, so this is < 1 ms. */
+export const TICKS_PER_CHECK = 256;
+/** What one call counts: the clock is read at least every 8 calls. */
+export const CALL_TICKS = 32;
+
+/**
+ * A render that had to compile a template (the first after start or a template change) runs cold: its
+ * libraries do their one-time work (highlighting grammars, the listing catalogue, V8's first compilation), which
+ * took more than 250 ms of CPU for the first home page of the 10,000-entry bench site. It gets this much more
+ * CPU time, ms.
+ */
+export const COLD_EXTRA_MS = 750;
+
+const NONE = Number.POSITIVE_INFINITY;
+let left = TICKS_PER_CHECK;
+// NONE when no budget is set (export, rendering threads): ticks then never read the clock.
+let deadline = NONE;
+let budgetMs = 0;
+let cpuStart = 0;
+/** CPU time spent on work that does not count (compiling templates), ms. */
+let excludedMs = 0;
+let cold = false;
+let failure: QuireError | null = null;
+
+/** Counts one step of template work; reads the clock now and then. Called from generated code. */
+export function tick(): void {
+  if (--left > 0) return;
+  left = TICKS_PER_CHECK;
+  checkBudget();
+}
+
+/** Counts one call from a template (a function, macro or method); reads the clock every few calls. */
+export function tickCall(): void {
+  if ((left -= CALL_TICKS) > 0) return;
+  left = TICKS_PER_CHECK;
+  checkBudget();
+}
+
+/** Reads the clock at once (after work that may have been long, such as rendering an entry's Markdown). */
+export function checkBudget(): void {
+  if (deadline === NONE) return;
+  if (failure) throw failure;
+  const now = performance.now();
+  if (now <= deadline) return;
+  const spent = threadCpuMs() - cpuStart - excludedMs;
+  const allowed = cold ? budgetMs + COLD_EXTRA_MS : budgetMs;
+  // Waiting for the CPU costs nothing: look again when the rest of the budget could have been spent.
+  if (spent < allowed) {
+    deadline = now + Math.max(allowed - spent, 1);
+    return;
+  }
+  failure = new QuireError(
+    "E_RENDER_BUDGET",
+    `the page took more than ${allowed} ms to render (${Math.round(spent)} ms of CPU${cold ? ", cold" : ""})`,
+  );
+  throw failure;
+}
+
+/** The budget error raised in the render under way, if any (the engine rethrows it instead of its own wrapping). */
+export function budgetFailure(): QuireError | null {
+  return failure;
+}
+
+/** Names the template in the budget error (the page's outermost template, known to the engine). */
+export function nameBudgetTemplate(file: string): void {
+  if (failure && failure.file === undefined)
+    failure = new QuireError("E_RENDER_BUDGET", failure.message.replace(/^the page/, file), { file });
+}
+
+/** Time spent outside the render's own work (compiling a template) is not counted against it. */
+export function excludeFromBudget<T>(work: () => T): T {
+  if (deadline === NONE) return work();
+  const wall = performance.now();
+  const cpu = threadCpuMs();
+  try {
+    return work();
+  } finally {
+    deadline += performance.now() - wall;
+    excludedMs += threadCpuMs() - cpu;
+    cold = true;
+  }
+}
+
+/**
+ * Runs `render` with at most `ms` milliseconds of CPU time (a budget already running stands instead). Throws
+ * E_RENDER_BUDGET when it overran, even if something along the way caught the error and carried on.
+ */
+export function withBudget<T>(ms: number, render: () => T): T {
+  if (deadline !== NONE) return render();
+  deadline = performance.now() + ms;
+  budgetMs = ms;
+  cpuStart = threadCpuMs();
+  excludedMs = 0;
+  cold = false;
+  failure = null;
+  try {
+    const result = render();
+    if (failure) throw failure;
+    return result;
+  } catch (err) {
+    throw failure ?? err;
+  } finally {
+    deadline = NONE;
+    failure = null;
+  }
+}
+
+/** True for the error a render over its budget is stopped with. */
+export function isBudgetError(err: unknown): err is QuireError {
+  return err instanceof QuireError && err.code === "E_RENDER_BUDGET";
+}

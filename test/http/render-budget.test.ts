@@ -1,0 +1,137 @@
+/**
+ * Issue 21, item 6, with pages rendered on the main thread (the default): a page that runs past the main
+ * thread's time budget is handed to a rendering thread started for it, so the other requests keep being
+ * answered; a slow page still answers 200 from there, and one that runs past the full timeout answers 503.
+ */
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { pino } from "pino";
+import { makeSite, removeSite } from "../helpers/site-fixture.js";
+import { serveSite, type TestServer } from "../helpers/http.js";
+
+let root: string;
+/** Slow pages get all the time they need on a thread. */
+let roomy: TestServer;
+/** A page on a thread is stopped after 2 s. */
+let strict: TestServer;
+const strictLog: Array<Record<string, unknown>> = [];
+
+// The slow pages spend CPU time (what the budget counts), so that they are as slow on any machine and under any
+// load: `spin(ms)` keeps the process busy for `ms` of CPU time, as a costly query or filter would. The main
+// thread's budget is 0.5 s here (1.25 s for a page's first, cold, render).
+const SPIN = [
+  "export const globals = {",
+  "  spin(ms) {",
+  "    const start = process.cpuUsage();",
+  "    for (;;) {",
+  "      const used = process.cpuUsage(start);",
+  "      if (used.user + used.system >= ms * 1000) return '';",
+  "    }",
+  "  },",
+  "};",
+  "",
+].join("\n");
+
+beforeAll(async () => {
+  root = makeSite({
+    "extensions.mjs": SPIN,
+    "templates/index.html": "{% for e in view.entries %}<li>{{ e.title }}</li>{% endfor %}",
+    "templates/entry.html": "<h1>{{ entry.title }}</h1>{{ entry.body }}",
+    // 3 s of CPU: past the main thread's budget, well within the roomy server's timeout.
+    "templates/slow.html": "{% for i in range(0, 60) %}{{ spin(50) }}{% endfor %}finished",
+    // 6 s of CPU, 3 s at least on two cores: past the strict server's timeout (finite, so that without the budget the test fails instead of
+    // holding its process for good).
+    "templates/spin.html": "{% for i in range(0, 120) %}{{ spin(50) }}{% endfor %}never",
+    "content/blog/calm.md": "Title: Calm\nEntry-ID: 1\nDate: 2024-01-01\n\nA calm entry.\n",
+  });
+  const logger = pino({ level: "info" }, { write: (line: string) => void strictLog.push(JSON.parse(line)) });
+  [roomy, strict] = await Promise.all([
+    serveSite(root, { renderBudgetMs: 500, renderTimeoutMs: 300_000 }),
+    serveSite(root, { renderBudgetMs: 500, renderTimeoutMs: 2000, logger }),
+  ]);
+  // Warm, as a server that has been answering for a while.
+  for (const t of [roomy, strict])
+    for (const p of ["/blog/", "/blog/1-Calm"]) expect((await t.get(p)).status).toBe(200);
+});
+afterAll(async () => {
+  await Promise.all([roomy?.stop(), strict?.stop()]);
+  removeSite(root);
+});
+
+/** Sends `hostile`, then `other` once the hostile page is on a rendering thread; returns the finishing order. */
+async function race(t: TestServer, hostile: string, other: string) {
+  const order: string[] = [];
+  const sent = t.site.renderThreads?.stats.rendered ?? 0;
+  let hostileDone = false;
+  const first = t.get(hostile).then(async (r) => {
+    const body = await r.text();
+    hostileDone = true;
+    order.push("hostile");
+    return { status: r.status, body, retryAfter: r.headers.get("retry-after") };
+  });
+  // Without a thread to hand it to, the hostile page finishes first here, and the order below says so.
+  while (!hostileDone && (t.site.renderThreads?.stats.rendered ?? 0) <= sent)
+    await new Promise((r) => setImmediate(r));
+  const second = t.get(other).then(async (r) => {
+    await r.text();
+    order.push("other");
+    return r.status;
+  });
+  const [h, o] = await Promise.all([first, second]);
+  return { order, hostile: h, other: o };
+}
+
+describe("a page over the main thread's time budget", () => {
+  it("pages within the budget start no rendering thread", () => {
+    expect(roomy.site.renderThreads).toBeNull();
+    expect(strict.site.renderThreads).toBeNull();
+    expect(roomy.site.pagesHandedOver).toBe(0);
+  });
+
+  it("a slow page goes to a thread: a request sent meanwhile is answered first, and the slow one answers 200", async () => {
+    const { order, hostile, other } = await race(roomy, "/blog/slow", "/blog/1-Calm");
+    expect(order).toEqual(["other", "hostile"]);
+    expect(other).toBe(200);
+    expect(hostile.status).toBe(200);
+    expect(hostile.body).toBe("finished");
+    expect(roomy.site.pagesHandedOver).toBe(1);
+    expect(roomy.site.renderThreads!.size).toBe(1);
+  }, 600_000);
+
+  it("the next request for the slow page goes straight to the thread", async () => {
+    const sent = roomy.site.renderThreads!.stats.rendered;
+    const res = await roomy.get("/blog/slow");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("finished");
+    // Not tried on the main thread again (no second handover), rendered on the thread.
+    expect(roomy.site.pagesHandedOver).toBe(1);
+    expect(roomy.site.renderThreads!.stats.rendered).toBe(sent + 1);
+  }, 600_000);
+
+  it("a page that does not end in time answers 503 at the full timeout while other requests are answered", async () => {
+    const { order, hostile, other } = await race(strict, "/blog/spin", "/blog/1-Calm");
+    expect(order).toEqual(["other", "hostile"]);
+    expect(other).toBe(200);
+    expect(hostile.status).toBe(503);
+    expect(hostile.retryAfter).toBe("30");
+    expect(hostile.body).toContain("taking too long to render");
+    expect(strict.site.renderThreads!.stats.overran).toBe(1);
+    // One line for the main thread's handover, one for the failure: both name the template and the URL.
+    const lines = strictLog.filter((l) => l.url === "/blog/spin");
+    expect(lines.map((l) => [l.level, l.code, l.template])).toEqual([
+      [40, "E_RENDER_BUDGET", "templates/spin.html"],
+      [50, "E_RENDER_TIMEOUT", "templates/spin.html"],
+    ]);
+  }, 600_000);
+
+  it("asked again within the failure's lifetime, it answers 503 at once without rendering", async () => {
+    const sent = strict.site.renderThreads!.stats.rendered;
+    const logged = strictLog.length;
+    const res = await strict.get("/blog/spin");
+    expect(res.status).toBe(503);
+    expect(strict.site.renderThreads!.stats.rendered).toBe(sent);
+    expect(strict.site.renderThreads!.stats.overran).toBe(1);
+    expect(strictLog.slice(logged).filter((l) => l.url === "/blog/spin")).toEqual([]);
+    // And the rest of the site is served as before.
+    expect((await strict.get("/blog/1-Calm")).status).toBe(200);
+  });
+});
