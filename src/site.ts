@@ -633,7 +633,7 @@ export class Site implements PageSite {
       ...this.baseContext(rt, path, query, reader),
       entry: rt.entry(entry),
       category,
-      view: viewObject(rt, this.config, { category: entry.category }, new URLSearchParams()),
+      view: viewObject(rt, this.config, { category: entry.category }, new URLSearchParams(), true),
     };
   }
 
