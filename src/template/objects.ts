@@ -30,7 +30,25 @@ import { attachmentList } from "./attachment-lists.js";
 export { TemplateCategory, TemplateTag } from "./category-object.js";
 
 const TEXT_CALLS = ["body", "more", "footnotes", "summary", "toc"] as const;
-const NEIGHBOUR_SIG = (name: string) => sig(`entry.${name}()`, [], [], { anyKeyword: true });
+// Made once: templates call these on every entry of every page.
+const SIGS = {
+  title: sig(
+    "entry.title()",
+    ["markup"],
+    ["no_smartquotes", "smartquotes", "markdown_extensions", "always_show"],
+  ),
+  link: sig("entry.link()", ["absolute", "expand"]),
+  permalink: sig("entry.permalink()", ["absolute", "expand"]),
+  archive: sig("entry.archive()", ["paging", "template", "category", "absolute", "tag"]),
+  card: sig("entry.card()", [], [], { anyKeyword: true }),
+  next: sig("entry.next()", [], [], { anyKeyword: true }),
+  previous: sig("entry.previous()", [], [], { anyKeyword: true }),
+  body: sig("entry.body()", [], [], { anyKeyword: true }),
+  more: sig("entry.more()", [], [], { anyKeyword: true }),
+  footnotes: sig("entry.footnotes()", [], [], { anyKeyword: true }),
+  summary: sig("entry.summary()", [], [], { anyKeyword: true }),
+  toc: sig("entry.toc()", [], [], { anyKeyword: true }),
+};
 
 /** `entry` in templates. */
 export class TemplateEntry {
@@ -251,11 +269,7 @@ export class TemplateEntry {
     switch (key) {
       case "title":
         return {
-          sig: sig(
-            "entry.title()",
-            ["markup"],
-            ["no_smartquotes", "smartquotes", "markdown_extensions", "always_show"],
-          ),
+          sig: SIGS.title,
           call: (kw) => {
             // As in Publ: `always_show=True` prints the title of an entry the reader may not open.
             if (!this.authorized && !truthy(kw.always_show)) return "";
@@ -267,23 +281,23 @@ export class TemplateEntry {
       case "link":
       case "permalink":
         return {
-          sig: sig(`entry.${key}()`, ["absolute", "expand"]),
+          sig: SIGS[key],
           call: (kw) => (key === "link" ? this.linkTo(kw) : this.permalinkTo(kw)),
         };
       case "archive":
         return {
-          sig: sig("entry.archive()", ["paging", "template", "category", "absolute", "tag"]),
+          sig: SIGS.archive,
           call: (kw) => archiveLink(this.rt, this, kw),
         };
       case "card":
         return {
-          sig: sig("entry.card()", [], [], { anyKeyword: true }),
+          sig: SIGS.card,
           call: (kw, warn) => this.cardTags(textArgs(kw, "entry.card()", warn, ["image"])),
         };
       case "next":
       case "previous":
         return {
-          sig: NEIGHBOUR_SIG(key),
+          sig: SIGS[key],
           call: (kw, warn) => this.rt.neighbour(this.record, key, viewKeywords(kw, warn, `entry.${key}()`)),
         };
       default:
@@ -291,7 +305,7 @@ export class TemplateEntry {
           const part = key as (typeof TEXT_CALLS)[number];
           const extra = part === "toc" ? ["max_depth"] : [];
           return {
-            sig: sig(`entry.${part}()`, [], [], { anyKeyword: true }),
+            sig: SIGS[part],
             call: (kw, warn) => this.text(part, textArgs(kw, `entry.${part}()`, warn, extra)),
           };
         }
@@ -348,7 +362,8 @@ export class TemplateEntry {
       tag("og:title", titlePlainText(this.record.title)) + tag("og:url", this.linkTo({ absolute: true }));
     if (kw.image !== false) {
       const r = this.rt.content(this.record, true, { ...kw, absolute: true });
-      const source = r.body.trim() !== "" ? r.body : (r.more ?? "");
+      // A test, not a trim: bodies are long.
+      const source = /\S/.test(r.body) ? r.body : (r.more ?? "");
       const count = typeof kw.count === "number" ? kw.count : 1;
       // As Publ does: each image's URL with the width and height its `<img>` was given. A relative URL (no
       // public address is set) would not be fetched by any card reader, so none is sent (the site warned).
@@ -380,8 +395,22 @@ export function lastModifiedDate(
 }
 
 /** The `src`, `width` and `height` of each `<img>` in rendered HTML, in order (entities in the URL decoded). */
-export function cardImages(html: string): { src: string; width: string | null; height: string | null }[] {
-  const out: { src: string; width: string | null; height: string | null }[] = [];
+export function cardImages(html: string): readonly CardImage[] {
+  // The same entry's card on every render of its page: its text is the same string each time.
+  let images = CARD_IMAGES.get(html);
+  if (images === undefined) {
+    images = findImages(html);
+    if (CARD_IMAGES.size >= 2_000) CARD_IMAGES.clear();
+    CARD_IMAGES.set(html, images);
+  }
+  return images;
+}
+
+type CardImage = { readonly src: string; readonly width: string | null; readonly height: string | null };
+const CARD_IMAGES = new Map<string, readonly CardImage[]>();
+
+function findImages(html: string): CardImage[] {
+  const out: CardImage[] = [];
   for (const m of html.matchAll(/<img\b[^>]*>/gi)) {
     const attr = (name: string) =>
       new RegExp(`\\s${name}="([^"]*)"`, "i").exec(m[0])?.[1]?.replace(/&amp;/g, "&") ?? null;
