@@ -35,3 +35,29 @@ export function readChildrenCpuMs(): number | null {
   const cstime = Number(fields[14]);
   return Number.isFinite(cutime) && Number.isFinite(cstime) ? (cutime + cstime) * TICK_MS : null;
 }
+
+/**
+ * Resolves once `pid` has used less than `maxPercent` of one core over a `windowMs` window: a server that
+ * answers 200 may still be finishing work from its start (the search tables, the watcher's first scan), and
+ * CPU time per request must not count it. Gives up after `timeoutMs` and says so in the result.
+ */
+export async function waitForIdle(
+  pid: number,
+  options: { maxPercent?: number; windowMs?: number; timeoutMs?: number } = {},
+): Promise<{ idle: boolean; waitedMs: number }> {
+  const maxPercent = options.maxPercent ?? 3;
+  const windowMs = options.windowMs ?? 1_000;
+  const started = performance.now();
+  const deadline = started + (options.timeoutMs ?? 120_000);
+  let before = readCpuMs(pid);
+  while (before !== null && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const after = readCpuMs(pid);
+    if (after === null) break;
+    if (((after - before) / windowMs) * 100 < maxPercent) {
+      return { idle: true, waitedMs: performance.now() - started };
+    }
+    before = after;
+  }
+  return { idle: false, waitedMs: performance.now() - started };
+}

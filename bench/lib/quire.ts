@@ -8,7 +8,6 @@ import { runTimed, startServer, type RunResult, type ServerHandle } from "./chil
 /** The repository root (bench/lib/../..). */
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = join(REPO_ROOT, "bin", "quire.js");
-const COMPILED_MAIN = join(REPO_ROOT, "dist", "cli", "main.js");
 
 /** A fixed secret, so rendition URLs are signed the same way in every run. */
 export const BENCH_SECRET = "quire-bench-secret-not-for-production";
@@ -16,20 +15,24 @@ export const BENCH_SECRET = "quire-bench-secret-not-for-production";
 /**
  * Builds dist/ with `npm run build` (unless `skip`, in which case dist/ must be newer than src/).
  * Benches always measure the compiled build: the tsx loader would add start-up and compile time.
+ * `root` is the checkout to build (this one by default).
  */
-export function ensureCompiledBuild(options: { skip?: boolean } = {}): void {
+export function ensureCompiledBuild(options: { skip?: boolean; root?: string } = {}): void {
+  const root = options.root ?? REPO_ROOT;
+  const compiledMain = join(root, "dist", "cli", "main.js");
   if (options.skip) {
-    if (!existsSync(COMPILED_MAIN))
-      throw new Error("dist/ is missing: run `npm run build` or drop --no-build");
-    const built = statSync(COMPILED_MAIN).mtimeMs;
-    const newest = newestMtime(join(REPO_ROOT, "src"));
-    if (newest > built) throw new Error("dist/ is older than src/: run `npm run build` or drop --no-build");
-    process.stderr.write("bench: using the existing build in dist/\n");
+    if (!existsSync(compiledMain))
+      throw new Error(`${root}/dist/ is missing: run \`npm run build\` there or drop --no-build`);
+    const built = statSync(compiledMain).mtimeMs;
+    const newest = newestMtime(join(root, "src"));
+    if (newest > built)
+      throw new Error(`${root}/dist/ is older than its src/: run \`npm run build\` or drop --no-build`);
+    process.stderr.write(`bench: using the existing build in ${root}/dist/\n`);
     return;
   }
-  process.stderr.write("bench: npm run build …\n");
+  process.stderr.write(`bench: npm run build in ${root} …\n`);
   const result = spawnSync("npm", ["run", "--silent", "build"], {
-    cwd: REPO_ROOT,
+    cwd: root,
     encoding: "utf8",
     timeout: 180_000,
     env: { ...process.env, npm_config_update_notifier: "false" },
@@ -37,8 +40,7 @@ export function ensureCompiledBuild(options: { skip?: boolean } = {}): void {
   if (result.error) throw new Error(`npm run build could not run: ${result.error.message}`);
   if (result.status !== 0) {
     // tsc still emits JavaScript when it finds type errors; measure that, but say so.
-    if (!existsSync(COMPILED_MAIN))
-      throw new Error(`npm run build failed:\n${result.stdout}${result.stderr}`);
+    if (!existsSync(compiledMain)) throw new Error(`npm run build failed:\n${result.stdout}${result.stderr}`);
     const first = `${result.stdout}${result.stderr}`.trim().split("\n").slice(0, 5).join("\n");
     process.stderr.write(
       `bench: warning: npm run build reported errors; measuring the JavaScript it emitted\n${first}\n`,
@@ -140,10 +142,12 @@ export function quireServe(options: {
   env?: NodeJS.ProcessEnv;
   /** Flags for node itself, e.g. --cpu-prof. */
   nodeArgs?: readonly string[];
+  /** Another checkout whose compiled build to serve instead of this one's (`bench versus`). */
+  root?: string;
 }): Promise<ServerHandle> {
   const args = [
     ...(options.nodeArgs ?? []),
-    BIN,
+    options.root === undefined ? BIN : join(options.root, "bin", "quire.js"),
     "serve",
     "--site",
     options.site,
@@ -154,7 +158,7 @@ export function quireServe(options: {
   ];
   return startServer(process.execPath, [...args, "--port", String(options.port)], {
     env: quireEnv(options.env),
-    cwd: REPO_ROOT,
+    cwd: options.root ?? REPO_ROOT,
     readyUrl: `http://127.0.0.1:${options.port}${options.readyPath ?? "/"}`,
     readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
   });

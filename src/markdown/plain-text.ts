@@ -134,7 +134,8 @@ const BREAKING_TAGS = new Set([
 
 /** The visible text of HTML: tags, comments, scripts and styles dropped, `<img>` replaced by its alt text, entities decoded. */
 export function htmlToText(html: string, dropped?: ReadonlySet<string>): string {
-  return visibleText(html, " ", dropped).replace(/\s+/g, " ").trim();
+  if (dropped) return visibleText(html, " ", dropped).replace(/\s+/g, " ").trim();
+  return remembered(TEXTS, html, () => visibleText(html, " ").replace(/\s+/g, " ").trim());
 }
 
 /**
@@ -142,11 +143,31 @@ export function htmlToText(html: string, dropped?: ReadonlySet<string>): string 
  * line break of the source starts a line; spaces within a line are collapsed, and no line is blank.
  */
 export function htmlToLines(html: string): string {
-  return visibleText(html, "\n")
-    .replace(/[^\S\n]+/g, " ")
-    .replace(/ *\n */g, "\n")
-    .replace(/\n{2,}/g, "\n")
-    .trim();
+  return remembered(LINES, html, () =>
+    visibleText(html, "\n")
+      .replace(/[^\S\n]+/g, " ")
+      .replace(/ *\n */g, "\n")
+      .replace(/\n{2,}/g, "\n")
+      .trim(),
+  );
+}
+
+// Pages ask for the same entries' text as plain text on every render (descriptions, cards, feeds): the HTML is
+// the same string each time (rendered text is memoised), so its plain text is kept too, for a bounded number.
+const TEXTS = new Map<string, string>();
+const LINES = new Map<string, string>();
+const MAX_REMEMBERED = 2_000;
+const MAX_REMEMBERED_LENGTH = 100_000;
+
+function remembered(memo: Map<string, string>, html: string, make: () => string): string {
+  if (html.length > MAX_REMEMBERED_LENGTH) return make();
+  let text = memo.get(html);
+  if (text === undefined) {
+    text = make();
+    if (memo.size >= MAX_REMEMBERED) memo.clear();
+    memo.set(html, text);
+  }
+  return text;
 }
 
 function visibleText(html: string, blockBreak: string, dropped?: ReadonlySet<string>): string {

@@ -69,11 +69,16 @@ export function bindArguments(
   site?: CallSite,
   warnings?: CallWarnings,
 ): Kwargs {
-  const raw = keywordArgs(args);
-  const positional = (raw._positional as unknown[] | undefined) ?? [];
-  delete raw._positional;
   const out: Kwargs = {};
-  positional.forEach((value, i) => {
+  // Nunjucks passes keyword arguments as one trailing object marked `__keywords`, after the positional ones.
+  const last = args[args.length - 1];
+  const keywords =
+    last && typeof last === "object" && (last as Record<string, unknown>).__keywords
+      ? (last as Record<string, unknown>)
+      : undefined;
+  const positionals = keywords ? args.length - 1 : args.length;
+  for (let i = 0; i < positionals; i++) {
+    const value = args[i];
     const name = signature.params[i];
     if (name !== undefined) out[name] = value;
     else if (signature.rest) ((out[signature.rest] ??= []) as unknown[]).push(value);
@@ -82,14 +87,17 @@ export function bindArguments(
         `${signature.name} takes at most ${signature.params.length} positional arguments; the extra one is ignored`,
         site,
       );
-  });
-  for (const [key, value] of Object.entries(raw)) {
-    if (accepts(signature, key)) out[key] = value;
-    else
-      warnings?.warnTemplate(
-        `${signature.name} does not take the keyword argument "${key}"; it is ignored`,
-        site,
-      );
+  }
+  if (keywords) {
+    for (const key of Object.keys(keywords)) {
+      if (key === "__keywords") continue;
+      if (accepts(signature, key)) out[key] = keywords[key];
+      else
+        warnings?.warnTemplate(
+          `${signature.name} does not take the keyword argument "${key}"; it is ignored`,
+          site,
+        );
+    }
   }
   return out;
 }
@@ -327,11 +335,21 @@ export function installCallableLookup(): void {
   };
 }
 
+// The template path as messages show it, by compiled file name: a call site is made for every call.
+const SHOWN_FILES = new Map<string, string>();
+
 function callSite(line: number | undefined, file: string | null | undefined): CallSite | undefined {
   if (line === undefined) return undefined;
-  const path = (file ?? "").replace(/\\/g, "/");
-  const i = path.lastIndexOf("/templates/");
-  return { file: i >= 0 ? path.slice(i + 1) : path || "(template)", line };
+  const raw = file ?? "";
+  let shown = SHOWN_FILES.get(raw);
+  if (shown === undefined) {
+    const path = raw.replace(/\\/g, "/");
+    const i = path.lastIndexOf("/templates/");
+    shown = i >= 0 ? path.slice(i + 1) : path || "(template)";
+    if (SHOWN_FILES.size >= 1000) SHOWN_FILES.clear();
+    SHOWN_FILES.set(raw, shown);
+  }
+  return { file: shown, line };
 }
 
 function warningsOf(context: unknown): CallWarnings | undefined {

@@ -39,6 +39,8 @@ export class TemplateEngine {
   private extensions: SiteExtensions | null = null;
   /** What the site's extensions replaced, to put back when they are reloaded. */
   private shadowed: Tables = { filters: {}, tests: {}, globals: {} };
+  /** `template_url(name)` by name, until the templates change. */
+  private readonly templateUrls = new Map<string, string>();
 
   constructor(options: TemplateEngineOptions) {
     installJinja();
@@ -69,9 +71,16 @@ export class TemplateEngine {
       "eager_first",
       (s: unknown) => new nunjucks.runtime.SafeString(eagerFirstImage(String(s ?? ""))),
     );
-    this.env.addGlobal("template_url", (name: unknown) =>
-      versionedUrl(String(name ?? ""), this.loader.find(String(name ?? ""), "")?.file ?? null),
-    );
+    // Once per name until the templates change (`invalidate()`), as compiled templates are: not a `stat` per page.
+    this.env.addGlobal("template_url", (name: unknown) => {
+      const key = String(name ?? "");
+      let url = this.templateUrls.get(key);
+      if (url === undefined) {
+        url = versionedUrl(key, this.loader.find(key, "")?.file ?? null);
+        this.templateUrls.set(key, url);
+      }
+      return url;
+    });
     this.siteRoot = options.siteRoot;
     if (this.siteRoot) this.applyExtensions(loadExtensions(this.siteRoot));
   }
@@ -149,6 +158,7 @@ export class TemplateEngine {
   /** Forgets compiled templates and lookups after a change under templates/. */
   invalidate(): void {
     this.loader.invalidate();
+    this.templateUrls.clear();
     this.fingerprintValue = undefined;
   }
 

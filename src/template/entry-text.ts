@@ -55,7 +55,8 @@ export function entryCard(
   let out = tag("og:title", titlePlainText(record.title)) + tag("og:url", url);
   if (kw.image !== false) {
     const r = rt.content(record, true, { ...kw, absolute: true });
-    const source = r.body.trim() !== "" ? r.body : (r.more ?? "");
+    // A test, not a trim: bodies are long.
+    const source = /\S/.test(r.body) ? r.body : (r.more ?? "");
     const count = typeof kw.count === "number" ? kw.count : 1;
     // As Publ does: each image's URL with the width and height its `<img>` was given. A relative URL (no
     // public address is set) would not be fetched by any card reader, so none is sent (the site warned).
@@ -74,8 +75,22 @@ export function entryCard(
 }
 
 /** The `src`, `width` and `height` of each `<img>` in rendered HTML, in order (entities in the URL decoded). */
-export function cardImages(html: string): { src: string; width: string | null; height: string | null }[] {
-  const out: { src: string; width: string | null; height: string | null }[] = [];
+export function cardImages(html: string): readonly CardImage[] {
+  // The same entry's card on every render of its page: its text is the same string each time.
+  let images = CARD_IMAGES.get(html);
+  if (images === undefined) {
+    images = findImages(html);
+    if (CARD_IMAGES.size >= 2_000) CARD_IMAGES.clear();
+    CARD_IMAGES.set(html, images);
+  }
+  return images;
+}
+
+type CardImage = { readonly src: string; readonly width: string | null; readonly height: string | null };
+const CARD_IMAGES = new Map<string, readonly CardImage[]>();
+
+function findImages(html: string): CardImage[] {
+  const out: CardImage[] = [];
   for (const m of html.matchAll(/<img\b[^>]*>/gi)) {
     const attr = (name: string) =>
       new RegExp(`\\s${name}="([^"]*)"`, "i").exec(m[0])?.[1]?.replace(/&amp;/g, "&") ?? null;

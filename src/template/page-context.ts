@@ -61,7 +61,7 @@ export class PageContexts {
       ...this.base(rt, path, query, reader),
       entry: rt.entry(entry),
       category,
-      view: viewObject(rt, this.o.config, { category: entry.category }, new URLSearchParams()),
+      view: viewObject(rt, this.o.config, { category: entry.category }, new URLSearchParams(), true),
     };
   }
 

@@ -3,7 +3,7 @@ import type { IndexedEntry } from "../db/index.js";
 
 /** `/blog/travel/` for a category path (`/` for the root). */
 export function categoryPath(category: string): string {
-  return category === "" ? "/" : `/${encodeSegments(category)}/`;
+  return category === "" ? "/" : `/${categorySegments(category)}/`;
 }
 
 /** The canonical path of an entry: `Path-Canonical` if set, else `/<category>/<id>-<slug>`. */

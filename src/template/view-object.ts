@@ -42,12 +42,18 @@ const VIEW_SIG = sig("view()", [], [], { anyKeyword: true });
 /** `view` in templates: one page of a listing; call it to refine (`view(count=5, recurse=True)`). */
 export class TemplateView {
   private readonly rt: TemplateRuntime;
-  private readonly result: ViewResult;
+  private readonly make: () => ViewResult;
+  private made: ViewResult | undefined;
   private entryList: TemplateEntry[] | undefined;
 
-  constructor(rt: TemplateRuntime, result: ViewResult) {
+  /** `result` is run when the template first reads the view: most entry pages never do. */
+  constructor(rt: TemplateRuntime, result: ViewResult | (() => ViewResult)) {
     this.rt = rt;
-    this.result = result;
+    this.make = typeof result === "function" ? result : () => result;
+  }
+
+  private get result(): ViewResult {
+    return (this.made ??= this.make());
   }
 
   /** The page's entries; `view.entries(unauthorized=N)` adds up to N stubs of entries the reader may not read. */
@@ -270,14 +276,20 @@ function refine(rt: TemplateRuntime, spec: ViewSpec, kw: Kwargs, warn?: (message
   return viewValue(rt, refined.category !== spec.category ? { ...refined, id: null } : refined);
 }
 
-/** A view for a spec, callable to refine it with keyword arguments. */
-export function viewValue(rt: TemplateRuntime, spec: ViewSpec): unknown {
+/**
+ * A view for a spec, callable to refine it with keyword arguments. `lazy`: run the view when the template first
+ * reads it, for a page that may never do so (an entry page's `view`); otherwise now, so that a request's bad
+ * spec fails before rendering, with its own status.
+ */
+export function viewValue(rt: TemplateRuntime, spec: ViewSpec, lazy = false): unknown {
   const index = rt.index();
   const reader = rt.reader;
-  const result = index.memo(`view\0${JSON.stringify(spec)}\0${reader.accessKey}`, rt.now, () =>
-    runView(index, spec, rt.now, { timeZone: rt.timeZone, reader }),
-  );
-  return callableObject(new TemplateView(rt, result), (kw, warn) => refine(rt, spec, kw, warn), VIEW_SIG);
+  const run = () =>
+    index.memo(`view\0${JSON.stringify(spec)}\0${reader.accessKey}`, rt.now, () =>
+      runView(index, spec, rt.now, { timeZone: rt.timeZone, reader }),
+    );
+  const view = new TemplateView(rt, lazy ? run : run());
+  return callableObject(view, (kw, warn) => refine(rt, spec, kw, warn), VIEW_SIG);
 }
 
 /** The `view` of a category page: the category, paged by the site's count, positioned by the query string. */
@@ -286,8 +298,9 @@ export function viewObject(
   config: QuireConfig,
   base: { category: string },
   query: URLSearchParams,
+  lazy = false,
 ): unknown {
-  return viewValue(rt, specFromQuery(query, { category: base.category, count: config.view.count }));
+  return viewValue(rt, specFromQuery(query, { category: base.category, count: config.view.count }), lazy);
 }
 
 /**

@@ -37,6 +37,23 @@ describe("Jinja2 semantics", () => {
     );
   });
 
+  it("imports a macro module once per template version: each import gets its own module object, and a changed file is read again", () => {
+    writeFileSync(join(dir, "mods.html"), "{% macro hi(x) %}hi {{ x }}{% endmacro %}");
+    writeFileSync(
+      join(dir, "uses-mods.html"),
+      "{% import 'mods.html' as a %}{% import 'mods.html' as b %}{% set a.extra = 1 %}" +
+        "{{ a.hi(1) }}|{{ b.hi(2) }}|{{ a.extra }}|{{ b.extra is defined }}",
+    );
+    const engine = new TemplateEngine({ templatesDir: dir });
+    const page = () => engine.render(engine.find("uses-mods.html", "")!, {});
+    expect(page()).toBe("hi 1|hi 2|1|False");
+    // A second render does not see what the first set on its module.
+    expect(page()).toBe("hi 1|hi 2|1|False");
+    writeFileSync(join(dir, "mods.html"), "{% macro hi(x) %}hello {{ x }}{% endmacro %}");
+    engine.invalidate();
+    expect(page()).toBe("hello 1|hello 2|1|False");
+  });
+
   it("keeps a name set inside a loop inside that loop, and starts each pass afresh", () => {
     expect(
       render("{% set x = 1 %}{% for i in [1,2] %}{{ x }}{% set x = i * 10 %}{{ x }};{% endfor %}{{ x }}"),

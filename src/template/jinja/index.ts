@@ -4,6 +4,7 @@ import { installCallableLookup } from "../callable.js";
 import { installSyntax } from "./syntax.js";
 import { installCodegen } from "./codegen.js";
 import { installHelpers } from "./helpers.js";
+import { installImportCache } from "./import-cache.js";
 import { jinjaFilters } from "./filters.js";
 import { jinjaGlobals, jinjaTests } from "./tests.js";
 
@@ -24,6 +25,7 @@ export function installJinja(): void {
   installSyntax();
   installCodegen();
   installHelpers();
+  installImportCache();
 }
 
 /** Adds Jinja's filters, tests and globals to an environment. */
