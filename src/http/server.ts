@@ -17,6 +17,9 @@ export interface RunningServer {
   replaceSite(next: Site): Promise<void>;
 }
 
+/** Logged when connections are still open at the end of the shutdown grace period and are cut. */
+export const GRACE_EXPIRED = "connections still open at the end of the grace period; closing them";
+
 /** Listens on host:port and answers at once (503 until the site's first index is ready). */
 export async function startServer(first: Site, port: number, host = "0.0.0.0"): Promise<RunningServer> {
   let site = first;
@@ -80,7 +83,11 @@ export async function startServer(first: Site, port: number, host = "0.0.0.0"): 
         server.closeIdleConnections();
         // Connections become idle between requests; close them as they do.
         const sweep = setInterval(() => server.closeIdleConnections(), 50);
-        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        // Says so when it has to: a drain that needs the grace period is a client or a request that hung on.
+        const timer = setTimeout(() => {
+          site.logger.warn({ graceMs }, GRACE_EXPIRED);
+          server.closeAllConnections();
+        }, graceMs);
         timer.unref();
         await closed;
         clearInterval(sweep);

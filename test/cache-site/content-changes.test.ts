@@ -2,7 +2,7 @@
  *  never served stale: the first request after the change is a miss that shows the new text. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveSite, type TestServer } from "../helpers/http.js";
-import { skipWithoutMemcached, sleep, startMemcached, type MemcachedServer } from "../helpers/memcached.js";
+import { skipWithoutMemcached, startMemcached, type MemcachedServer } from "../helpers/memcached.js";
 import { makeSite, removeSite, writeFiles } from "../helpers/site-fixture.js";
 import { entry, fetchPage, waitFor, type Answer } from "./support.js";
 
@@ -102,8 +102,8 @@ describe.skipIf(skip)("page cache and content changes", () => {
         watch: true,
         env: { QUIRE_SECRET: "s", MEMCACHE_SERVERS: memcached.servers },
       });
-      // Lets the watcher finish its first crawl, so the edits below are seen as changes.
-      await sleep(500);
+      // serveSite awaits site.start(), which resolves once the watcher's first crawl is done (watcher.ready),
+      // so the edits below are seen as changes: nothing to wait for here.
     });
     afterAll(async () => {
       await t?.stop();

@@ -29,7 +29,10 @@ describe("a page rendered just before a scheduled entry goes live", () => {
       // Rendered and stored well before: cached, until the entry's time at the latest.
       clock = goLive - 10_000;
       t.site.storePage(req, page, clock);
-      await new Promise((r) => setTimeout(r, 50));
+      // The write is in the background: poll until it lands (the bound only catches a hang).
+      const giveUp = Date.now() + 60_000;
+      while (!(await t.site.pageCache!.get(t.site.cacheKey(req)!)) && Date.now() < giveUp)
+        await new Promise((r) => setTimeout(r, 20));
       expect(await t.site.pageCache!.get(t.site.cacheKey(req)!)).not.toBeNull();
     } finally {
       await t.stop();

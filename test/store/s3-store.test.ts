@@ -47,16 +47,24 @@ async function closedPort(): Promise<number> {
 }
 
 /** A server that accepts connections and never answers: S3 behind a black hole. */
-async function silentServer(): Promise<{ endpoint: string; close(): Promise<void> }> {
+async function silentServer(): Promise<{ endpoint: string; requests(): number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
+  let requests = 0;
   const server: Server = createServer((socket) => {
     sockets.add(socket);
+    // Request lines (the SDK sends one request per connection attempt; bodies are not scanned across chunks).
+    socket.on("data", (chunk: Buffer) => {
+      requests +=
+        chunk.toString("latin1").match(/(?:^|\n)(?:GET|PUT|HEAD|DELETE) \S+ HTTP\/1\.1\r\n/g)?.length ?? 0;
+    });
+    socket.on("error", () => undefined);
     socket.on("close", () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as { port: number };
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    requests: () => requests,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -163,18 +171,18 @@ describe("S3Store failures", () => {
     expect(String(warnings[0]!.err)).toContain("NoSuchBucket");
   });
 
-  it("rejects quickly with E_STORE when nothing listens on the endpoint", async () => {
+  it("rejects with E_STORE, naming the refused connection, when nothing listens on the endpoint", async () => {
     const store = s3Store({ endpoint: `http://127.0.0.1:${await closedPort()}` });
     const get = await elapsed(() => store.get(renditionName()));
     expect(get.error).toMatchObject({ code: "E_STORE" });
+    // Refused by the connection itself, not by a deadline running out.
     expect((get.error as Error).message).toContain("ECONNREFUSED");
-    expect(get.ms).toBeLessThan(5000);
     const put = await elapsed(() => store.put(renditionName(), Buffer.from("x"), "image/jpeg"));
     expect(put.error).toMatchObject({ code: "E_STORE" });
-    expect(put.ms).toBeLessThan(5000);
+    expect((put.error as Error).message).toContain("ECONNREFUSED");
   });
 
-  it("behind the resilient wrapper, an unreachable endpoint is a quick miss, never an error", async () => {
+  it("behind the resilient wrapper, an unreachable endpoint is a miss, never an error", async () => {
     const log = captureLog();
     const store = new ResilientStore(s3Store({ endpoint: `http://127.0.0.1:${await closedPort()}` }), {
       logger: log.logger,
@@ -183,7 +191,6 @@ describe("S3Store failures", () => {
     const get = await elapsed(() => store.get(name));
     expect(get.error).toBeUndefined();
     expect(get.result).toBeNull();
-    expect(get.ms).toBeLessThan(5000);
     expect(await store.has(name)).toBe(false);
     await expect(store.put(name, Buffer.from("x"), "image/jpeg")).resolves.toBeUndefined();
     expect(log.warnings().length).toBeGreaterThan(0);
@@ -196,11 +203,14 @@ describe("S3Store failures", () => {
       const get = await elapsed(() => store.get(renditionName()));
       expect(get.error).toMatchObject({ code: "E_STORE" });
       expect((get.error as Error).message).toContain("no answer within 800 ms");
+      // A timer never fires early (a busy machine only makes it later): the store did wait for the server.
       expect(get.ms).toBeGreaterThanOrEqual(700);
-      expect(get.ms).toBeLessThan(2500);
+      // Given up while the server still held its reply (it never sends one), on the 800 ms deadline: the
+      // 60 s request timeout would have retried, and the message names the deadline.
+      expect(hole.requests()).toBe(1);
       const put = await elapsed(() => store.put(renditionName(), randomBytes(10_000), "image/jpeg"));
       expect(put.error).toMatchObject({ code: "E_STORE" });
-      expect(put.ms).toBeLessThan(2500);
+      expect((put.error as Error).message).toContain("no answer within 800 ms");
     } finally {
       await hole.close();
     }
@@ -212,7 +222,9 @@ describe("S3Store failures", () => {
       const store = s3Store({ endpoint: hole.endpoint, requestTimeoutMs: 300, deadlineMs: 60_000 });
       const has = await elapsed(() => store.has(renditionName()));
       expect(has.error).toMatchObject({ code: "E_STORE" });
-      expect(has.ms).toBeLessThan(2500);
+      // Each attempt was cut by the request timeout and retried: both attempts reached the server, where
+      // with only the 60 s deadline the first would still be waiting.
+      expect(hole.requests()).toBe(2);
     } finally {
       await hole.close();
     }
@@ -229,9 +241,14 @@ describe("S3Store failures", () => {
       const first = await elapsed(() => store.get(renditionName()));
       expect(first.result).toBeNull();
       expect(first.ms).toBeGreaterThanOrEqual(400);
-      const second = await elapsed(() => store.get(renditionName()));
-      expect(second.result).toBeNull();
-      expect(second.ms).toBeLessThan(50);
+      const asked = hole.requests();
+      // Skipped: answered before the event loop turns (no socket, no timer), and nothing more is sent.
+      let loopTurned = false;
+      setImmediate(() => (loopTurned = true));
+      const second = await store.get(renditionName());
+      expect(loopTurned).toBe(false);
+      expect(second).toBeNull();
+      expect(hole.requests()).toBe(asked);
       expect(store.coolingDown).toBe(true);
       expect(log.warnings()[0]!.msg).toContain("serving without it for 60 s");
     } finally {
