@@ -57,7 +57,7 @@ export class PageRenderer {
     if (slow === null) {
       if (budgetMs <= 0) return { kind: "page", page: here() };
       try {
-        return { kind: "page", page: withBudget(budgetMs, here) };
+        return { kind: "page", page: withBudget(budgetMs, here, true) };
       } catch (err) {
         if (!isBudgetError(err)) throw err;
         this.remember(job.path, err.file);

@@ -34,6 +34,8 @@ let cpuStart = 0;
 let excludedMs = 0;
 let cold = false;
 let failure: QuireError | null = null;
+/** Whether a render stopped here is done again elsewhere (on a thread): only then is long work refused up front. */
+let handsOver = false;
 
 /** Counts one step of template work; reads the clock now and then. Called from generated code. */
 export function tick(): void {
@@ -69,6 +71,16 @@ export function checkBudget(): void {
   throw failure;
 }
 
+/**
+ * Stops a render under a budget at once, before work known to be long has begun (an entry's text too large to
+ * render within any budget: a single Markdown render cannot be stopped part-way). Nothing when no budget runs.
+ */
+export function refuseUnderBudget(why: string): void {
+  if (deadline === NONE || !handsOver) return;
+  failure = new QuireError("E_RENDER_BUDGET", `the page ${why}`);
+  throw failure;
+}
+
 /** The budget error raised in the render under way, if any (the engine rethrows it instead of its own wrapping). */
 export function budgetFailure(): QuireError | null {
   return failure;
@@ -96,11 +108,13 @@ export function excludeFromBudget<T>(work: () => T): T {
 
 /**
  * Runs `render` with at most `ms` milliseconds of CPU time (a budget already running stands instead). Throws
- * E_RENDER_BUDGET when it overran, even if something along the way caught the error and carried on.
+ * E_RENDER_BUDGET when it overran, even if something along the way caught the error and carried on. With
+ * `handOver`, the caller renders a stopped page again elsewhere, so work known to be long is refused at once.
  */
-export function withBudget<T>(ms: number, render: () => T): T {
+export function withBudget<T>(ms: number, render: () => T, handOver = false): T {
   if (deadline !== NONE) return render();
   deadline = performance.now() + ms;
+  handsOver = handOver;
   budgetMs = ms;
   cpuStart = threadCpuMs();
   excludedMs = 0;
@@ -115,6 +129,7 @@ export function withBudget<T>(ms: number, render: () => T): T {
   } finally {
     deadline = NONE;
     failure = null;
+    handsOver = false;
   }
 }
 

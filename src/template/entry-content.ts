@@ -16,7 +16,13 @@ import {
 import type { ContentIndex, IndexedEntry } from "../db/index.js";
 import { entryPath, staticPath, absoluteUrl } from "./urls.js";
 import { QuireError } from "../errors.js";
-import { checkBudget } from "./budget.js";
+import { checkBudget, refuseUnderBudget } from "./budget.js";
+
+/**
+ * Characters of Markdown past which an entry's text is rendered on a rendering thread rather than the main
+ * thread (under a budget): ordinary text this long takes tens of milliseconds, hostile text seconds.
+ */
+export const LONG_TEXT_CHARS = 256 * 1024;
 
 /** What a page can ask of an entry's text. */
 export interface EntryContentOptions {
@@ -199,6 +205,12 @@ export class EntryContent {
         footnotes: { count: 0, bodyCount: 0, html: "" },
       };
     }
+    const chars = record.body.length + (record.more?.length ?? 0);
+    // One Markdown render cannot be stopped part-way: text this long is rendered where it holds up no other page.
+    if (chars > LONG_TEXT_CHARS)
+      refuseUnderBudget(
+        `shows ${entry.file}, whose text (${Math.round(chars / 1024)} KB) is too long to render within its budget`,
+      );
     return renderMarkdown(md, { body: record.body, more: record.more, summary: record.summary }, ctx);
   }
 

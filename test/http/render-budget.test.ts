@@ -42,6 +42,13 @@ beforeAll(async () => {
     // holding its process for good).
     "templates/spin.html": "{% for i in range(0, 120) %}{{ spin(50) }}{% endfor %}never",
     "content/blog/calm.md": "Title: Calm\nEntry-ID: 1\nDate: 2024-01-01\n\nA calm entry.\n",
+    // 300 KB of ordinary paragraphs: quick to render, but past the length a main-thread render takes on.
+    "content/blog/long.md":
+      "Title: Long\nEntry-ID: 2\nDate: 2024-01-02\n\n" +
+      Array.from(
+        { length: 3000 },
+        (_, i) => `Paragraph ${i} of a long entry, ${"word ".repeat(16)}ends here.\n`,
+      ).join("\n"),
   });
   const logger = pino({ level: "info" }, { write: (line: string) => void strictLog.push(JSON.parse(line)) });
   [roomy, strict] = await Promise.all([
@@ -134,4 +141,16 @@ describe("a page over the main thread's time budget", () => {
     // And the rest of the site is served as before.
     expect((await strict.get("/blog/1-Calm")).status).toBe(200);
   });
+});
+
+describe("an entry whose text is too long to render within a budget", () => {
+  it("goes to a thread before its Markdown is rendered on the main thread, and answers 200 with all of it", async () => {
+    const handed = roomy.site.pagesHandedOver;
+    const res = await roomy.get("/blog/2-Long");
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toContain("Paragraph 0 of a long entry");
+    expect(body).toContain("Paragraph 2999 of a long entry");
+    expect(roomy.site.pagesHandedOver).toBe(handed + 1);
+  }, 600_000);
 });
