@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   check(serverErrors(underChurn) === 0 && underChurn.errors === 0, "no 5xx or socket errors under churn");
   check(
     report.late.length === 0,
-    `every change visible within 2 s${report.late.length ? `: late ${report.late.join(", ")}` : ""}`,
+    `every change becomes visible (30 s at most)${report.late.length ? `: never seen ${report.late.join(", ")}` : ""}`,
   );
   await new Promise((r) => setTimeout(r, 500));
   await server.stop(30_000);
