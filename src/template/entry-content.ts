@@ -23,6 +23,14 @@ import { checkBudget, refuseUnderBudget } from "./budget.js";
  * thread (under a budget): ordinary text this long takes tens of milliseconds, hostile text seconds.
  */
 export const LONG_TEXT_CHARS = 256 * 1024;
+/** The same for the first paragraph alone, which a listing renders as the entry's summary. */
+export const LONG_PARAGRAPH_CHARS = 64 * 1024;
+
+/** Characters before the text's first blank line (all of them when it has none). */
+function firstParagraphChars(text: string): number {
+  const end = text.search(/\n[ \t]*\n/);
+  return end === -1 ? text.length : end;
+}
 
 /** What a page can ask of an entry's text. */
 export interface EntryContentOptions {
@@ -137,6 +145,15 @@ export class EntryContent {
     if (known !== undefined) return known;
     if (entry.format === "markdown") {
       const { record, ctx } = this.source(entry, options);
+      // The summary is the text's first paragraph: one that long is rendered where it holds up no other page.
+      if (
+        record.format === "markdown" &&
+        !record.summary &&
+        firstParagraphChars(record.body) > LONG_PARAGRAPH_CHARS
+      )
+        refuseUnderBudget(
+          `lists ${entry.file}, whose first paragraph is too long to render within its budget`,
+        );
       const summary = record.format === "markdown" ? renderSummary(this.deps.md, record, ctx) : null;
       if (summary !== null) {
         this.summaries.set(key, summary);

@@ -42,6 +42,9 @@ beforeAll(async () => {
     // holding its process for good).
     "templates/spin.html": "{% for i in range(0, 120) %}{{ spin(50) }}{% endfor %}never",
     "content/blog/calm.md": "Title: Calm\nEntry-ID: 1\nDate: 2024-01-01\n\nA calm entry.\n",
+    // A listing that shows summaries, and an entry whose first paragraph is one 100 KB line of ordinary words.
+    "templates/walls/index.html": "{% for e in view.entries %}<li>{{ e.summary }}</li>{% endfor %}",
+    "content/walls/wall.md": `Title: Wall\nEntry-ID: 3\nDate: 2024-01-03\n\n${"plain words ".repeat(9000)}end of the line.\n`,
     // 300 KB of ordinary paragraphs: quick to render, but past the length a main-thread render takes on.
     "content/blog/long.md":
       "Title: Long\nEntry-ID: 2\nDate: 2024-01-02\n\n" +
@@ -151,6 +154,16 @@ describe("an entry whose text is too long to render within a budget", () => {
     const body = await res.text();
     expect(body).toContain("Paragraph 0 of a long entry");
     expect(body).toContain("Paragraph 2999 of a long entry");
+    expect(roomy.site.pagesHandedOver).toBe(handed + 1);
+  }, 600_000);
+});
+
+describe("a listing whose entry's first paragraph is too long to render within a budget", () => {
+  it("goes to a thread before that paragraph is rendered on the main thread, and answers 200", async () => {
+    const handed = roomy.site.pagesHandedOver;
+    const res = await roomy.get("/walls/");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("end of the line.");
     expect(roomy.site.pagesHandedOver).toBe(handed + 1);
   }, 600_000);
 });
