@@ -132,8 +132,13 @@ export class RenderThreads {
   private seq = 0;
   private closed = false;
   private readonly idleTimer: NodeJS.Timeout;
-  /** Pages sent to the threads, pages stopped for overrunning, threads started (for tests and the bench). */
-  readonly stats = { rendered: 0, overran: 0, threadsStarted: 0 };
+  /** Renders under way, by what they render: a request for the same page joins the one under way. */
+  private readonly inFlight = new Map<string, Promise<RenderAnswer | null>>();
+  /**
+   * Pages sent to the threads, requests that joined a render under way, pages stopped for overrunning, threads
+   * started (for tests and the bench).
+   */
+  readonly stats = { rendered: 0, joined: 0, overran: 0, threadsStarted: 0 };
 
   constructor(options: RenderThreadsOptions) {
     this.options = options;
@@ -151,15 +156,32 @@ export class RenderThreads {
       this.failures.delete(key);
     }
     if (this.closed) return Promise.reject(new Error("the server is stopping"));
+    // A slow page asked for by many readers at once renders once for all of them. Otherwise, while content keeps
+    // changing, no answer can be cached (each was rendered across a change) and the requests pile up behind one
+    // thread.
+    const shareKey = `${key}\0${job.accept ?? ""}\0${job.template ?? ""}`;
+    const underWay = this.inFlight.get(shareKey);
+    if (underWay) {
+      this.stats.joined++;
+      return underWay;
+    }
     this.stats.rendered++;
-    return new Promise<RenderAnswer | null>((resolve, reject) => {
+    const answer = new Promise<RenderAnswer | null>((resolve, reject) => {
       this.queue.push({ id: ++this.seq, job, resolve, reject });
       this.pump();
     });
+    this.inFlight.set(shareKey, answer);
+    const forget = () => {
+      if (this.inFlight.get(shareKey) === answer) this.inFlight.delete(shareKey);
+    };
+    answer.then(forget, forget);
+    return answer;
   }
 
   /** Tells every thread that the index or templates changed; pages sent after this see the change. */
   invalidate(): void {
+    // A request from now on must see the change: it does not join a render that began before it.
+    this.inFlight.clear();
     for (const t of this.threads) t.send({ type: "invalidate" });
   }
 

@@ -117,6 +117,15 @@ describe("a page over the main thread's time budget", () => {
     expect(roomy.site.renderThreads!.stats.rendered).toBe(sent + 1);
   }, 600_000);
 
+  it("readers asking for the slow page at once share one render on the thread", async () => {
+    const { rendered, joined } = roomy.site.renderThreads!.stats;
+    const answers = await Promise.all([1, 2, 3].map(() => roomy.get("/blog/slow")));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(await Promise.all(answers.map((r) => r.text()))).toEqual(["finished", "finished", "finished"]);
+    expect(roomy.site.renderThreads!.stats.rendered).toBe(rendered + 1);
+    expect(roomy.site.renderThreads!.stats.joined).toBe(joined + 2);
+  }, 600_000);
+
   it("a page that does not end in time answers 503 at the full timeout while other requests are answered", async () => {
     const { order, hostile, other } = await race(strict, "/blog/spin", "/blog/1-Calm");
     expect(order).toEqual(["other", "hostile"]);
