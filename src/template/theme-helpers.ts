@@ -56,12 +56,15 @@ export function isCurrentVersion(query: URLSearchParams, file: string): boolean 
 }
 
 const LAZY_IMG = /<img\b[^>]*?\sloading="lazy"[^>]*>/i;
+const LAZY_ATTR = /loading="lazy"/i;
 
 /**
  * The HTML with its first lazily loaded image made eager (and fetched early): the image a reader sees first
  * should not wait for layout, as `loading="lazy"` makes it; the ones further down stay lazy.
  */
 export function eagerFirstImage(html: string): string {
+  // Most pages have no lazy image: a plain search says so without trying the tag pattern at every `<img`.
+  if (!LAZY_ATTR.test(html)) return html;
   return html.replace(LAZY_IMG, (tag) =>
     tag.replace(/\sloading="lazy"/i, ' loading="eager" fetchpriority="high"'),
   );
