@@ -7,21 +7,8 @@ import type { QuireConfig } from "./config/schema.js";
 import { resolveBaseUrl } from "./config/base-url.js";
 import { infraFromEnv } from "./config/env.js";
 import { createLogger, type Logger } from "./log.js";
-import {
-  openIndex,
-  openIndexOrMemory,
-  removeIndexFiles,
-  isCorruption,
-  ContentIndex,
-  getMeta,
-  type Db,
-  type IndexedEntry,
-  type RefreshSummary,
-} from "./db/index.js";
-import { Indexer } from "./db/indexer.js";
-import { indexFileProblem, inodeOf } from "./db/index-file.js";
-import { indexMatchesSettings, type IndexSettings } from "./db/index-settings.js";
-import type { ContentWatcher } from "./content/watcher.js";
+import type { ContentIndex, IndexedEntry, RefreshSummary } from "./db/index.js";
+import { ServingIndex, type AlsoWatched } from "./db/serving-index.js";
 import { createMarkdown } from "./markdown/index.js";
 import { TemplateEngine } from "./template/engine.js";
 import { EntryContent } from "./template/entry-content.js";
@@ -96,16 +83,6 @@ export const QUIRE_VERSION: string = (
   JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
 ).version;
 
-/** How long a boot with a ready index waits before checking it against content/. */
-const BOOT_CHECK_DELAY_MS = 500;
-/**
- * SQLite's page cache for the serving connection, in KiB: 4 MB instead of 16 (RSS 150 vs 165 MB after the http
- * bench, no CPU cost seen: the pages a request reads stay in the OS's file cache).
- */
-const SERVING_CACHE_KB = 4_000;
-/** How long the indexing thread of a server that does not watch content/ stays after its last refresh. */
-const INDEXER_IDLE_STOP_MS = 5_000;
-
 /** A running site: what the HTTP layer and the commands use. */
 export class Site implements PageSite {
   readonly loaded: LoadedSite;
@@ -131,26 +108,12 @@ export class Site implements PageSite {
   /** The environment sign-in reads (SMTP settings, memcached for single-use links, NODE_ENV). */
   readonly loginEnv: NodeJS.ProcessEnv;
   readonly now: () => number;
-  indexer: Indexer;
-  private db: Db;
-  private contentIndex: ContentIndex;
-  private indexInode = 0;
-  private recovering: Promise<void> | undefined;
-  private indexCheckTimer: NodeJS.Timeout | undefined;
-  private readonly inlineIndexer: boolean;
-  /** The index, when it lives in memory because the data folder cannot hold it. */
-  private memoryIndex: Db | undefined;
-  private categorySet: ReadonlySet<string> = new Set([""]);
-  private isReady = false;
-  private watcher: ContentWatcher | undefined;
-  private readonly listeners: (() => void)[] = [];
-  private readonly writeBack: boolean;
+  /** The index, kept current with content/ (db/serving-index.ts). */
+  private readonly served: ServingIndex;
   private readonly drafts: boolean;
   private readonly problemLog: ProblemLog;
-  private readonly watch: boolean;
   private firstIndex: Promise<RefreshSummary> | undefined;
   private cleanupTimer: NodeJS.Timeout | undefined;
-  private closing = false;
   private readonly pages: PageRenderer;
   /** Counts changes to the index and templates: a page rendered across one is not cached. */
   private changes = 0;
@@ -189,10 +152,6 @@ export class Site implements PageSite {
     if (base.warning) this.logger.warn({ field: "site.base_url" }, base.warning);
     // Pages embed the site settings and absolute URLs: processes that render them differently must not share pages.
     this.now = options.now ?? Date.now;
-    // A read-only site is never written to: its data lives in a temporary folder and write-back is off.
-    this.writeBack =
-      !this.paths.readOnly && (options.writeBack ?? this.config.content.write_back ?? this.dev);
-    this.watch = options.watch ?? this.config.content.watch ?? this.dev;
     this.drafts = this.dev && options.drafts === true;
     if (this.paths.readOnly) {
       seedReadOnlyData(this.paths);
@@ -202,30 +161,25 @@ export class Site implements PageSite {
       );
     }
 
-    const opened = openIndexOrMemory({
-      path: this.paths.indexPath,
+    this.served = new ServingIndex({
+      indexPath: this.paths.indexPath,
+      contentDir: this.paths.contentDir,
+      settings: { timeZone: this.config.site.timezone, slugStyle: this.config.content.slug_style },
       logger: this.logger,
-      cacheKb: SERVING_CACHE_KB,
+      // A read-only site is never written to: its data lives in a temporary folder and write-back is off.
+      writeBack: !this.paths.readOnly && (options.writeBack ?? this.config.content.write_back ?? this.dev),
+      watch: options.watch ?? this.config.content.watch ?? this.dev,
+      rescanMs: this.config.content.rescan_seconds * 1000,
+      inlineIndexer: options.inlineIndexer ?? false,
+      refreshed: (changed) => {
+        if (!changed) return this.content.forgetVanished();
+        this.content.clear();
+        this.changed();
+      },
+      problems: (summary) => this.logNewProblems(summary),
+      alsoWatched: () => this.watchedTemplates(),
     });
-    if (opened.problem) {
-      // The data folder is full or read-only: serve from memory rather than not at all, and say why.
-      this.logger.error({ index: this.paths.indexPath }, opened.problem);
-      this.paths = { ...this.paths, indexPath: ":memory:" };
-      this.memoryIndex = opened.db;
-    }
-    this.db = opened.db;
-    this.contentIndex = new ContentIndex(this.db);
-    this.indexInode = inodeOf(this.paths.indexPath);
-    // An index built at deploy time (or by an earlier run) serves at once; a refresh checks it in the background.
-    // One built under another time zone or slug style is not: its dates and URLs would be wrong until rebuilt.
-    if (
-      opened.reason === "opened" &&
-      getMeta(this.db, "generation") !== undefined &&
-      indexMatchesSettings(this.db, this.indexSettings())
-    )
-      this.markReady();
-    this.inlineIndexer = options.inlineIndexer ?? false;
-    this.indexer = this.createIndexer();
+    if (this.served.inMemory) this.paths = { ...this.paths, indexPath: this.served.indexPath };
 
     this.engine = new TemplateEngine({ templatesDir: this.paths.templatesDir, siteRoot: this.paths.root });
     this.loginEnv = env;
@@ -244,7 +198,7 @@ export class Site implements PageSite {
       contentDir: this.paths.contentDir,
       baseUrl: this.baseUrl,
       md,
-      index: () => this.contentIndex,
+      index: () => this.served.index,
       images: this.images.hooks,
       // A file gone from under the index (a deploy under way): catch up now rather than at the next rescan.
       onVanished: () => void this.refresh().catch((err) => this.logger.warn({ err }, "refresh failed")),
@@ -257,8 +211,8 @@ export class Site implements PageSite {
       contentDir: this.paths.contentDir,
       content: this.content,
       auth: this.auth,
-      index: () => this.contentIndex,
-      categories: () => this.categorySet,
+      index: () => this.served.index,
+      categories: () => this.served.categories,
       now: this.now,
       warn: (message, fields) => this.logger.warn(fields, message),
       image: (rt, category) => this.images.templateImage(rt, category),
@@ -284,7 +238,7 @@ export class Site implements PageSite {
     this.cached = this.pageCache
       ? new SitePageCache({
           cache: this.pageCache,
-          generation: () => this.contentIndex.generation,
+          generation: () => this.served.index.generation,
           templates: () => this.engine.fingerprint(),
           renderSettings: renderSettingsDigest(
             [this.config.site, this.config.view, this.config.images, this.baseUrl],
@@ -292,10 +246,10 @@ export class Site implements PageSite {
           ),
           version: QUIRE_VERSION,
           admit: (req, url, generation) => {
-            const db = this.contentIndex.db;
+            const db = this.served.index.db;
             return !isSearchUrl(url) || searches.admit(req, url, generation, () => searchInStep(db));
           },
-          nextScheduledAt: (renderedAt) => this.contentIndex.nextScheduledAt(renderedAt),
+          nextScheduledAt: (renderedAt) => this.served.index.nextScheduledAt(renderedAt),
           ttlSeconds: this.config.cache.ttl_seconds,
           now: this.now,
           logger: this.logger,
@@ -305,178 +259,52 @@ export class Site implements PageSite {
 
   /** True once the first index is complete (or a deploy-time index was found). */
   get ready(): boolean {
-    return this.isReady;
+    return this.served.ready;
   }
 
   get index(): ContentIndex {
-    return this.contentIndex;
+    return this.served.index;
   }
 
   /** Starts indexing in the background and, if enabled, watching; resolves when the first index is done. */
   start(): Promise<RefreshSummary> {
-    if (this.firstIndex) return this.firstIndex;
-    // With an index from deploy time the site already serves; the check that it matches content/ can wait a
-    // moment, so the first requests of a fresh dyno do not share its two cores with the indexing thread.
-    const delay = this.isReady && !this.inlineIndexer ? BOOT_CHECK_DELAY_MS : 0;
-    const first =
-      delay > 0 ? new Promise<void>((r) => setTimeout(r, delay)).then(() => this.refresh()) : this.refresh();
-    this.firstIndex = first.then(async (summary) => {
-      this.logger.info(
-        {
-          entries: summary.entries,
-          problems: summary.problems.length,
-          ms: summary.ms,
-          index: this.paths.indexPath,
-        },
-        `indexed ${summary.entries} ${summary.entries === 1 ? "entry" : "entries"} in ${summary.ms} ms`,
-      );
-      this.logNewProblems(summary);
-      if (this.watch) await this.startWatching();
+    this.firstIndex ??= this.served.start().then((summary) => {
       this.cleanupTimer = scheduleRenditionCleanup(
         this.images.store,
         this.config.images.cache_age_days,
         this.logger,
       );
-      this.watchIndexFile();
       return summary;
     });
     return this.firstIndex;
   }
 
-  private createIndexer(): Indexer {
-    return new Indexer({
-      indexPath: this.paths.indexPath,
-      contentDir: this.paths.contentDir,
-      ...this.indexSettings(),
-      inline: this.inlineIndexer,
-      db: this.memoryIndex,
-      // Without a watcher refreshes are rare (a deploy, a vanished file): the idle thread's memory is not kept.
-      idleStopMs: this.watch ? undefined : INDEXER_IDLE_STOP_MS,
-    });
-  }
-
-  private indexSettings(): IndexSettings {
-    return { timeZone: this.config.site.timezone, slugStyle: this.config.content.slug_style };
-  }
-
   /** Refreshes the index now; listeners hear about it when content changed. A lost or corrupt index is rebuilt. */
-  async refresh(): Promise<RefreshSummary> {
-    if (this.recovering) await this.recovering;
-    const problem = this.indexFileProblem();
-    if (problem) await this.recoverIndex(problem);
-    let summary: RefreshSummary;
-    try {
-      summary = await this.indexer.refresh(this.writeBack);
-    } catch (err) {
-      if (!isCorruption(err)) throw err;
-      await this.recoverIndex("the index file is corrupt");
-      summary = await this.indexer.refresh(this.writeBack);
-    }
-    const first = !this.isReady;
-    if (summary.changed || first) {
-      this.contentIndex.invalidate();
-      this.categorySet = new Set(this.contentIndex.categories());
-      this.content.clear();
-      this.changed();
-    } else this.content.forgetVanished();
-    this.markReady();
-    if (summary.changed && !first) this.emitChange();
-    return summary;
+  refresh(): Promise<RefreshSummary> {
+    return this.served.refresh();
   }
 
-  /**
-   * Rebuilds the index from content/ after it was deleted or corrupted under a running server: the content
-   * folder is the truth, so nothing is lost; requests get 503 + Retry-After for the moment it takes.
-   */
+  /** Rebuilds the index from content/ (it was deleted or corrupted under the server). */
   recoverIndex(reason: string): Promise<void> {
-    this.recovering ??= (async () => {
-      this.logger.warn({ index: this.paths.indexPath, reason }, `${reason}; rebuilding it from content/`);
-      this.isReady = false;
-      await this.indexer.close().catch(() => undefined);
-      try {
-        this.db.close();
-      } catch {
-        // already unusable
-      }
-      removeIndexFiles(this.paths.indexPath);
-      this.db = openIndex({ path: this.paths.indexPath, logger: this.logger, cacheKb: SERVING_CACHE_KB }).db;
-      if (this.memoryIndex) this.memoryIndex = this.db;
-      this.indexInode = inodeOf(this.paths.indexPath);
-      this.contentIndex = new ContentIndex(this.db);
-      this.content.clear();
-      this.indexer = this.createIndexer();
-      await this.indexer.refresh(false);
-      this.contentIndex.invalidate();
-      this.changed();
-      this.markReady();
-      this.logger.info({ index: this.paths.indexPath }, "index rebuilt");
-    })().finally(() => {
-      this.recovering = undefined;
-    });
-    return this.recovering;
+    return this.served.recoverIndex(reason);
   }
 
-  /** Why the index file on disk is not the healthy one this process opened, or null. */
-  private indexFileProblem(): string | null {
-    return this.memoryIndex ? null : indexFileProblem(this.paths.indexPath, this.indexInode);
-  }
-
-  /** Checks every few seconds that the index file is still the one this process opened, and intact. */
-  private watchIndexFile(): void {
-    this.indexCheckTimer = setInterval(() => {
-      const problem = this.recovering || !this.isReady ? null : this.indexFileProblem();
-      if (problem) {
-        void this.recoverIndex(problem).catch((err) =>
-          this.logger.error({ err }, "could not rebuild the index"),
-        );
-      }
-    }, 2000).unref();
-  }
-
-  private markReady(): void {
-    if (this.isReady) return;
-    this.categorySet = new Set(this.contentIndex.categories());
-    this.isReady = true;
-  }
-
-  private async startWatching(): Promise<void> {
-    // chokidar is loaded only by sites that watch (development, VPS), not on every dyno boot.
-    const { watchContent, WATCH_LIMIT_MESSAGE } = await import("./content/watcher.js");
-    if (this.closing) return;
+  /** What the watcher watches beside content/: templates and extensions, which change pages but not the index. */
+  private watchedTemplates(): AlsoWatched {
     const extensions = this.engine.extensionsPath();
-    this.watcher = watchContent({
-      paths: [this.paths.contentDir, this.paths.templatesDir, ...(extensions ? [extensions] : [])],
-      rescanMs: this.config.content.rescan_seconds * 1000,
-      onChange: async (reason, paths) => {
+    return {
+      paths: [this.paths.templatesDir, ...(extensions ? [extensions] : [])],
+      changed: async (paths) => {
         if (extensions && paths.includes(extensions))
           await this.engine
             .reloadExtensions()
             .catch((err) => this.logger.error({ error: formatErrorChain(err) }, "extensions not reloaded"));
-        if (paths.some((p) => p.startsWith(this.paths.templatesDir) || p === extensions)) {
-          this.engine.invalidate();
-          this.changed();
-          this.emitChange();
-        }
-        const summary = await this.refresh();
-        if (summary.changed) {
-          this.logger.info(
-            {
-              reason,
-              added: summary.added,
-              updated: summary.updated,
-              removed: summary.removed,
-              ms: summary.ms,
-            },
-            "content changed",
-          );
-          this.logNewProblems(summary);
-        }
+        if (!paths.some((p) => p.startsWith(this.paths.templatesDir) || p === extensions)) return false;
+        this.engine.invalidate();
+        this.changed();
+        return true;
       },
-      onError: (err) => this.logger.warn({ err }, "watcher error"),
-      onPolling: (err) => this.logger.warn({ code: err.code }, WATCH_LIMIT_MESSAGE),
-    });
-    await this.watcher.ready;
-    this.logger.info({ paths: [this.paths.contentDir, this.paths.templatesDir] }, "watching for changes");
+    };
   }
 
   /** Logs each content problem once, when it appears (at start, or when a saved file brings it). */
@@ -490,14 +318,14 @@ export class Site implements PageSite {
     return referenceProblems({
       contentDir: this.paths.contentDir,
       roots: siteRoots(this.paths.contentDir),
-      index: this.contentIndex,
+      index: this.served.index,
       route: this.routeContext(ANONYMOUS_ACCESS),
     });
   }
 
   /** Registers a callback for content or template changes (live reload). */
   onChange(listener: () => void): void {
-    this.listeners.push(listener);
+    this.served.onChange(listener);
   }
 
   /** The index or the templates changed: rendering threads forget what they read (before any later page). */
@@ -543,28 +371,23 @@ export class Site implements PageSite {
 
   /** Forgets what was read from the index and templates (a rendering thread, told the main thread's index changed). */
   reload(): void {
-    this.contentIndex.invalidate();
-    this.categorySet = new Set(this.contentIndex.categories());
+    this.served.invalidate();
     this.content.clear();
     this.engine.invalidate();
-  }
-
-  private emitChange(): void {
-    for (const l of this.listeners) l();
   }
 
   /** What routing needs, for one reader. */
   routeContext(reader: ReaderAccess): RouteContext {
     const templates = this.engine;
     return {
-      index: this.contentIndex,
+      index: this.served.index,
       now: this.now(),
       reader,
       drafts: this.drafts,
-      categories: this.categorySet,
+      categories: this.served.categories,
       hasTemplate: (category, name) => templates.find(name, category) !== null,
-      indexTemplate: (category) => this.contentIndex.categoryMeta(category)?.indexTemplate ?? "index",
-      entryTemplate: (category) => this.contentIndex.categoryMeta(category)?.entryTemplate ?? null,
+      indexTemplate: (category) => this.served.index.categoryMeta(category)?.indexTemplate ?? "index",
+      entryTemplate: (category) => this.served.index.categoryMeta(category)?.entryTemplate ?? null,
     };
   }
 
@@ -601,11 +424,7 @@ export class Site implements PageSite {
   }
 
   logError(err: unknown, context: Record<string, unknown>): void {
-    if (isCorruption(err)) {
-      void this.recoverIndex("the index file is corrupt").catch((e) =>
-        this.logger.error({ err: e }, "could not rebuild the index"),
-      );
-    }
+    this.served.recoverIfCorrupt(err);
     this.logger.error({ ...context, error: formatErrorChain(err) }, "page failed");
   }
 
@@ -638,16 +457,12 @@ export class Site implements PageSite {
 
   /** Stops the watcher, the indexing thread, caches and stores. */
   async close(): Promise<void> {
-    this.closing = true;
     if (this.cleanupTimer) clearInterval(this.cleanupTimer);
-    if (this.indexCheckTimer) clearInterval(this.indexCheckTimer);
-    await this.recovering?.catch(() => undefined);
-    await this.watcher?.close();
-    await this.indexer.close();
+    await this.served.stop();
     await this.pageCache?.close();
     await this.images.close();
     await this.pages.close();
-    this.db.close();
+    this.served.close();
   }
 }
 
