@@ -3,7 +3,6 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { writeStaticSearch } from "../search/index.js";
 import { performance } from "node:perf_hooks";
 import { Site, QUIRE_VERSION } from "../site.js";
 import { silentLogger } from "../log.js";
@@ -161,6 +160,9 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
       shortLinking.catch(() => undefined);
       const erring = pool.errorPages();
       erring.catch(() => undefined);
+      // The static search index is a few seconds of work of its own: done beside the pages, not after them.
+      const searching = pool.staticSearch(now);
+      searching.catch(() => undefined);
       const shortLinks = await shortLinking;
       const errorPages = await erring;
       const crawled = await crawling;
@@ -192,10 +194,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
         results.copied += 1;
         results.bytes += data.length;
       }
-      const searchIndex = writeStaticSearch(site.index, outDir, now, {
-        contentDir: site.paths.contentDir,
-        timeZone: site.config.site.timezone,
-      });
+      const searchIndex = (await searching)[0]!;
       results.copied += searchIndex.files;
       results.bytes += searchIndex.bytes;
       // Those the crawl found come in the order the threads finished; sorted, `_redirects` is the same every run.

@@ -13,6 +13,7 @@ import { rewritePage, type RenditionRef } from "./links.js";
 import { redirectPage } from "./host-files.js";
 import { gainsSlash, mapViewUrl, pageFiles } from "./url-map.js";
 import { periodOfKey } from "../view/index.js";
+import { writeStaticSearch, type StaticSearchSummary } from "../search/index.js";
 
 /** An error page to write unless a page has taken its file. */
 export interface ErrorPage {
@@ -76,6 +77,14 @@ export class PageRenderer {
     site.logError = (err: unknown) => {
       this.lastError = err;
     };
+  }
+
+  /** Writes the static search index (`_search/`) of the entries listed at `now` into the output folder. */
+  staticSearch(now: number): StaticSearchSummary {
+    return writeStaticSearch(this.site.index, this.outDir, now, {
+      contentDir: this.site.paths.contentDir,
+      timeZone: this.site.config.site.timezone,
+    });
   }
 
   /** The static key of a same-site URL (path and query): its mapped folder path, or its path. */

@@ -13,6 +13,7 @@ import type {
 import type { Redirect } from "./host-files.js";
 import { shortLinkRedirects, type PlannedEntry } from "./plan.js";
 import type { RenditionRef } from "./links.js";
+import type { StaticSearchSummary } from "../search/index.js";
 import type { WorkerSetup, WorkerRequest } from "./worker.js";
 
 /** Renders batches; a batch's results come back in the order of its jobs. */
@@ -26,6 +27,8 @@ export interface RenderPool {
   errorPages(): Promise<ErrorPage[]>;
   /** The redirects of the entries' `/<id>` short links, worked out by a thread beside the pages it renders. */
   shortLinks(entries: PlannedEntry[]): Promise<Redirect[]>;
+  /** The static search index, written by a thread beside the pages it renders (the build's clock is `now`). */
+  staticSearch(now: number): Promise<StaticSearchSummary[]>;
   /** Writes redirect pages; resolves to those that could not be written. */
   redirectPages(pages: RedirectFile[]): Promise<FileFailure[]>;
   /** Stops the threads and waits until they have exited. */
@@ -42,6 +45,7 @@ export function inlinePool(renderer: PageRenderer): RenderPool {
     images: (refs) => Promise.all(refs.map((ref) => renderer.rendition(ref))),
     errorPages: async () => renderer.errorPages(),
     shortLinks: async (entries) => shortLinkRedirects(renderer.site, entries),
+    staticSearch: async (now) => [renderer.staticSearch(now)],
     redirectPages: async (pages) => renderer.redirectPages(pages),
     close: async () => undefined,
     release: () => undefined,
@@ -155,6 +159,7 @@ export function spawnPool(size: number): PendingPool {
         images: (refs) => send<ImageResult>(least(), { type: "images", refs }),
         errorPages: () => send<ErrorPage>(least(), { type: "errorPages" }),
         shortLinks: (entries) => send<Redirect>(least(), { type: "shortLinks", entries }),
+        staticSearch: (now) => send<StaticSearchSummary>(least(), { type: "staticSearch", now }),
         // Split over the threads, in batches small enough that both finish at about the same time.
         redirectPages: async (pages) => {
           const batches: Promise<FileFailure[]>[] = [];

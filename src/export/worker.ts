@@ -25,7 +25,8 @@ export type WorkerRequest =
   | { id: number; type: "images"; refs: RenditionRef[] }
   | { id: number; type: "redirects"; pages: RedirectFile[] }
   | { id: number; type: "shortLinks"; entries: PlannedEntry[] }
-  | { id: number; type: "errorPages" };
+  | { id: number; type: "errorPages" }
+  | { id: number; type: "staticSearch"; now: number };
 
 // The thread loads its code while the main thread indexes, and builds its Site once the index is ready.
 let renderer: PageRenderer | undefined;
@@ -66,6 +67,10 @@ function handle(msg: WorkerRequest): void {
     }
     if (msg.type === "errorPages") {
       parentPort!.postMessage({ id: msg.id, results: r.errorPages() });
+      return;
+    }
+    if (msg.type === "staticSearch") {
+      parentPort!.postMessage({ id: msg.id, results: [r.staticSearch(msg.now)] });
       return;
     }
     if (msg.type === "shortLinks") {

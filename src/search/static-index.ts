@@ -152,7 +152,8 @@ export function writeStaticSearch(
   let files = 0;
   const write = (rel: string, value: unknown, gzip: boolean) => {
     const json = Buffer.from(JSON.stringify(value));
-    const data = gzip ? gzipSync(json, { level: 9 }) : json;
+    // Level 6 (zlib's default): level 9 took 3.5× the CPU time on the bench site for 2 % smaller files.
+    const data = gzip ? gzipSync(json, { level: 6 }) : json;
     writeFileSync(join(dir, rel), data);
     bytes += data.length;
     files++;
