@@ -119,7 +119,8 @@ export class PageRenderer {
     const { threads, threadsMin, timeoutMs, logger } = this.options;
     // Asked for: as configured. Otherwise one thread for the slow pages, stopped again after a spell idle.
     return (this.pool ??= new RenderThreads({
-      setup: this.options.setup(),
+      // Threads that take only the pages over the main thread's budget must not slow the pages it serves.
+      setup: { ...this.options.setup(), lowPriority: threads === 0 },
       min: threads > 0 ? threadsMin : 0,
       max: threads > 0 ? threads : 1,
       timeoutMs,

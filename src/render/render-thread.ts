@@ -2,7 +2,8 @@
  *  thread sends it (every cache miss with QUIRE_RENDER_THREADS, otherwise pages over the main thread's time
  *  budget), so that no single render holds the server's event loop. */
 import { parentPort } from "node:worker_threads";
-import { statSync } from "node:fs";
+import { readlinkSync, statSync } from "node:fs";
+import { setPriority } from "node:os";
 import { Site } from "../site.js";
 import { createLogger } from "../log.js";
 import { routeRequest } from "../http/route.js";
@@ -48,9 +49,11 @@ function render(path: string, search: string, accept: string | undefined): Rende
 function handle(msg: RenderThreadRequest): void {
   if (msg.type === "init") {
     setup = msg.setup;
+    const tid = threadId();
+    if (setup.lowPriority && tid !== null) lowerPriority(tid);
     open();
     // Only now does the budget of the pages waiting for this thread start to run.
-    parentPort!.postMessage({ ready: true });
+    parentPort!.postMessage({ ready: true, tid });
     return;
   }
   if (msg.type === "invalidate") {
@@ -66,6 +69,29 @@ function handle(msg: RenderThreadRequest): void {
     parentPort!.postMessage({ id: msg.id, answer: render(msg.path, msg.search, msg.accept) });
   } catch (err) {
     parentPort!.postMessage({ id: msg.id, error: (err as Error).message });
+  }
+}
+
+/** This thread's id in the OS (Linux: `/proc/thread-self` names `<pid>/task/<tid>`), or null elsewhere. */
+function threadId(): number | null {
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    return Number.isInteger(tid) && tid > 0 && tid !== process.pid ? tid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Gives this thread the lowest scheduling priority (nice 19). On Linux a thread has its own nice value, set by its
+ * id. Elsewhere (no id) the thread keeps the process's priority: `os.setPriority` there would change the whole
+ * process.
+ */
+function lowerPriority(tid: number): void {
+  try {
+    setPriority(tid, 19);
+  } catch {
+    // Refused by the system: the thread keeps the process's priority.
   }
 }
 

@@ -54,6 +54,8 @@ class RenderThread {
   stopped = false;
   /** False while the thread loads its code and opens the site: it takes no page until then. */
   ready = false;
+  /** The thread's id in the OS, once started (Linux; null elsewhere). */
+  tid: number | null = null;
   readonly started: Promise<void>;
   private onStarted: () => void = () => undefined;
   private budget: NodeJS.Timeout | undefined;
@@ -94,6 +96,7 @@ class RenderThread {
   private onReply(msg: RenderThreadReply): void {
     if (!("id" in msg)) {
       this.ready = true;
+      this.tid = msg.tid;
       this.onStarted();
       this.pool.pump();
       return;
@@ -200,6 +203,11 @@ export class RenderThreads {
   /** How many threads are running now. */
   get size(): number {
     return this.threads.length;
+  }
+
+  /** The OS ids of the threads running now that have started, where the system gives them (tests). */
+  get threadIds(): number[] {
+    return this.threads.flatMap((t) => (t.tid === null ? [] : [t.tid]));
   }
 
   /** Resolves once every thread running now has opened the site. */

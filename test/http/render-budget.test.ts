@@ -4,6 +4,7 @@
  * answered; a slow page still answers 200 from there, and one that runs past the full timeout answers 503.
  */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { existsSync, readFileSync } from "node:fs";
 import { pino } from "pino";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
 import { serveSite, type TestServer } from "../helpers/http.js";
@@ -106,6 +107,22 @@ describe("a page over the main thread's time budget", () => {
     expect(roomy.site.pagesHandedOver).toBe(1);
     expect(roomy.site.renderThreads!.size).toBe(1);
   }, 600_000);
+
+  it("the thread runs at the lowest OS priority, so it gets only the CPU the main thread leaves (Linux)", (ctx) => {
+    const ids = roomy.site.renderThreads!.threadIds;
+    if (!existsSync("/proc/self/task")) {
+      console.log("skipped: no /proc/self/task (not Linux): threads keep the process's priority there");
+      return ctx.skip();
+    }
+    expect(ids).toHaveLength(1);
+    // Field 19 of a task's stat is its nice value; the fields after the command name start at field 3.
+    const stat = readFileSync(`/proc/self/task/${ids[0]}/stat`, "latin1");
+    const nice = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19 - 3]);
+    expect(nice).toBe(19);
+    // The main thread keeps its own.
+    const own = readFileSync(`/proc/self/stat`, "latin1");
+    expect(Number(own.slice(own.lastIndexOf(")") + 2).split(" ")[19 - 3])).not.toBe(19);
+  });
 
   it("the next request for the slow page goes straight to the thread", async () => {
     const sent = roomy.site.renderThreads!.stats.rendered;
