@@ -8,6 +8,7 @@ import { Site } from "../site.js";
 import { createLogger } from "../log.js";
 import { routeRequest } from "../http/route.js";
 import { renderRoute } from "../http/pages.js";
+import { previewContext } from "../http/preview-request.js";
 import { ANONYMOUS_READER } from "../auth/reader.js";
 import { acceptList } from "../template/negotiate.js";
 import type { RenderAnswer, RenderThreadSetup, RenderThreadRequest } from "./protocol.js";
@@ -39,9 +40,15 @@ function open(): Site {
 function render(path: string, search: string, accept: string | undefined): RenderAnswer {
   const s = site ?? open();
   // Only signed-out readers' pages are rendered on threads (see Site.renderPage).
-  const route = routeRequest(s.routeContext(ANONYMOUS_READER.access), path, search);
+  // A preview link's token opens its entry here as it did on the main thread (same secret, same moment).
+  const query = new URLSearchParams(search);
+  const route = routeRequest(
+    previewContext(s.routeContext(ANONYMOUS_READER.access), s.previews, query),
+    path,
+    search,
+  );
   if (route.kind === "redirect") return { kind: "redirect", location: route.location, status: route.status };
-  const page = renderRoute(s, route, new URLSearchParams(search), ANONYMOUS_READER, path, acceptList(accept));
+  const page = renderRoute(s, route, query, ANONYMOUS_READER, path, acceptList(accept));
   // Spread, so that a header computed on first read (the ETag) travels as a value.
   return { kind: "page", page: { ...page, headers: { ...page.headers } } };
 }

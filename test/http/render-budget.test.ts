@@ -43,6 +43,9 @@ beforeAll(async () => {
     // holding its process for good).
     "templates/spin.html": "{% for i in range(0, 120) %}{{ spin(50) }}{% endfor %}never",
     "content/blog/calm.md": "Title: Calm\nEntry-ID: 1\nDate: 2024-01-01\n\nA calm entry.\n",
+    // Not public until 2099: only a preview link opens them, one slow to render, one that does not end in time.
+    "content/blog/later.md": "Title: Later\nEntry-ID: 4\nDate: 2099-01-01\nEntry-Template: slow\n\nLater.\n",
+    "content/blog/never.md": "Title: Never\nEntry-ID: 5\nDate: 2099-01-01\nEntry-Template: spin\n\nNever.\n",
     // A listing that shows summaries, and an entry whose first paragraph is one 100 KB line of ordinary words.
     "templates/walls/index.html": "{% for e in view.entries %}<li>{{ e.summary }}</li>{% endfor %}",
     "content/walls/wall.md": `Title: Wall\nEntry-ID: 3\nDate: 2024-01-03\n\n${"plain words ".repeat(9000)}end of the line.\n`,
@@ -170,6 +173,40 @@ describe("a page over the main thread's time budget", () => {
     // And the rest of the site is served as before.
     expect((await strict.get("/blog/1-Calm")).status).toBe(200);
   });
+});
+
+describe("a preview link (an entry not yet public)", () => {
+  const preview = (t: TestServer, file: string, path: string) =>
+    `${path}?preview=${t.site.previews.token(file, Date.now() + 3_600_000)}`;
+
+  it("renders under the same budget: a slow one goes to a thread, which opens the entry with the token", async () => {
+    // Without its token the entry is not there.
+    expect((await roomy.get("/blog/4-Later")).status).toBe(404);
+    const handed = roomy.site.pagesHandedOver;
+    const { order, hostile, other } = await race(
+      roomy,
+      preview(roomy, "blog/later.md", "/blog/4-Later"),
+      "/blog/1-Calm",
+    );
+    expect(order).toEqual(["other", "hostile"]);
+    expect(other).toBe(200);
+    expect(hostile.status).toBe(200);
+    expect(hostile.body).toBe("finished");
+    expect(roomy.site.pagesHandedOver).toBe(handed + 1);
+  }, 600_000);
+
+  it("one that does not end in time is stopped and answers 503 while other requests are answered", async () => {
+    const overran = strict.site.renderThreads?.stats.overran ?? 0;
+    const { order, hostile, other } = await race(
+      strict,
+      preview(strict, "blog/never.md", "/blog/5-Never"),
+      "/blog/1-Calm",
+    );
+    expect(order).toEqual(["other", "hostile"]);
+    expect(other).toBe(200);
+    expect(hostile.status).toBe(503);
+    expect(strict.site.renderThreads!.stats.overran).toBe(overran + 1);
+  }, 600_000);
 });
 
 describe("an entry whose text is too long to render within a budget", () => {
