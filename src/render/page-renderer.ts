@@ -26,6 +26,8 @@ export interface PageRendererOptions {
   budgetMs: number;
   /** The full budget of a page on a thread (and of a page that must render here), ms. */
   timeoutMs: number;
+  /** Threads above `threadsMin` idle this long are stopped (default 30 s). */
+  idleMs?: number;
   /** Development: every page renders here, and an overrun shows the error page. */
   dev: boolean;
   /** What a rendering thread opens, asked for when the first one starts. */
@@ -125,6 +127,7 @@ export class PageRenderer {
       max: threads > 0 ? threads : 1,
       timeoutMs,
       failureTtlMs: FAILURE_TTL_MS,
+      idleMs: this.options.idleMs,
       logger,
     }));
   }

@@ -76,6 +76,7 @@ class RenderThread {
     this.worker.on("message", (msg: RenderThreadReply) => this.onReply(msg));
     this.worker.on("error", (err) => this.pool.lost(this, err));
     this.worker.on("exit", (code) => {
+      this.pool.stats.threadsExited++;
       if (!this.stopped) this.pool.lost(this, new Error(`a rendering thread exited with code ${code}`));
     });
     this.send({ type: "init", setup });
@@ -139,9 +140,9 @@ export class RenderThreads {
   private readonly inFlight = new Map<string, Promise<RenderAnswer | null>>();
   /**
    * Pages sent to the threads, requests that joined a render under way, pages stopped for overrunning, threads
-   * started (for tests and the bench).
+   * started and exited, looks for idle threads (for tests and the bench).
    */
-  readonly stats = { rendered: 0, joined: 0, overran: 0, threadsStarted: 0 };
+  readonly stats = { rendered: 0, joined: 0, overran: 0, threadsStarted: 0, threadsExited: 0, idleChecks: 0 };
 
   constructor(options: RenderThreadsOptions) {
     this.options = options;
@@ -268,6 +269,7 @@ export class RenderThreads {
   }
 
   private retireIdle(): void {
+    this.stats.idleChecks++;
     const idleMs = this.options.idleMs ?? 30_000;
     for (const t of [...this.threads]) {
       if (this.threads.length <= this.options.min) return;
