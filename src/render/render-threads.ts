@@ -6,9 +6,13 @@
  * thread stopped (the only way to end a synchronous render) and replaced; it gets a 503, remembered for a while
  * so that asking again costs nothing.
  */
+import { readFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { Logger } from "../log.js";
 import type { RenderAnswer, RenderThreadReply, RenderThreadRequest, RenderThreadSetup } from "./protocol.js";
+
+/** A page on a thread is stopped after this many times its budget in wall time, whatever CPU time it spent. */
+export const WALL_LIMIT = 6;
 
 export interface RenderThreadsOptions {
   setup: RenderThreadSetup;
@@ -16,7 +20,7 @@ export interface RenderThreadsOptions {
   min: number;
   /** Threads at most: one per core is plenty. */
   max: number;
-  /** How long one page may take to render before its thread is stopped. */
+  /** How much CPU time one page may take to render before its thread is stopped (wall time where unknown). */
   timeoutMs: number;
   /** How long a page that overran is answered 503 without rendering it again. */
   failureTtlMs: number;
@@ -59,6 +63,8 @@ class RenderThread {
   readonly started: Promise<void>;
   private onStarted: () => void = () => undefined;
   private budget: NodeJS.Timeout | undefined;
+  /** The thread's CPU time when it took its page, ms (null where unknown). */
+  private cpuAtStart: number | null = null;
   private slow: NodeJS.Timeout | undefined;
 
   constructor(
@@ -90,8 +96,35 @@ class RenderThread {
     this.current = pending;
     this.startedAt = Date.now();
     this.send({ type: "render", id: pending.id, ...pending.job });
-    this.budget = setTimeout(() => this.pool.overran(this, pending), timeoutMs);
+    this.cpuAtStart = this.cpuMs();
+    this.budget = setTimeout(() => this.judge(pending, timeoutMs), timeoutMs);
     this.slow = setTimeout(() => this.pool.pump(), slowMs);
+  }
+
+  /**
+   * The page's time is up by the clock: judged by the CPU time the thread spent on it where the system reports a
+   * thread's own (Linux). A thread at the lowest priority may wait long for a core on a busy machine, and waiting
+   * costs nothing; but a page is never kept past `WALL_LIMIT` times its budget.
+   */
+  private judge(pending: Pending, timeoutMs: number): void {
+    if (this.current !== pending) return;
+    const now = this.cpuMs();
+    const spent = now === null || this.cpuAtStart === null ? timeoutMs : now - this.cpuAtStart;
+    if (spent < timeoutMs && Date.now() - this.startedAt < timeoutMs * WALL_LIMIT) {
+      this.budget = setTimeout(() => this.judge(pending, timeoutMs), Math.max(timeoutMs - spent, 10));
+      return;
+    }
+    this.pool.overran(this, pending);
+  }
+
+  /** CPU time the thread has used, ms, or null where the system does not say (not Linux). */
+  private cpuMs(): number | null {
+    if (this.tid === null) return null;
+    try {
+      return parseInt(readFileSync(`/proc/self/task/${this.tid}/schedstat`, "latin1"), 10) / 1e6;
+    } catch {
+      return null;
+    }
   }
 
   private onReply(msg: RenderThreadReply): void {

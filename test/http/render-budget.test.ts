@@ -28,6 +28,10 @@ const SPIN = [
   "      if (used.user + used.system >= ms * 1000) return '';",
   "    }",
   "  },",
+  "  pause(ms) {",
+  "    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);",
+  "    return '';",
+  "  },",
   "};",
   "",
 ].join("\n");
@@ -49,6 +53,11 @@ beforeAll(async () => {
     // A listing that shows summaries, and an entry whose first paragraph is one 100 KB line of ordinary words.
     "templates/walls/index.html": "{% for e in view.entries %}<li>{{ e.summary }}</li>{% endfor %}",
     "content/walls/wall.md": `Title: Wall\nEntry-ID: 3\nDate: 2024-01-03\n\n${"plain words ".repeat(9000)}end of the line.\n`,
+    // A long entry (so it goes to a thread at once) whose page then waits 3 s without using the CPU.
+    "templates/pause.html": "{{ entry.body }}{{ pause(3000) }}waited",
+    "content/blog/waits.md":
+      "Title: Waits\nEntry-ID: 6\nDate: 2024-01-04\nEntry-Template: pause\n\n" +
+      "A long entry, many times over.\n\n".repeat(9000),
     // 300 KB of ordinary paragraphs: quick to render, but past the length a main-thread render takes on.
     "content/blog/long.md":
       "Title: Long\nEntry-ID: 2\nDate: 2024-01-02\n\n" +
@@ -173,6 +182,20 @@ describe("a page over the main thread's time budget", () => {
     // And the rest of the site is served as before.
     expect((await strict.get("/blog/1-Calm")).status).toBe(200);
   });
+});
+
+describe("a page on a thread that waits for longer than the timeout without using the CPU", () => {
+  it("is not stopped: the timeout counts the thread's CPU time (Linux)", async (ctx) => {
+    if (!existsSync("/proc/self/task")) {
+      console.log("skipped: no /proc/self/task (not Linux): the timeout counts wall time there");
+      return ctx.skip();
+    }
+    const overran = strict.site.renderThreads?.stats.overran ?? 0;
+    const res = await strict.get("/blog/6-Waits");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("waited");
+    expect(strict.site.renderThreads!.stats.overran).toBe(overran);
+  }, 600_000);
 });
 
 describe("a preview link (an entry not yet public)", () => {
