@@ -30,6 +30,8 @@ interface Phase {
   hostile: number;
   delay: { p50: number; p99: number; max: number; mainCpuMs: number; wallMs: number };
   otherThreadsCpuMs: number;
+  /** CPU time of this process: autocannon and the hostile clients share the machine with the server. */
+  clientCpuMs: number;
   load: number;
 }
 
@@ -65,6 +67,7 @@ export async function run(args: string[]): Promise<void> {
   const phase = async (name: string, withHostile: boolean): Promise<Phase> => {
     process.kill(server.pid, "SIGUSR2");
     const before = threadCpu(server.pid);
+    const client = process.cpuUsage();
     const result = new Promise<autocannon.Result>((resolve, reject) =>
       autocannon(
         {
@@ -80,6 +83,7 @@ export async function run(args: string[]): Promise<void> {
     const h = withHostile ? await hostileClients(base, hostile.paths, result) : { sent: 0 };
     const r = await result;
     const after = threadCpu(server.pid);
+    const clientUsage = process.cpuUsage(client);
     process.kill(server.pid, "SIGUSR2");
     await new Promise((resolve) => setTimeout(resolve, 300));
     const lines = readFileSync(out, "utf8").trim().split("\n");
@@ -94,6 +98,7 @@ export async function run(args: string[]): Promise<void> {
       hostile: h.sent,
       delay,
       otherThreadsCpuMs,
+      clientCpuMs: (clientUsage.user + clientUsage.system) / 1000,
       load: Number(readFileSync("/proc/loadavg", "utf8").split(" ")[0]),
     };
   };
@@ -128,6 +133,7 @@ export async function run(args: string[]): Promise<void> {
       `${p.delay.p50} / ${p.delay.p99} / ${p.delay.max}`,
       `${Math.round((100 * p.delay.mainCpuMs) / p.delay.wallMs)} %`,
       `${(p.otherThreadsCpuMs / 1000).toFixed(1)} s`,
+      `${(p.clientCpuMs / 1000).toFixed(1)} s`,
       p.load.toFixed(2),
     ]),
   );
