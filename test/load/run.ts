@@ -159,8 +159,9 @@ async function main(): Promise<void> {
 
   // Stall: a 600 KB line of `*a_`, a template that includes itself and a URL of 4,090 segments, sent by four
   // clients in a loop while the load runs; the other requests must not fail and should not slow down.
-  // The server has just started again: the same load without hostile requests first, so that the figures compared
-  // come from the same warm server (a cold page cache alone doubled the p99).
+  // The server has just started again: a warm-up, then the same load without hostile requests, so that the figures
+  // compared come from the same warm server (a cold page cache alone doubled the p99).
+  await load(base, paths, 10).done;
   const beforeStall = await load(base, paths, 20).done;
   const stallSamples = sampleRss(server.pid);
   const stallLoad = load(base, paths, 20);
