@@ -16,7 +16,7 @@ import { makeWorkDir } from "./lib/work-dir.js";
 import { freePort } from "./lib/free-port.js";
 import { describeMachine, heading, loadNote, table } from "./lib/report.js";
 import { collectUrls } from "../test/load/urls.js";
-import { addHostileFiles, hostileClients } from "../test/load/stall.js";
+import { addHostileFiles, hostileClients, hostileProcess } from "../test/load/stall.js";
 
 export const description =
   "others' latency with and without hostile requests (event-loop delay, CPU per thread)";
@@ -39,6 +39,11 @@ export async function run(args: string[]): Promise<void> {
   const values = benchArgs("stall", args, {
     seconds: { type: "string", default: "15", help: "length of each phase" },
     rounds: { type: "string", default: "2", help: "rounds of (without, with) hostile requests" },
+    "same-process": {
+      type: "boolean",
+      default: false,
+      help: "send the hostile requests from this process, beside autocannon (as test:load did)",
+    },
   });
   if (!values) return;
   if (!existsSync("/proc/thread-self/schedstat"))
@@ -80,7 +85,11 @@ export async function run(args: string[]): Promise<void> {
         (err, r) => (err ? reject(err) : resolve(r)),
       ),
     );
-    const h = withHostile ? await hostileClients(base, hostile.paths, result) : { sent: 0 };
+    const h = !withHostile
+      ? { sent: 0 }
+      : values["same-process"]
+        ? await hostileClients(base, hostile.paths, result)
+        : await hostileProcess(base, hostile.paths, seconds);
     const r = await result;
     const after = threadCpu(server.pid);
     const clientUsage = process.cpuUsage(client);
@@ -122,6 +131,7 @@ export async function run(args: string[]): Promise<void> {
       "loop delay p50/p99/max ms",
       "main CPU",
       "other threads CPU",
+      "clients CPU",
       "load",
     ],
     phases.map((p) => [
