@@ -77,6 +77,8 @@ export interface SiteOptions {
   renderTimeoutMs?: number;
   /** How long a page may render on the main thread before it goes to a rendering thread (default 250 ms; 0: no limit). */
   renderBudgetMs?: number;
+  /** How long a rendering thread beyond those kept may stay idle before it is stopped (default 30 s; tests). */
+  renderIdleMs?: number;
 }
 
 export const QUIRE_VERSION: string = (
@@ -133,6 +135,7 @@ export class Site implements PageSite {
       threadsMin: Math.min(threads, options.renderThreadsMin ?? 1),
       budgetMs: options.renderBudgetMs ?? 250,
       timeoutMs: options.renderTimeoutMs ?? 10_000,
+      idleMs: options.renderIdleMs,
       dev: this.dev,
       setup: () => ({
         site: this.paths.root,

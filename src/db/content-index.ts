@@ -231,6 +231,7 @@ export class ContentIndex {
   }
 
   private generationValue: string | undefined;
+  private nextScheduledMemo: { at: number; next: number | null } | undefined;
 
   /** The content generation: changes exactly when indexed content changes (memoised until `invalidate`). */
   get generation(): string {
@@ -422,6 +423,7 @@ export class ContentIndex {
     this.entryCache.clear();
     this.categoryList = undefined;
     this.generationValue = undefined;
+    this.nextScheduledMemo = undefined;
     this.listingMemo.clear();
     this.memoStore.clear();
     this.staticStore.clear();
@@ -460,7 +462,13 @@ export class ContentIndex {
 
   /** The epoch ms at which the next SCHEDULED entry becomes visible, or null when none is waiting. */
   nextScheduledAt(now: number): number | null {
-    return (this.nextScheduled.get(now) as { next: number | null }).next;
+    // Asked for every page stored in the page cache, and the query scans the entries (about 1 ms for 2,000).
+    // The answer found at `at` holds for any later moment before it, until the index changes.
+    const known = this.nextScheduledMemo;
+    if (known && now >= known.at && (known.next === null || now < known.next)) return known.next;
+    const next = (this.nextScheduled.get(now) as { next: number | null }).next;
+    this.nextScheduledMemo = { at: now, next };
+    return next;
   }
 
   /** Tags of entries listed in a category (and its subcategories when recurse) for a reader, with counts. */

@@ -28,9 +28,6 @@ function sendFile(req: Request, res: Response, file: string, missing: () => void
 }
 import { previewContext, previewPage } from "./preview-request.js";
 import { isIconPath, siteIcon } from "./site-icons.js";
-import { acceptList } from "../template/negotiate.js";
-import { renderRoute } from "./pages.js";
-import { PREVIEW_PARAM } from "../preview/preview-links.js";
 
 /** `/favicon.ico` and the like where no route answers: the site's `static/` file, else the built-in icon. */
 function sendIcon(req: Request, res: Response, roots: SiteRoots, missing: () => void): void {
@@ -145,13 +142,8 @@ export function createApp(site: Site): express.Express {
     }
     if (route.kind === "error" && route.status === 404 && isIconPath(req.path))
       return sendIcon(req, res, roots, () => sendPage(res, renderError(site, 404, "", "Not found")));
-    // A preview is rendered here: a rendering thread would route the URL again without its token.
-    const answer = query.has(PREVIEW_PARAM)
-      ? {
-          kind: "page" as const,
-          page: renderRoute(site, route, query, reader, req.path, acceptList(req.headers.accept)),
-        }
-      : await site.renderPage(route, req.path, search, renderedAt, reader, req.headers.accept);
+    // A preview too renders under the time budget (a rendering thread routes it again with its token).
+    const answer = await site.renderPage(route, req.path, search, renderedAt, reader, req.headers.accept);
     if (answer.kind === "redirect") {
       site.storePage(req, null);
       return void res.redirect(answer.status, answer.location);

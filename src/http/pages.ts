@@ -17,6 +17,8 @@ export interface Page {
   headers: Record<string, string>;
   /** Only plain successful pages are cached. */
   cacheable: boolean;
+  /** The error code of the failure a 500 page stands for (the page renderer remembers some failures). */
+  failure?: string;
 }
 
 /** What the page renderer needs from the site. */
@@ -133,7 +135,8 @@ function renderFor(
               : `a ${route.status} page`;
         return devErrorPage(err, what);
       }
-      return renderError(site, 500, "", REASONS[500]!, reader);
+      const failure = isQuireError(err) ? err.code : "E_INTERNAL";
+      return { ...renderError(site, 500, "", REASONS[500]!, reader), failure };
     }
   }
 }

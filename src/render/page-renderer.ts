@@ -16,6 +16,12 @@ export const SLOW_PAGE_MEMORY_MS = 10 * 60_000;
 /** How long a page that overran the full render timeout is answered 503 without rendering it again. */
 export const FAILURE_TTL_MS = 30_000;
 const MAX_REMEMBERED = 10_000;
+/**
+ * Failures whose cost is in failing: a template that includes itself unwinds 48 levels of the engine's error
+ * wrapping, 5–20 ms of CPU each time. They come from a template's structure rather than from the request, so
+ * the path answers the same 500 for a while (any query) without rendering, until the templates or index change.
+ */
+const REMEMBERED_FAILURES: ReadonlySet<string> = new Set(["E_TEMPLATE_DEPTH"]);
 
 export interface PageRendererOptions {
   /** Rendering threads asked for (`QUIRE_RENDER_THREADS`); 0: pages render here, slow ones on one thread. */
@@ -26,6 +32,8 @@ export interface PageRendererOptions {
   budgetMs: number;
   /** The full budget of a page on a thread (and of a page that must render here), ms. */
   timeoutMs: number;
+  /** Threads above `threadsMin` idle this long are stopped (default 30 s). */
+  idleMs?: number;
   /** Development: every page renders here, and an overrun shows the error page. */
   dev: boolean;
   /** What a rendering thread opens, asked for when the first one starts. */
@@ -42,8 +50,12 @@ export interface PageJob extends RenderJob {
 export class PageRenderer {
   private pool: RenderThreads | null = null;
   private readonly slow = new Map<string, { until: number; template: string | undefined }>();
-  /** Pages that overran the main thread's budget and were handed to a thread (tests, the bench). */
-  readonly stats = { handedOver: 0 };
+  private readonly failed = new Map<string, { until: number; page: Page }>();
+  /**
+   * Pages that overran the main thread's budget and were handed to a thread; failures answered from memory
+   * without rendering (tests, the bench).
+   */
+  readonly stats = { handedOver: 0, failuresReused: 0 };
 
   constructor(private readonly options: PageRendererOptions) {}
 
@@ -53,11 +65,18 @@ export class PageRenderer {
     const url = job.path + job.search;
     if (dev || !job.mayUseThread) return this.renderHere(url, timeoutMs, here);
     if (threads > 0) return this.threads().render(job);
+    const failed = this.failedPage(job.path);
+    if (failed !== null) {
+      this.stats.failuresReused++;
+      return { kind: "page", page: { ...failed, headers: { ...failed.headers } } };
+    }
     const slow = this.slowPage(job.path);
     if (slow === null) {
-      if (budgetMs <= 0) return { kind: "page", page: here() };
       try {
-        return { kind: "page", page: withBudget(budgetMs, here, true) };
+        const page = budgetMs <= 0 ? here() : withBudget(budgetMs, here, true);
+        if (page.failure !== undefined && REMEMBERED_FAILURES.has(page.failure))
+          this.rememberFailure(job.path, page);
+        return { kind: "page", page };
       } catch (err) {
         if (!isBudgetError(err)) throw err;
         this.remember(job.path, err.file);
@@ -81,6 +100,7 @@ export class PageRenderer {
   invalidate(): void {
     this.pool?.invalidate();
     this.slow.clear();
+    this.failed.clear();
   }
 
   /** Stops the rendering threads. */
@@ -110,6 +130,23 @@ export class PageRenderer {
     return null;
   }
 
+  private failedPage(path: string): Page | null {
+    const known = this.failed.get(path);
+    if (!known) return null;
+    if (known.until > Date.now()) return known.page;
+    this.failed.delete(path);
+    return null;
+  }
+
+  private rememberFailure(path: string, page: Page): void {
+    if (this.failed.size >= MAX_REMEMBERED) this.failed.clear();
+    this.failed.set(path, { until: Date.now() + FAILURE_TTL_MS, page });
+    this.options.logger.warn(
+      { url: path, code: page.failure },
+      `${path}: answered ${page.status} without rendering for the next ${FAILURE_TTL_MS / 1000} s, or until the templates or content change`,
+    );
+  }
+
   private remember(path: string, template: string | undefined): void {
     if (this.slow.size >= MAX_REMEMBERED) this.slow.clear();
     this.slow.set(path, { until: Date.now() + SLOW_PAGE_MEMORY_MS, template });
@@ -119,11 +156,13 @@ export class PageRenderer {
     const { threads, threadsMin, timeoutMs, logger } = this.options;
     // Asked for: as configured. Otherwise one thread for the slow pages, stopped again after a spell idle.
     return (this.pool ??= new RenderThreads({
-      setup: this.options.setup(),
+      // Threads that take only the pages over the main thread's budget must not slow the pages it serves.
+      setup: { ...this.options.setup(), lowPriority: threads === 0 },
       min: threads > 0 ? threadsMin : 0,
       max: threads > 0 ? threads : 1,
       timeoutMs,
       failureTtlMs: FAILURE_TTL_MS,
+      idleMs: this.options.idleMs,
       logger,
     }));
   }

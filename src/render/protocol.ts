@@ -7,6 +7,11 @@ export interface RenderThreadSetup {
   dataDir: string;
   env: Record<string, string | undefined>;
   logLevel: string;
+  /**
+   * Run at the lowest OS priority (Linux only): a thread that takes only the pages over the main thread's budget
+   * then gets the CPU the main thread does not want, so a hostile page cannot slow every other request.
+   */
+  lowPriority?: boolean;
 }
 
 /** A request to a rendering thread. */
@@ -22,4 +27,5 @@ export type RenderAnswer =
 
 /** A rendering thread's reply. */
 export type RenderThreadReply =
-  { ready: true } | { id: number; answer: RenderAnswer } | { id: number; error: string };
+  /** Started; `tid` is the thread's id in the OS where known (Linux). */
+  { ready: true; tid: number | null } | { id: number; answer: RenderAnswer } | { id: number; error: string };

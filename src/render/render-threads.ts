@@ -6,9 +6,13 @@
  * thread stopped (the only way to end a synchronous render) and replaced; it gets a 503, remembered for a while
  * so that asking again costs nothing.
  */
+import { readFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { Logger } from "../log.js";
 import type { RenderAnswer, RenderThreadReply, RenderThreadRequest, RenderThreadSetup } from "./protocol.js";
+
+/** A page on a thread is stopped after this many times its budget in wall time, whatever CPU time it spent. */
+export const WALL_LIMIT = 6;
 
 export interface RenderThreadsOptions {
   setup: RenderThreadSetup;
@@ -16,7 +20,7 @@ export interface RenderThreadsOptions {
   min: number;
   /** Threads at most: one per core is plenty. */
   max: number;
-  /** How long one page may take to render before its thread is stopped. */
+  /** How much CPU time one page may take to render before its thread is stopped (wall time where unknown). */
   timeoutMs: number;
   /** How long a page that overran is answered 503 without rendering it again. */
   failureTtlMs: number;
@@ -54,9 +58,13 @@ class RenderThread {
   stopped = false;
   /** False while the thread loads its code and opens the site: it takes no page until then. */
   ready = false;
+  /** The thread's id in the OS, once started (Linux; null elsewhere). */
+  tid: number | null = null;
   readonly started: Promise<void>;
   private onStarted: () => void = () => undefined;
   private budget: NodeJS.Timeout | undefined;
+  /** The thread's CPU time when it took its page, ms (null where unknown). */
+  private cpuAtStart: number | null = null;
   private slow: NodeJS.Timeout | undefined;
 
   constructor(
@@ -74,6 +82,7 @@ class RenderThread {
     this.worker.on("message", (msg: RenderThreadReply) => this.onReply(msg));
     this.worker.on("error", (err) => this.pool.lost(this, err));
     this.worker.on("exit", (code) => {
+      this.pool.stats.threadsExited++;
       if (!this.stopped) this.pool.lost(this, new Error(`a rendering thread exited with code ${code}`));
     });
     this.send({ type: "init", setup });
@@ -87,13 +96,41 @@ class RenderThread {
     this.current = pending;
     this.startedAt = Date.now();
     this.send({ type: "render", id: pending.id, ...pending.job });
-    this.budget = setTimeout(() => this.pool.overran(this, pending), timeoutMs);
+    this.cpuAtStart = this.cpuMs();
+    this.budget = setTimeout(() => this.judge(pending, timeoutMs), timeoutMs);
     this.slow = setTimeout(() => this.pool.pump(), slowMs);
+  }
+
+  /**
+   * The page's time is up by the clock: judged by the CPU time the thread spent on it where the system reports a
+   * thread's own (Linux). A thread at the lowest priority may wait long for a core on a busy machine, and waiting
+   * costs nothing; but a page is never kept past `WALL_LIMIT` times its budget.
+   */
+  private judge(pending: Pending, timeoutMs: number): void {
+    if (this.current !== pending) return;
+    const now = this.cpuMs();
+    const spent = now === null || this.cpuAtStart === null ? timeoutMs : now - this.cpuAtStart;
+    if (spent < timeoutMs && Date.now() - this.startedAt < timeoutMs * WALL_LIMIT) {
+      this.budget = setTimeout(() => this.judge(pending, timeoutMs), Math.max(timeoutMs - spent, 10));
+      return;
+    }
+    this.pool.overran(this, pending);
+  }
+
+  /** CPU time the thread has used, ms, or null where the system does not say (not Linux). */
+  private cpuMs(): number | null {
+    if (this.tid === null) return null;
+    try {
+      return parseInt(readFileSync(`/proc/self/task/${this.tid}/schedstat`, "latin1"), 10) / 1e6;
+    } catch {
+      return null;
+    }
   }
 
   private onReply(msg: RenderThreadReply): void {
     if (!("id" in msg)) {
       this.ready = true;
+      this.tid = msg.tid;
       this.onStarted();
       this.pool.pump();
       return;
@@ -136,9 +173,9 @@ export class RenderThreads {
   private readonly inFlight = new Map<string, Promise<RenderAnswer | null>>();
   /**
    * Pages sent to the threads, requests that joined a render under way, pages stopped for overrunning, threads
-   * started (for tests and the bench).
+   * started and exited, looks for idle threads (for tests and the bench).
    */
-  readonly stats = { rendered: 0, joined: 0, overran: 0, threadsStarted: 0 };
+  readonly stats = { rendered: 0, joined: 0, overran: 0, threadsStarted: 0, threadsExited: 0, idleChecks: 0 };
 
   constructor(options: RenderThreadsOptions) {
     this.options = options;
@@ -202,6 +239,11 @@ export class RenderThreads {
     return this.threads.length;
   }
 
+  /** The OS ids of the threads running now that have started, where the system gives them (tests). */
+  get threadIds(): number[] {
+    return this.threads.flatMap((t) => (t.tid === null ? [] : [t.tid]));
+  }
+
   /** Resolves once every thread running now has opened the site. */
   async started(): Promise<void> {
     await Promise.all(this.threads.map((t) => t.started));
@@ -260,6 +302,7 @@ export class RenderThreads {
   }
 
   private retireIdle(): void {
+    this.stats.idleChecks++;
     const idleMs = this.options.idleMs ?? 30_000;
     for (const t of [...this.threads]) {
       if (this.threads.length <= this.options.min) return;

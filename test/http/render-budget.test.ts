@@ -4,6 +4,7 @@
  * answered; a slow page still answers 200 from there, and one that runs past the full timeout answers 503.
  */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { existsSync, readFileSync } from "node:fs";
 import { pino } from "pino";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
 import { serveSite, type TestServer } from "../helpers/http.js";
@@ -27,6 +28,10 @@ const SPIN = [
   "      if (used.user + used.system >= ms * 1000) return '';",
   "    }",
   "  },",
+  "  pause(ms) {",
+  "    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);",
+  "    return '';",
+  "  },",
   "};",
   "",
 ].join("\n");
@@ -42,9 +47,17 @@ beforeAll(async () => {
     // holding its process for good).
     "templates/spin.html": "{% for i in range(0, 120) %}{{ spin(50) }}{% endfor %}never",
     "content/blog/calm.md": "Title: Calm\nEntry-ID: 1\nDate: 2024-01-01\n\nA calm entry.\n",
+    // Not public until 2099: only a preview link opens them, one slow to render, one that does not end in time.
+    "content/blog/later.md": "Title: Later\nEntry-ID: 4\nDate: 2099-01-01\nEntry-Template: slow\n\nLater.\n",
+    "content/blog/never.md": "Title: Never\nEntry-ID: 5\nDate: 2099-01-01\nEntry-Template: spin\n\nNever.\n",
     // A listing that shows summaries, and an entry whose first paragraph is one 100 KB line of ordinary words.
     "templates/walls/index.html": "{% for e in view.entries %}<li>{{ e.summary }}</li>{% endfor %}",
     "content/walls/wall.md": `Title: Wall\nEntry-ID: 3\nDate: 2024-01-03\n\n${"plain words ".repeat(9000)}end of the line.\n`,
+    // A long entry (so it goes to a thread at once) whose page then waits 3 s without using the CPU.
+    "templates/pause.html": "{{ entry.body }}{{ pause(3000) }}waited",
+    "content/blog/waits.md":
+      "Title: Waits\nEntry-ID: 6\nDate: 2024-01-04\nEntry-Template: pause\n\n" +
+      "A long entry, many times over.\n\n".repeat(9000),
     // 300 KB of ordinary paragraphs: quick to render, but past the length a main-thread render takes on.
     "content/blog/long.md":
       "Title: Long\nEntry-ID: 2\nDate: 2024-01-02\n\n" +
@@ -107,6 +120,22 @@ describe("a page over the main thread's time budget", () => {
     expect(roomy.site.renderThreads!.size).toBe(1);
   }, 600_000);
 
+  it("the thread runs at the lowest OS priority, so it gets only the CPU the main thread leaves (Linux)", (ctx) => {
+    const ids = roomy.site.renderThreads!.threadIds;
+    if (!existsSync("/proc/self/task")) {
+      console.log("skipped: no /proc/self/task (not Linux): threads keep the process's priority there");
+      return ctx.skip();
+    }
+    expect(ids).toHaveLength(1);
+    // Field 19 of a task's stat is its nice value; the fields after the command name start at field 3.
+    const stat = readFileSync(`/proc/self/task/${ids[0]}/stat`, "latin1");
+    const nice = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19 - 3]);
+    expect(nice).toBe(19);
+    // The main thread keeps its own.
+    const own = readFileSync(`/proc/self/stat`, "latin1");
+    expect(Number(own.slice(own.lastIndexOf(")") + 2).split(" ")[19 - 3])).not.toBe(19);
+  });
+
   it("the next request for the slow page goes straight to the thread", async () => {
     const sent = roomy.site.renderThreads!.stats.rendered;
     const res = await roomy.get("/blog/slow");
@@ -153,6 +182,54 @@ describe("a page over the main thread's time budget", () => {
     // And the rest of the site is served as before.
     expect((await strict.get("/blog/1-Calm")).status).toBe(200);
   });
+});
+
+describe("a page on a thread that waits for longer than the timeout without using the CPU", () => {
+  it("is not stopped: the timeout counts the thread's CPU time (Linux)", async (ctx) => {
+    if (!existsSync("/proc/self/task")) {
+      console.log("skipped: no /proc/self/task (not Linux): the timeout counts wall time there");
+      return ctx.skip();
+    }
+    const overran = strict.site.renderThreads?.stats.overran ?? 0;
+    const res = await strict.get("/blog/6-Waits");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("waited");
+    expect(strict.site.renderThreads!.stats.overran).toBe(overran);
+  }, 600_000);
+});
+
+describe("a preview link (an entry not yet public)", () => {
+  const preview = (t: TestServer, file: string, path: string) =>
+    `${path}?preview=${t.site.previews.token(file, Date.now() + 3_600_000)}`;
+
+  it("renders under the same budget: a slow one goes to a thread, which opens the entry with the token", async () => {
+    // Without its token the entry is not there.
+    expect((await roomy.get("/blog/4-Later")).status).toBe(404);
+    const handed = roomy.site.pagesHandedOver;
+    const { order, hostile, other } = await race(
+      roomy,
+      preview(roomy, "blog/later.md", "/blog/4-Later"),
+      "/blog/1-Calm",
+    );
+    expect(order).toEqual(["other", "hostile"]);
+    expect(other).toBe(200);
+    expect(hostile.status).toBe(200);
+    expect(hostile.body).toBe("finished");
+    expect(roomy.site.pagesHandedOver).toBe(handed + 1);
+  }, 600_000);
+
+  it("one that does not end in time is stopped and answers 503 while other requests are answered", async () => {
+    const overran = strict.site.renderThreads?.stats.overran ?? 0;
+    const { order, hostile, other } = await race(
+      strict,
+      preview(strict, "blog/never.md", "/blog/5-Never"),
+      "/blog/1-Calm",
+    );
+    expect(order).toEqual(["other", "hostile"]);
+    expect(other).toBe(200);
+    expect(hostile.status).toBe(503);
+    expect(strict.site.renderThreads!.stats.overran).toBe(overran + 1);
+  }, 600_000);
 });
 
 describe("an entry whose text is too long to render within a budget", () => {

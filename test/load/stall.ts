@@ -4,6 +4,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
 
 const gitEnv = {
   ...process.env,
@@ -58,6 +59,20 @@ export async function hostileClients(
   };
   await Promise.all([0, 1, 2, 3].map(client));
   return { sent, statuses };
+}
+
+/**
+ * The same hostile clients in a process of their own for `seconds`: their downloads (1.2 MB per page of the
+ * 600 KB entry) then do not delay the load generator measuring the other requests in this process.
+ */
+export async function hostileProcess(base: string, paths: string[], seconds: number): Promise<HostileReport> {
+  const script = fileURLToPath(new URL("./hostile-process.ts", import.meta.url));
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["--import", "tsx", script, base, String(seconds), ...paths],
+    { maxBuffer: 1 << 20, timeout: (seconds + 120) * 1000 },
+  );
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as HostileReport;
 }
 
 /** Makes the site a git repository with a second branch that drops and moves a tenth of the entries each. */
