@@ -9,6 +9,7 @@ import { openIndex, refreshIndex, type Db } from "./index.js";
 import type { SlugStyle } from "../content/slug.js";
 // Straight from the module, not the folder index: the indexer need not load the template side of search.
 import { syncSearch } from "../search/search-index.js";
+import { startSearchBuild } from "../search/search-build.js";
 
 export interface IndexerOptions {
   indexPath: string;
@@ -71,10 +72,7 @@ export class Indexer {
   private run(writeBack: boolean): Promise<RefreshSummary> {
     if (this.options.inline || this.options.db) {
       const db = (this.inlineDb ??= this.options.db ?? openIndex({ path: this.options.indexPath }).db);
-      const { contentDir, timeZone, slugStyle } = this.options;
-      const summary = refreshIndex({ db, contentDir, timeZone, slugStyle, writeBack });
-      syncSearch(db, contentDir, timeZone);
-      return Promise.resolve(summary);
+      return this.runInline(db, writeBack);
     }
     const worker = this.ensureWorker();
     clearTimeout(this.idleTimer);
@@ -83,6 +81,33 @@ export class Indexer {
       this.waiting.set(id, { resolve, reject });
       worker.postMessage({ id, writeBack });
     });
+  }
+
+  /**
+   * A refresh on this thread. A first index of a large file-backed site (a cold `quire build`) fills its search
+   * tables on another thread meanwhile, as `quire index` and the indexing thread do: the build's pages wait for
+   * both, and on two cores they take the time of the longer instead of the sum.
+   */
+  private async runInline(db: Db, writeBack: boolean): Promise<RefreshSummary> {
+    const { contentDir, timeZone, slugStyle, indexPath } = this.options;
+    const build = this.options.db ? null : startSearchBuild({ db, indexPath, contentDir });
+    let summary: RefreshSummary;
+    try {
+      summary = refreshIndex({
+        db,
+        contentDir,
+        timeZone,
+        slugStyle,
+        writeBack,
+        ...(build ? { onEntry: build.onEntry } : {}),
+      });
+    } catch (err) {
+      await build?.cancel();
+      throw err;
+    }
+    await build?.finish(db);
+    syncSearch(db, contentDir, timeZone);
+    return summary;
   }
 
   private ensureWorker(): Worker {

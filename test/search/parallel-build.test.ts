@@ -3,11 +3,12 @@
  *  two builds are byte-identical, the server's indexing thread does the same at a cold start, and a file
  *  changed while the thread read it is searched as it is now. */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
 import { openIndex, refreshIndex, type Db } from "../../src/db/index.js";
+import { Indexer } from "../../src/db/indexer.js";
 import { searchInStep, syncSearch } from "../../src/search/search-index.js";
 import { serveSite } from "../helpers/http.js";
 import { PARALLEL_MIN_FILES, startSearchBuild } from "../../src/search/search-build.js";
@@ -142,6 +143,31 @@ describe("the search tables of a first index, filled on a second thread", () => 
       await t.stop();
     }
   }, 180_000);
+
+  it("fill on a second thread in `quire build`'s own indexing, with the same answers", async () => {
+    const one = await build("build-reference", false);
+    const expected = answers(one);
+    one.close();
+    const indexPath = join(data, "inline", "index.db");
+    const indexer = new Indexer({
+      indexPath,
+      contentDir: join(root, "content"),
+      timeZone: "UTC",
+      inline: true,
+    });
+    try {
+      const summary = await indexer.refresh();
+      expect(summary.problems).toEqual([]);
+      const { db } = openIndex({ path: indexPath });
+      // In step when the refresh resolves: the build renders its pages (and its static search) right after.
+      expect(searchInStep(db)).toBe(true);
+      expect(answers(db)).toEqual(expected);
+      db.close();
+      expect(existsSync(`${indexPath}.search-build`)).toBe(false);
+    } finally {
+      await indexer.close();
+    }
+  });
 
   it("search a file changed while the thread was reading as it is now", async () => {
     const file = join(root, "content", "blog", "e1.md");
