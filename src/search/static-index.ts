@@ -34,8 +34,6 @@ export const STATIC_SEARCH_DIR = "_search";
 const WEIGHTS = [10, 1, 4];
 /** Entries per `d/` block. */
 const DOC_BLOCK = 100;
-/** Positions are written as column × COLUMN_STRIDE + offset. */
-const COLUMN_STRIDE = 2 ** 24;
 
 /** The shard a term or word belongs to: its first two characters, spelled safely for a file name. */
 export function shardOf(term: string): string {
@@ -79,7 +77,8 @@ export function writeStaticSearch(
     docid: number;
     file: string;
   }[];
-  const dense = new Map<number, number>();
+  // Dense numbers (newest first) by docid; -1 for the entries not exported.
+  const dense = new Int32Array(rows.reduce((max, r) => Math.max(max, r.docid), 0) + 1).fill(-1);
   const docs: [string, string, string, string][] = [];
   const visibleTags: Record<string, number[]> = {};
   const hiddenTags: Record<string, number[]> = {};
@@ -89,7 +88,7 @@ export function writeStaticSearch(
     const entry = index.entryByFile(row.file);
     if (!entry) continue;
     const n = docs.length;
-    dense.set(row.docid, n);
+    dense[row.docid] = n;
     for (const t of tagRows.all(row.file) as { tag_key: string; hidden: number }[])
       ((t.hidden ? hiddenTags : visibleTags)[t.tag_key] ??= []).push(n);
     docs.push([
@@ -105,48 +104,37 @@ export function writeStaticSearch(
         for (const w of surfaceWords(text)) words.add(w);
   }
 
-  // Postings straight from FTS5 (terms as its tokenizer stemmed them): one row per term, its (doc, position)
-  // pairs joined by SQLite in the table's (doc, column, offset) order. A row per posting (3.5 million on the
-  // bench site) cost twice the CPU in crossings between SQLite and JavaScript.
+  // Postings straight from FTS5 (terms as its tokenizer stemmed them): one row per term, its (doc, column,
+  // offset) triples joined by SQLite in the table's order. A row per posting (3.5 million on the bench site)
+  // cost twice the CPU in crossings between SQLite and JavaScript; the joined text is read in place.
   db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search_fts, instance)");
-  const shards = new Map<string, Record<string, number[]>>();
-  let terms = 0;
+  const found = new Map<string, Int32Array>();
+  let maxOffset = 0;
   const postings = db
     .prepare(
-      `SELECT term, group_concat(doc || ' ' || ((CASE col WHEN 'title' THEN 0 WHEN 'text' THEN 1 ELSE 2 END) * ${COLUMN_STRIDE} + offset), ' ')
+      `SELECT term, group_concat(doc || ' ' || (CASE col WHEN 'title' THEN 0 WHEN 'text' THEN 1 ELSE 2 END) || ' ' || offset, ' ')
        FROM temp.search_vocab GROUP BY term`,
     )
     .raw()
     .iterate() as IterableIterator<[string, string]>;
   for (const [term, joined] of postings) {
-    const pairs = inOrder(joined.split(" ").map(Number));
-    let list: number[] | null = null;
-    let lastDoc = -1;
-    let lastPos = 0;
-    let countAt = -1;
-    for (let i = 0; i < pairs.length; i += 2) {
-      const doc = dense.get(pairs[i]!);
-      if (doc === undefined) continue;
-      const pos = pairs[i + 1]!;
-      if (list === null) {
-        const name = shardOf(term);
-        let shard = shards.get(name);
-        if (!shard) shards.set(name, (shard = {}));
-        list = shard[term] = [];
-        terms++;
-      }
-      if (doc !== lastDoc) {
-        // Docs come in docid order, not dense order: gaps are signed, which JSON keeps short enough.
-        list.push(lastDoc < 0 ? doc : doc - lastDoc, 1, pos);
-        countAt = list.length - 2;
-        lastDoc = doc;
-      } else {
-        list.push(pos - lastPos);
-        list[countAt]!++;
-      }
-      lastPos = pos;
-    }
+    const triples = exported(readTriples(joined), dense);
+    if (triples.length === 0) continue;
+    for (let i = 2; i < triples.length; i += 3) if (triples[i]! > maxOffset) maxOffset = triples[i]!;
+    found.set(term, triples);
   }
+  // The column of a position is its value divided by the stride: the smallest power of ten above every
+  // offset keeps the numbers short (the browser reads the stride from meta.json).
+  let stride = 10;
+  while (stride <= maxOffset) stride *= 10;
+  const shards = new Map<string, Record<string, number[]>>();
+  for (const [term, triples] of found) {
+    const name = shardOf(term);
+    let shard = shards.get(name);
+    if (!shard) shards.set(name, (shard = {}));
+    shard[term] = encodePostings(triples, stride);
+  }
+  const terms = found.size;
   db.exec("DROP TABLE IF EXISTS temp.search_vocab");
 
   const surface = stems(db, [...words]);
@@ -184,7 +172,7 @@ export function writeStaticSearch(
       entries: docs.length,
       block: DOC_BLOCK,
       weights: WEIGHTS,
-      stride: COLUMN_STRIDE,
+      stride,
       terms: [...shards.keys()].sort(),
       words: [...wordShards.keys()].sort(),
     },
@@ -193,21 +181,99 @@ export function writeStaticSearch(
   return { entries: docs.length, terms, files, bytes };
 }
 
-/**
- * (doc, position) pairs in (doc, position) order. SQLite hands them over in the order it read them, which is
- * FTS5's: checked, and sorted should a plan ever read them otherwise.
- */
-function inOrder(flat: number[]): number[] {
-  for (let i = 2; i < flat.length; i += 2) {
-    const d = flat[i]! - flat[i - 2]!;
-    if (d < 0 || (d === 0 && flat[i + 1]! <= flat[i - 1]!)) {
-      const pairs: [number, number][] = [];
-      for (let j = 0; j < flat.length; j += 2) pairs.push([flat[j]!, flat[j + 1]!]);
-      pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-      return pairs.flat();
-    }
+/** The numbers of a `group_concat` of space-separated non-negative integers, read without splitting it. */
+function readTriples(joined: string): Int32Array {
+  let n = 1;
+  for (let i = 0; i < joined.length; i++) if (joined.charCodeAt(i) === 32) n++;
+  const out = new Int32Array(n);
+  let k = 0;
+  let value = 0;
+  for (let i = 0; i < joined.length; i++) {
+    const c = joined.charCodeAt(i);
+    if (c === 32) {
+      out[k++] = value;
+      value = 0;
+    } else value = value * 10 + (c - 48);
   }
-  return flat;
+  out[k] = value;
+  return out;
+}
+
+/**
+ * The (doc, column, offset) triples of exported entries, docs renumbered densely, in (doc, column, offset)
+ * order. SQLite hands them over in FTS5's order, by docid and then by position: each doc's run of triples is
+ * kept as it comes (sorted only should a plan ever hand them over otherwise) and the runs sorted by dense doc.
+ */
+function exported(triples: Int32Array, dense: Int32Array): Int32Array {
+  // Each run as dense doc × 2^26 + the index of its first triple / 3: sorted as numbers, no comparator.
+  const runs: number[] = [];
+  let kept = 0;
+  for (let i = 0; i < triples.length; ) {
+    let j = i + 3;
+    while (j < triples.length && triples[j] === triples[i]) j += 3;
+    const doc = dense[triples[i]!] ?? -1;
+    if (doc >= 0) {
+      runs.push(doc * 2 ** 26 + i / 3);
+      kept += j - i;
+    }
+    i = j;
+  }
+  const keys = Float64Array.from(runs).sort();
+  const out = new Int32Array(kept);
+  let k = 0;
+  for (const key of keys) {
+    const doc = Math.floor(key / 2 ** 26);
+    const from = (key - doc * 2 ** 26) * 3;
+    const start = k;
+    for (let t = from; t < triples.length && triples[t] === triples[from]; t += 3) {
+      out[k++] = doc;
+      out[k++] = triples[t + 1]!;
+      out[k++] = triples[t + 2]!;
+    }
+    if (!ascending(out, start, k)) sortRun(out, start, k);
+  }
+  return out;
+}
+
+function ascending(t: Int32Array, start: number, end: number): boolean {
+  for (let i = start + 3; i < end; i += 3)
+    if (t[i + 1]! < t[i - 2]! || (t[i + 1] === t[i - 2] && t[i + 2]! <= t[i - 1]!)) return false;
+  return true;
+}
+
+function sortRun(t: Int32Array, start: number, end: number): void {
+  const pairs: [number, number][] = [];
+  for (let i = start; i < end; i += 3) pairs.push([t[i + 1]!, t[i + 2]!]);
+  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  pairs.forEach(([col, offset], n) => {
+    t[start + n * 3 + 1] = col;
+    t[start + n * 3 + 2] = offset;
+  });
+}
+
+/**
+ * One term's postings as the browser reads them: per doc, its gap from the previous doc, its count of
+ * positions, then the positions (column × stride + offset) as gaps from the previous one.
+ */
+function encodePostings(triples: Int32Array, stride: number): number[] {
+  const list: number[] = [];
+  let lastDoc = -1;
+  let lastPos = 0;
+  let countAt = -1;
+  for (let i = 0; i < triples.length; i += 3) {
+    const doc = triples[i]!;
+    const pos = triples[i + 1]! * stride + triples[i + 2]!;
+    if (doc !== lastDoc) {
+      list.push(lastDoc < 0 ? doc : doc - lastDoc, 1, pos);
+      countAt = list.length - 2;
+      lastDoc = doc;
+    } else {
+      list.push(pos - lastPos);
+      list[countAt]!++;
+    }
+    lastPos = pos;
+  }
+  return list;
 }
 
 function wordsOfFile(source: { contentDir: string; timeZone: string }, file: string) {
