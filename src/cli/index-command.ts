@@ -269,7 +269,7 @@ async function indexWithSearch(
   const timeZone = site.config.site.timezone;
   const attempt = async (): Promise<RefreshSummary & { searchMs?: number }> => {
     const { db } = openIndex({ path });
-    const build = search ? startSearchBuild({ db, indexPath: path, contentDir }) : null;
+    const build = search ? startSearchBuild({ db, indexPath: path }) : null;
     try {
       const summary = refreshIndex({
         db,
@@ -277,7 +277,7 @@ async function indexWithSearch(
         timeZone,
         slugStyle: site.config.content.slug_style,
         writeBack: false,
-        ...(build ? { onEntry: build.onEntry } : {}),
+        ...build?.hooks,
       });
       if (!search) return summary;
       const started = performance.now();

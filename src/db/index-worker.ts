@@ -37,18 +37,14 @@ async function refresh(msg: { id: number; writeBack: boolean }): Promise<void> {
   let build: ReturnType<typeof startSearchBuild> = null;
   try {
     // A first index fills its search tables on another thread meanwhile (null when not worth it).
-    build = startSearchBuild({
-      db,
-      indexPath: data.indexPath,
-      contentDir: data.contentDir,
-    });
+    build = startSearchBuild({ db, indexPath: data.indexPath });
     const summary = refreshIndex({
       db,
       contentDir: data.contentDir,
       timeZone: data.timeZone,
       slugStyle: data.slugStyle,
       writeBack: msg.writeBack,
-      ...(build ? { onEntry: build.onEntry } : {}),
+      ...build?.hooks,
     });
     parentPort!.postMessage({
       id: msg.id,

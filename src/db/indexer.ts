@@ -90,7 +90,7 @@ export class Indexer {
    */
   private async runInline(db: Db, writeBack: boolean): Promise<RefreshSummary> {
     const { contentDir, timeZone, slugStyle, indexPath } = this.options;
-    const build = this.options.db ? null : startSearchBuild({ db, indexPath, contentDir });
+    const build = this.options.db ? null : startSearchBuild({ db, indexPath });
     let summary: RefreshSummary;
     try {
       summary = refreshIndex({
@@ -99,7 +99,7 @@ export class Indexer {
         timeZone,
         slugStyle,
         writeBack,
-        ...(build ? { onEntry: build.onEntry } : {}),
+        ...build?.hooks,
       });
     } catch (err) {
       await build?.cancel();

@@ -38,6 +38,8 @@ export interface RefreshOptions {
    * from them on another thread, instead of reading every file again (see src/search/search-build.ts).
    */
   onEntry?: (file: PreparedFile) => void;
+  /** Called once content/ is scanned, with how many entry files it holds, before any is read. */
+  onScan?: (entryFiles: number) => void;
 }
 
 /** What a refresh did, for the CLI summary and the watcher's log line. */
@@ -82,6 +84,7 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
   // A first index reads every file, so it need not stat them first, nor clear rows that cannot exist.
   const fresh = known.size === 0;
   const scan = scanContent(contentDir, { stat: !fresh });
+  if (options.onScan) options.onScan(scan.files.filter((f) => f.kind === "entry").length);
   const st = statements(db);
   let added = 0;
   let updated = 0;

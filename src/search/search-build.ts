@@ -7,7 +7,6 @@
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import Database from "better-sqlite3";
-import { scanContent } from "../content/scanner.js";
 import { removeIndexFiles, type Db } from "../db/open-index.js";
 import type { PreparedFile } from "../db/prepare-file.js";
 
@@ -17,13 +16,14 @@ export const PARALLEL_MIN_FILES = 500;
 /** A search build under way on another thread. */
 export interface SearchBuild {
   /**
-   * `refreshIndex`'s `onEntry`: hands each entry the refresh has read to the thread, bytes and header values,
-   * so the thread reads and parses no file itself.
+   * `refreshIndex`'s `onScan` and `onEntry`: the thread starts once the scan has counted enough entries, and
+   * is handed each entry the refresh has read, bytes and header values, so it reads and parses no file itself.
    */
-  onEntry: (file: PreparedFile) => void;
+  hooks: { onScan: (entryFiles: number) => void; onEntry: (file: PreparedFile) => void };
   /**
    * Waits for the thread and moves its tables into the index (call after the refresh, outside a
-   * transaction); returns how many entries it brought, 0 if it failed (`syncSearch` then does it all).
+   * transaction); returns how many entries it brought, 0 if it failed or never started (`syncSearch` then
+   * does it all).
    */
   finish(db: Db): Promise<number>;
   /** Stops the thread and throws its work away (the index failed). */
@@ -31,68 +31,74 @@ export interface SearchBuild {
 }
 
 /**
- * Starts filling the search tables of the index at `indexPath` on another thread, or returns null when that
- * is not worth it: an index in memory, one core, search tables already filled, or a small site.
+ * Prepares to fill the search tables of the index at `indexPath` on another thread, or returns null when that
+ * cannot help: an index in memory, one core, or search tables already filled. The thread starts only for a
+ * site of PARALLEL_MIN_FILES entries or more, as the refresh's scan finds (no scan of its own).
  */
-export function startSearchBuild(options: {
-  db: Db;
-  indexPath: string;
-  contentDir: string;
-}): SearchBuild | null {
-  const { db, indexPath, contentDir } = options;
+export function startSearchBuild(options: { db: Db; indexPath: string }): SearchBuild | null {
+  const { db, indexPath } = options;
   if (indexPath === ":memory:" || availableParallelism() < 2) return null;
   if (db.prepare("SELECT 1 FROM search_docs LIMIT 1").get() !== undefined) return null;
-  const files = scanContent(contentDir, { stat: false }).files.filter((f) => f.kind === "entry").length;
-  if (files < PARALLEL_MIN_FILES) return null;
   const scratch = `${indexPath}.search-build`;
-  removeIndexFiles(scratch);
-  const fromSource = import.meta.url.endsWith(".ts");
-  // From TypeScript source (development, tests) a small JavaScript bootstrap registers tsx in the thread.
-  const url = new URL(fromSource ? "../db/ts-worker.mjs" : "./search-build-worker.js", import.meta.url);
-  const worker = new Worker(url, {
-    workerData: {
-      scratch,
-      __entry: new URL("./search-build-worker.ts", import.meta.url).href,
-    },
-  });
-  const done = new Promise<number>((resolve, reject) => {
-    worker.once("message", (msg: { docs: number }) => resolve(msg.docs));
-    worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`the search thread exited with code ${code}`)));
-  });
+  let thread: { worker: Worker; done: Promise<number> } | null = null;
+  const start = () => {
+    removeIndexFiles(scratch);
+    const fromSource = import.meta.url.endsWith(".ts");
+    // From TypeScript source (development, tests) a small JavaScript bootstrap registers tsx in the thread.
+    const url = new URL(fromSource ? "../db/ts-worker.mjs" : "./search-build-worker.js", import.meta.url);
+    const worker = new Worker(url, {
+      workerData: {
+        scratch,
+        __entry: new URL("./search-build-worker.ts", import.meta.url).href,
+      },
+    });
+    const done = new Promise<number>((resolve, reject) => {
+      worker.once("message", (msg: { docs: number }) => resolve(msg.docs));
+      worker.once("error", reject);
+      worker.once("exit", (code) => reject(new Error(`the search thread exited with code ${code}`)));
+    });
+    thread = { worker, done };
+  };
   // Entries go over in batches, their bytes moved rather than copied.
   let batch: SearchDoc[] = [];
   const send = () => {
-    worker.postMessage(
+    thread!.worker.postMessage(
       { docs: batch },
       batch.map((d) => d.bytes.buffer as ArrayBuffer),
     );
     batch = [];
   };
   return {
-    onEntry(file: PreparedFile): void {
-      const entry = file.entry;
-      if (!entry || !file.bytes) return;
-      const [, , title, , , date, , , , , category, status, , , , , , , auth] = entry;
-      const tags = (file.tags ?? []).filter((t) => t[2] === 0).map((t) => t[1]);
-      batch.push({
-        file: file.rel,
-        hash: file.hash,
-        bytes: file.bytes,
-        title,
-        tags,
-        auth: auth ?? "",
-        status,
-        category,
-        date,
-      });
-      if (batch.length >= BATCH) send();
+    hooks: {
+      onScan(entryFiles: number): void {
+        if (entryFiles >= PARALLEL_MIN_FILES && !thread) start();
+      },
+      onEntry(file: PreparedFile): void {
+        const entry = file.entry;
+        if (!thread || !entry || !file.bytes) return;
+        const [, , title, , , date, , , , , category, status, , , , , , , auth] = entry;
+        const tags = (file.tags ?? []).filter((t) => t[2] === 0).map((t) => t[1]);
+        batch.push({
+          file: file.rel,
+          hash: file.hash,
+          bytes: file.bytes,
+          title,
+          tags,
+          auth: auth ?? "",
+          status,
+          category,
+          date,
+        });
+        if (batch.length >= BATCH) send();
+      },
     },
     async finish(target: Db): Promise<number> {
+      const running = thread;
+      if (!running) return 0;
       try {
         send();
-        worker.postMessage({ end: true });
-        const docs = await done;
+        running.worker.postMessage({ end: true });
+        const docs = await running.done;
         copyTables(indexPath, scratch);
         reconcile(target);
         return docs;
@@ -100,13 +106,15 @@ export function startSearchBuild(options: {
         // Nothing is lost: the search tables are empty or consistent, and syncSearch fills them.
         return 0;
       } finally {
-        await worker.terminate();
+        await running.worker.terminate();
         removeIndexFiles(scratch);
       }
     },
     async cancel(): Promise<void> {
-      done.catch(() => undefined);
-      await worker.terminate();
+      const running = thread;
+      if (!running) return;
+      running.done.catch(() => undefined);
+      await running.worker.terminate();
       removeIndexFiles(scratch);
     },
   };

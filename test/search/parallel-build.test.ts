@@ -73,15 +73,15 @@ afterAll(() => {
   rmSync(data, { recursive: true, force: true });
 });
 
-/** Builds an index at `name`, with the search thread or without; `meanwhile` runs once the thread started. */
+/** Builds an index at `name`, with the search thread or without; `meanwhile` runs just before the refresh. */
 async function build(name: string, parallel: boolean, meanwhile?: () => void): Promise<Db> {
   const indexPath = join(data, name, "index.db");
   const { db } = openIndex({ path: indexPath });
   const contentDir = join(root, "content");
-  const search = parallel ? startSearchBuild({ db, indexPath, contentDir }) : null;
+  const search = parallel ? startSearchBuild({ db, indexPath }) : null;
   if (parallel) expect(search).not.toBeNull();
   meanwhile?.();
-  refreshIndex({ db, contentDir, timeZone: "UTC", ...(search ? { onEntry: search.onEntry } : {}) });
+  refreshIndex({ db, contentDir, timeZone: "UTC", ...search?.hooks });
   if (search) expect(await search.finish(db)).toBeGreaterThan(ENTRIES / 2);
   syncSearch(db, contentDir, "UTC");
   return db;
