@@ -1,6 +1,7 @@
 /** What search indexes of an entry body: the words a reader sees, not link targets, image sources or tags. */
 import { describe, expect, it } from "vitest";
 import { entryText } from "../../src/search/entry-text.js";
+import { surfaceWords } from "../../src/search/static-index.js";
 
 describe("entryText", () => {
   it("keeps link text and alt text, drops targets, image arguments, reference definitions and bare URLs", () => {
@@ -36,5 +37,32 @@ describe("entryText", () => {
     expect(text).toContain("Below");
     // eslint-disable-next-line no-control-regex -- the point of the test
     expect(text).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+  });
+});
+
+describe("surfaceWords (the words the static search maps to their stems)", () => {
+  it("splits and lowercases plain ASCII as the tokenizer does", () => {
+    expect(surfaceWords("Walking_the HERON-2 at 10:45, (again)!")).toEqual([
+      "walking",
+      "the",
+      "heron",
+      "2",
+      "at",
+      "10",
+      "45",
+      "again",
+    ]);
+  });
+
+  it("folds accents, keeps other scripts' letters and splits on their punctuation", () => {
+    expect(surfaceWords("Crème brûlée — Ørsted’s café, 東京 Straße")).toEqual([
+      "creme",
+      "brulee",
+      "ørsted",
+      "s",
+      "cafe",
+      "東京",
+      "straße",
+    ]);
   });
 });
