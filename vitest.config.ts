@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    // The `quire` processes tests start run this run's compiled copy of the source (see the file).
+    globalSetup: ["test/global-setup.ts"],
     // Time-outs only catch a test that hangs: tests wait for events, and on a loaded two-core machine starting a
     // server or a browser can take tens of seconds.
     testTimeout: 120_000,

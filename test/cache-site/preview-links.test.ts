@@ -57,7 +57,6 @@ describe.skipIf(skip)("preview links on two processes sharing memcached", () => 
     startQuire({
       site: root,
       env: {
-        QUIRE_FROM_SOURCE: "1",
         MEMCACHE_SERVERS: memcached.servers,
         QUIRE_SECRET: SECRET,
         QUIRE_BASE_URL: "https://example.test",

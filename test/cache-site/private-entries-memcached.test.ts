@@ -46,7 +46,6 @@ describe.skipIf(skip)("private entries on two processes sharing memcached", () =
     memcached = await startMemcached();
     root = makeSite(files, "quire-private-dynos-");
     const env = {
-      QUIRE_FROM_SOURCE: "1",
       MEMCACHE_SERVERS: memcached.servers,
       QUIRE_SECRET: SECRET,
       QUIRE_BASE_URL: "https://example.test",

@@ -32,7 +32,6 @@ describe.skipIf(skip)("two server processes sharing memcached", () => {
     const server = await startQuire({
       site,
       env: {
-        QUIRE_FROM_SOURCE: "1",
         MEMCACHE_SERVERS: memcached.servers,
         QUIRE_SECRET: "shared-secret",
         QUIRE_BASE_URL: "https://example.test",

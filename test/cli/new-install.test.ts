@@ -25,7 +25,13 @@ describe.skipIf(!HAS_PROC)("quire new, npm install, npm start", () => {
 
   it("installs Quire from this checkout, serves the new site, and stops with npm", async () => {
     const site = join(work, "field-notes");
-    const made = await quire(["new", site]);
+    // The checkout's own `quire` from source: `quire new` names the package folder it runs from.
+    const made = await quire(
+      ["new", site],
+      { QUIRE_FROM_SOURCE: "1" },
+      undefined,
+      join(REPO, "bin", "quire.js"),
+    );
     expect(made.code, made.stderr).toBe(0);
     expect(made.stdout).toContain('Quire comes from "quire-blog": "file:');
     const pkg = JSON.parse(readFileSync(join(site, "package.json"), "utf8"));

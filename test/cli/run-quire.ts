@@ -1,6 +1,6 @@
-/** Runs the `quire` command as a child process from the TypeScript source and collects its exit code and output. */
+/** Runs the `quire` command as a child process (this run's compiled source) and collects its exit code and output. */
 import { execFile } from "node:child_process";
-import { QUIRE_BIN } from "../helpers/process.js";
+import { FROM_SOURCE, QUIRE_BIN } from "../helpers/process.js";
 
 export interface QuireRun {
   code: number;
@@ -8,17 +8,18 @@ export interface QuireRun {
   stderr: string;
 }
 
-/** `quire <args>` with extra environment variables; never throws for a non-zero exit. */
+/** `quire <args>` with extra environment variables (`bin`: another `bin/quire.js`); never throws for a non-zero exit. */
 export function quire(
   args: string[],
   env: Record<string, string | undefined> = {},
   cwd?: string,
+  bin = QUIRE_BIN,
 ): Promise<QuireRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [QUIRE_BIN, ...args],
-      { env: { ...process.env, QUIRE_FROM_SOURCE: "1", ...env }, ...(cwd ? { cwd } : {}) },
+      [bin, ...args],
+      { env: { ...process.env, QUIRE_FROM_SOURCE: FROM_SOURCE, ...env }, ...(cwd ? { cwd } : {}) },
       (err, stdout, stderr) => {
         const code = err ? Number((err as { code?: number }).code ?? 1) : 0;
         resolve({ code, stdout: String(stdout), stderr: String(stderr) });

@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
 import { startQuire } from "../helpers/server.js";
-import { QUIRE_BIN, freePort } from "../helpers/process.js";
+import { freePort, FROM_SOURCE, QUIRE_BIN } from "../helpers/process.js";
 
 const sites: string[] = [];
 afterAll(() => sites.forEach(removeSite));
@@ -37,7 +37,7 @@ describe("quire serve --dev", () => {
       process.execPath,
       [QUIRE_BIN, "serve", "--dev", "--site", site(), "--port", String(port)],
       {
-        env: { ...process.env, QUIRE_FROM_SOURCE: "1", HOST: "" },
+        env: { ...process.env, QUIRE_FROM_SOURCE: FROM_SOURCE, HOST: "" },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );

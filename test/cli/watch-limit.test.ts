@@ -8,7 +8,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
-import { QUIRE_BIN, freePort } from "../helpers/process.js";
+import { freePort, FROM_SOURCE, QUIRE_BIN } from "../helpers/process.js";
 
 const sites: string[] = [];
 afterAll(() => sites.forEach(removeSite));
@@ -60,7 +60,7 @@ describe.skipIf(!supported)("a watcher over the inotify limit", () => {
         String(port),
       ],
       {
-        env: { ...process.env, QUIRE_FROM_SOURCE: "1", QUIRE_SECRET: "x" },
+        env: { ...process.env, QUIRE_FROM_SOURCE: FROM_SOURCE, QUIRE_SECRET: "x" },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );

@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { join } from "node:path";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
-import { QUIRE_BIN, REPO } from "../helpers/process.js";
+import { FROM_SOURCE, QUIRE_BIN, REPO } from "../helpers/process.js";
 import { serveSite } from "../helpers/http.js";
 import { checkSiteTemplates } from "../../src/template/check.js";
 import { loadSite } from "../../src/config/site.js";
@@ -17,7 +17,7 @@ afterAll(() => sites.forEach(removeSite));
 async function check(root: string) {
   try {
     const { stdout } = await run(process.execPath, [QUIRE_BIN, "check", "--site", root, "--json"], {
-      env: { ...process.env, QUIRE_FROM_SOURCE: "1", QUIRE_SECRET: "x" },
+      env: { ...process.env, QUIRE_FROM_SOURCE: FROM_SOURCE, QUIRE_SECRET: "x" },
     });
     return { code: 0, out: JSON.parse(stdout) };
   } catch (err) {

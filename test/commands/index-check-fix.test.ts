@@ -5,7 +5,7 @@ import { readFileSync, existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
-import { QUIRE_BIN, REPO } from "../helpers/process.js";
+import { FROM_SOURCE, QUIRE_BIN, REPO } from "../helpers/process.js";
 
 const run = promisify(execFile);
 const sites: string[] = [];
@@ -14,7 +14,7 @@ afterAll(() => sites.forEach(removeSite));
 async function quire(args: string[], env: Record<string, string> = {}) {
   try {
     const { stdout, stderr } = await run(process.execPath, [QUIRE_BIN, ...args], {
-      env: { ...process.env, QUIRE_FROM_SOURCE: "1", ...env },
+      env: { ...process.env, QUIRE_FROM_SOURCE: FROM_SOURCE, ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (err) {
@@ -108,7 +108,7 @@ describe("quire <command> --help", () => {
       process.execPath,
       [QUIRE_BIN, "serve", "--help", "--site", REPO, "--data", data],
       {
-        env: { ...process.env, QUIRE_FROM_SOURCE: "1" },
+        env: { ...process.env, QUIRE_FROM_SOURCE: FROM_SOURCE },
         timeout: 20_000,
       },
     );

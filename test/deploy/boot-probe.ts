@@ -1,6 +1,6 @@
 /** Starts `quire serve` from source and polls a page from the moment of spawning, recording every answer: shows whether a boot ever answered 503. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { freePort, QUIRE_BIN } from "../helpers/process.js";
+import { freePort, FROM_SOURCE, QUIRE_BIN } from "../helpers/process.js";
 
 /** A server started by `bootAndProbe`, as of its first 200. */
 export interface ProbedBoot {
@@ -34,7 +34,7 @@ export async function bootAndProbe(
     {
       env: {
         ...process.env,
-        QUIRE_FROM_SOURCE: "1",
+        QUIRE_FROM_SOURCE: FROM_SOURCE,
         QUIRE_SECRET: "boot-probe",
         QUIRE_LOG_LEVEL: "info",
         ...env,

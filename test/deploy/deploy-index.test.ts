@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { QUIRE_BIN } from "../helpers/process.js";
+import { FROM_SOURCE, QUIRE_BIN } from "../helpers/process.js";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
 import { bootAndProbe } from "./boot-probe.js";
 
@@ -37,7 +37,7 @@ function bigSite(): { root: string; files: string[] } {
 /** `quire index --site <root>` from source: what the build step runs. */
 function deployIndex(root: string): void {
   const result = spawnSync(process.execPath, [QUIRE_BIN, "index", "--site", root], {
-    env: { ...process.env, QUIRE_FROM_SOURCE: "1" },
+    env: { ...process.env, QUIRE_FROM_SOURCE: FROM_SOURCE },
     encoding: "utf8",
   });
   expect(result.status, result.stderr).toBe(0);

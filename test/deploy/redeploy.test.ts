@@ -20,7 +20,7 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { entryPath } from "../../src/template/urls.js";
 import { serveSite } from "../helpers/http.js";
-import { QUIRE_BIN, REPO } from "../helpers/process.js";
+import { FROM_SOURCE, QUIRE_BIN, REPO } from "../helpers/process.js";
 import { checksums } from "../helpers/site-fixture.js";
 
 const folders: string[] = [];
@@ -91,7 +91,7 @@ function checkout(
 function quireIndex(root: string, dataDir: string): Promise<{ entries: number; generation: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [QUIRE_BIN, "index", "--site", root, "--data", dataDir, "--json"], {
-      env: { ...process.env, QUIRE_FROM_SOURCE: "1" },
+      env: { ...process.env, QUIRE_FROM_SOURCE: FROM_SOURCE },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";

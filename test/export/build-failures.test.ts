@@ -7,7 +7,7 @@ import { buildCommand } from "../../src/cli/build-command.js";
 import { buildSite } from "../../src/export/index.js";
 import type { Output } from "../../src/cli/output.js";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
-import { QUIRE_BIN } from "../helpers/process.js";
+import { FROM_SOURCE, QUIRE_BIN } from "../helpers/process.js";
 import { spawnSync } from "node:child_process";
 
 const NOW = Date.UTC(2026, 0, 1);
@@ -134,7 +134,7 @@ describe("quire build as a command", () => {
   // The command runs the build in a second node (started with V8 flags it takes only at start).
   const run = (root: string) =>
     spawnSync(process.execPath, [QUIRE_BIN, "build", "--site", root, "--jobs", "2", "--json"], {
-      env: { ...process.env, QUIRE_FROM_SOURCE: "1" },
+      env: { ...process.env, QUIRE_FROM_SOURCE: FROM_SOURCE },
       encoding: "utf8",
       // Only bounds a build that hangs (spawnSync cannot be interrupted by the test's own time-out).
       timeout: 240_000,

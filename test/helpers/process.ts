@@ -1,4 +1,4 @@
-/** Runs `quire` as a real child process (from the TypeScript source) and waits for it to serve. */
+/** Runs `quire` as a real child process (this run's compiled source) and waits for it to serve. */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -6,7 +6,10 @@ import { join, dirname } from "node:path";
 import { afterAll } from "vitest";
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const QUIRE_BIN = join(REPO, "bin", "quire.js");
+/** The `quire` command tests start: this run's compiled copy (test/global-setup.ts), else the checkout's own. */
+export const QUIRE_BIN = process.env.QUIRE_TEST_BIN ?? join(REPO, "bin", "quire.js");
+/** QUIRE_FROM_SOURCE for those processes: the checkout's bin runs the source, never a dist/ left from a build. */
+export const FROM_SOURCE = process.env.QUIRE_TEST_BIN ? "" : "1";
 
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -60,7 +63,7 @@ export async function startQuireProcess(options: {
       ...(options.args ?? []),
     ],
     {
-      env: { ...process.env, QUIRE_FROM_SOURCE: "1", QUIRE_SECRET: "test-secret", ...options.env },
+      env: { ...process.env, QUIRE_FROM_SOURCE: FROM_SOURCE, QUIRE_SECRET: "test-secret", ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

@@ -7,11 +7,10 @@ import { join, resolve } from "node:path";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll } from "vitest";
+import { FROM_SOURCE, QUIRE_BIN } from "./process.js";
 
 /** The repository root: also the sample site (`content/`, `templates/`). */
 export const REPO_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-
-const QUIRE_BIN = join(REPO_ROOT, "bin", "quire.js");
 
 export interface StartQuireOptions {
   /** The site folder (default: the sample site at the repository root). */
@@ -57,7 +56,7 @@ export async function startQuire(options: StartQuireOptions = {}): Promise<Runni
     QUIRE_BASE_URL: `http://127.0.0.1:${port}`,
     QUIRE_LOG_LEVEL: "info",
     // The source under test, never a dist/ left over from an earlier `npm start`.
-    QUIRE_FROM_SOURCE: "1",
+    QUIRE_FROM_SOURCE: FROM_SOURCE,
     ...(ownDataDir ? { QUIRE_DATA_DIR: ownDataDir } : {}),
     ...options.env,
   };

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { buildSite } from "../../src/export/index.js";
 import { serveSite, type TestServer } from "../helpers/http.js";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
@@ -132,6 +132,11 @@ describe.skipIf(skip)("search on a static export", () => {
   let server: TestServer;
   let host: StaticHost;
   let browser: Browser;
+  // One tab for every query, as a reader searching again: each query is a new navigation (a fresh document, its
+  // script run anew, nothing cached: the static host sends no caching headers). A new browser context per query
+  // cost a renderer process each.
+  let page: Page;
+  let errors: string[] = [];
 
   beforeAll(async () => {
     root = makeSite(FILES, "quire-static-search-");
@@ -148,6 +153,11 @@ describe.skipIf(skip)("search on a static export", () => {
     server = await serveSite(root, { now: () => NOW, env: ENV });
     host = await startStaticHost(out);
     browser = await launchChromium();
+    page = await browser.newPage();
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -182,23 +192,14 @@ describe.skipIf(skip)("search on a static export", () => {
     ].map((m) => m[1]!);
     expect(fromServer.length > 0, `whether the server finds anything for ${q}`).toBe(!FIND_NOTHING.has(q));
 
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("console", (m) => {
-      if (m.type() === "error") errors.push(m.text());
-    });
-    try {
-      await page.goto(`${host.url}/search?q=${encodeURIComponent(q)}`);
-      await page.waitForSelector("[data-search-results][data-search-done]", { timeout: 20_000 });
-      const fromStatic = await page.$$eval(".search-hit h2 a", (as) => as.map((a) => a.getAttribute("href")));
-      expect(errors).toEqual([]);
-      expect([...fromStatic].sort()).toEqual([...fromServer].sort());
-      expect(await page.title()).toContain(`Search: ${q.trim()}`);
-      for (const hidden of ["/travel/10-", "/travel/11-", "/travel/12-", "/travel/13-"])
-        expect(fromStatic.some((h) => h?.startsWith(hidden))).toBe(false);
-    } finally {
-      await page.close();
-    }
+    errors = [];
+    await page.goto(`${host.url}/search?q=${encodeURIComponent(q)}`);
+    await page.waitForSelector("[data-search-results][data-search-done]", { timeout: 20_000 });
+    const fromStatic = await page.$$eval(".search-hit h2 a", (as) => as.map((a) => a.getAttribute("href")));
+    expect(errors).toEqual([]);
+    expect([...fromStatic].sort()).toEqual([...fromServer].sort());
+    expect(await page.title()).toContain(`Search: ${q.trim()}`);
+    for (const hidden of ["/travel/10-", "/travel/11-", "/travel/12-", "/travel/13-"])
+      expect(fromStatic.some((h) => h?.startsWith(hidden))).toBe(false);
   });
 });
