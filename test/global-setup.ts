@@ -4,7 +4,8 @@
  * a build is (`bin/`, `dist/`, `package.json`, `templates/`, `node_modules/`). A process started from source
  * loads tsx's loader in itself and in each of its threads, which cost 0.3-1 s of CPU each (`quire check` on the
  * sample site: 1.9 s from source, 1.1 s compiled; cli-tidy.test.ts, some twenty processes: 35.6 s, 17.3 s). The
- * copy is made afresh at every run, so no test runs a stale build. `QUIRE_TEST_BIN` names its `bin/quire.js`.
+ * copy is made afresh at every run, so no test runs a stale build. `QUIRE_TEST_BIN` names its `bin/quire.js`, and
+ * `QUIRE_TEST_DIST` its `dist/`, where `src/db/ts-worker.mjs` finds the threads' modules.
  */
 import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -49,5 +50,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   cpSync(join(REPO, "package.json"), join(root, "package.json"));
   for (const name of ["templates", "node_modules"]) symlinkSync(join(REPO, name), join(root, name), "dir");
   process.env.QUIRE_TEST_BIN = join(root, "bin", "quire.js");
+  // Threads that Quire started from source in a test's own process load their module from the copy too.
+  process.env.QUIRE_TEST_DIST = join(root, "dist");
   return () => rmSync(root, { recursive: true, force: true });
 }
