@@ -41,6 +41,10 @@ describe("renditions in lanes", () => {
     const costly = [100, 99].map((q) =>
       track(`avif ${q}`, serveUrl(service, service.planSync("big.png", big(q, 1536)).x1.url)),
     );
+    // The thumbnail is asked for once the big source is read: asked for at once, it would take a slot first
+    // whatever the lanes, its small source being read sooner. Both costly requests wait on the same read, so when
+    // the first encoder has started, the second holds a slot too or waits for one.
+    while (service.generations < 1) await new Promise((r) => setImmediate(r));
     const cheap = track("thumbnail", serveUrl(service, service.planSync("small.jpg", small).x1.url));
     await cheap;
     // What is tested is the order: once the thumbnail is made, the costly encoders are stopped rather than left to
