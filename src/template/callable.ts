@@ -164,6 +164,8 @@ export function callableObject<T extends object>(
       warnings?.warnTemplate(message, site),
     );
   const target = (...args: unknown[]) => invoke(args);
+  // The object's methods bound to it, each once: the engine asks for its calls (`CALLS`) on every call.
+  const bound = new Map<unknown, unknown>();
   return new Proxy(target, {
     get(t, prop) {
       if (prop === CALLABLE) return true;
@@ -171,9 +173,10 @@ export function callableObject<T extends object>(
       // Nunjucks calls values through `.apply`; those come from the function, everything else from the object.
       if (prop === "apply" || prop === "call" || prop === "bind") return Reflect.get(t, prop);
       const v = Reflect.get(value, prop, value);
-      return typeof v === "function" && !(v as unknown as Record<symbol, boolean>)[CALLABLE]
-        ? v.bind(value)
-        : v;
+      if (typeof v !== "function" || (v as unknown as Record<symbol, boolean>)[CALLABLE]) return v;
+      let b = bound.get(v);
+      if (b === undefined) bound.set(v, (b = v.bind(value)));
+      return b;
     },
     has: (_t, prop) => prop in value,
     apply: (_t, _this, args) => invoke(args),
