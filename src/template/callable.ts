@@ -164,6 +164,8 @@ export function callableObject<T extends object>(
       warnings?.warnTemplate(message, site),
     );
   const target = (...args: unknown[]) => invoke(args);
+  // The object's methods bound to it, each once: the engine asks for its calls (`CALLS`) on every call.
+  const bound = new Map<unknown, unknown>();
   return new Proxy(target, {
     get(t, prop) {
       if (prop === CALLABLE) return true;
@@ -171,9 +173,10 @@ export function callableObject<T extends object>(
       // Nunjucks calls values through `.apply`; those come from the function, everything else from the object.
       if (prop === "apply" || prop === "call" || prop === "bind") return Reflect.get(t, prop);
       const v = Reflect.get(value, prop, value);
-      return typeof v === "function" && !(v as unknown as Record<symbol, boolean>)[CALLABLE]
-        ? v.bind(value)
-        : v;
+      if (typeof v !== "function" || (v as unknown as Record<symbol, boolean>)[CALLABLE]) return v;
+      let b = bound.get(v);
+      if (b === undefined) bound.set(v, (b = v.bind(value)));
+      return b;
     },
     has: (_t, prop) => prop in value,
     apply: (_t, _this, args) => invoke(args),
@@ -242,36 +245,48 @@ type FunCallNode = {
 
 let installed = false;
 
+/** A value's own method by name, called with the value (a Markup value's text) first: Python's `str.split`. */
+export type MethodOf = (obj: unknown, key: string) => ((self: any, ...args: any[]) => unknown) | undefined;
+
+/** An attribute beyond an object's own members (`entry.author` from its headers), or undefined. */
+function attributeOf(obj: object, key: string): unknown {
+  const attributes = (obj as Record<symbol, unknown>)[ATTRIBUTES];
+  return typeof attributes === "function"
+    ? (attributes as (key: string) => unknown).call(obj, key)
+    : undefined;
+}
+
 /**
- * Teaches Nunjucks the callable values. `memberLookup` wraps every function it finds on an object in a fresh
- * closure, which callable values (bound already) skip, and reads each member once (Nunjucks reads it twice,
- * running a getter twice). A call of a member (`entry.next(…)`) asks the object for that call first, so a value
- * that is empty or null when read (`entry.more`, `entry.next`) can still be called, as Publ's proxies can. Calls
- * carry the template and line, so an argument Publ's signature does not take is reported where it is written.
- * A callable object that iterates (a view) iterates in `for` loops.
+ * `obj.key` / `obj[key]` as templates read it (obj not null): a member, else an attribute; a method comes
+ * bound to its object (callable values are bound already and stay as they are). Each member is read once
+ * (Nunjucks reads it twice, running a getter twice).
  */
-export function installCallableLookup(): void {
+export function memberValue(obj: object, key: unknown): unknown {
+  const v = (obj as Record<string, unknown>)[key as string];
+  if (v === undefined) return typeof key === "string" ? attributeOf(obj, key) : undefined;
+  if (typeof v !== "function" || (v as unknown as Record<symbol, boolean>)[CALLABLE]) return v;
+  return (...args: unknown[]) => (v as Fn).apply(obj, args);
+}
+
+/**
+ * Teaches Nunjucks the callable values (`memberLookup` is `memberValue`). A call of a member (`entry.next(…)`)
+ * asks the object for that call first, so a value that is empty or null when read (`entry.more`, `entry.next`)
+ * can still be called, as Publ's proxies can; then `methodOf` (Python's methods of strings, lists and dicts);
+ * then the member itself, a plain method called on its object without a bound copy. Calls carry the template
+ * and line, so an argument Publ's signature does not take is reported where it is written. A callable object
+ * that iterates (a view) iterates in `for` loops.
+ */
+export function installCallableLookup(methodOf?: MethodOf): void {
   if (installed) return;
   installed = true;
   const runtime = nunjucks.runtime as unknown as Runtime;
-  type Attributes = (key: string) => unknown;
-  runtime.memberLookup = (obj, key) => {
-    if (obj === undefined || obj === null) return undefined;
-    const v = (obj as Record<string, unknown>)[key];
-    if (v === undefined) {
-      const attributes = (obj as Record<symbol, unknown>)[ATTRIBUTES];
-      return typeof attributes === "function" && typeof key === "string"
-        ? (attributes as Attributes).call(obj, key)
-        : undefined;
-    }
-    if (typeof v !== "function" || (v as unknown as Record<symbol, boolean>)[CALLABLE]) return v;
-    return (...args: unknown[]) => (v as Fn).apply(obj, args);
-  };
+  runtime.memberLookup = (obj, key) =>
+    obj === undefined || obj === null ? undefined : memberValue(obj, key);
   const inOperator = runtime.inOperator;
   runtime.inOperator = (key, obj) => {
     const attributes = (obj as Record<symbol, unknown> | null | undefined)?.[ATTRIBUTES];
     if (typeof attributes === "function" && typeof key === "string" && !(key in (obj as object)))
-      return (attributes as Attributes).call(obj, key) !== undefined;
+      return (attributes as (key: string) => unknown).call(obj, key) !== undefined;
     return inOperator(key, obj);
   };
   const callWrap = runtime.callWrap;
@@ -293,8 +308,10 @@ export function installCallableLookup(): void {
   };
   runtime.callWrap = call;
   runtime.callMember = (obj, key, name, context, args, line, file) => {
-    const calls = (obj as Record<symbol, unknown> | null | undefined)?.[CALLS];
-    if (typeof calls === "function" && typeof key === "string") {
+    if (obj === undefined || obj === null || typeof key !== "string")
+      return call(runtime.memberLookup(obj, key as string), name, context, args, line, file);
+    const calls = (obj as Record<symbol, unknown>)[CALLS];
+    if (typeof calls === "function") {
       const member = (calls as (k: string) => MemberCall | undefined).call(obj, key);
       if (member) {
         const site = callSite(line, file);
@@ -304,7 +321,22 @@ export function installCallableLookup(): void {
         );
       }
     }
-    return call(runtime.memberLookup(obj, key as string), name, context, args, line, file);
+    // What `memberLookup` then `callWrap` would do, without the bound copy of the method a read makes.
+    const method = methodOf?.(obj, key);
+    if (method) {
+      tickCall();
+      if (!(obj instanceof SafeString)) return method(obj, ...args);
+      const r = method(obj.val, ...args);
+      return typeof r === "string" ? new SafeString(r) : r;
+    }
+    if (key === "length" && obj instanceof SafeString)
+      return call(undefined, name, context, args, line, file);
+    const v = (obj as Record<string, unknown>)[key];
+    if (typeof v === "function" && !(v as unknown as Record<symbol, boolean>)[CALLABLE]) {
+      tickCall();
+      return (v as Fn).apply(obj, args);
+    }
+    return call(v === undefined ? attributeOf(obj, key) : v, name, context, args, line, file);
   };
   const fromIterator = runtime.fromIterator;
   runtime.fromIterator = (arr) =>

@@ -50,10 +50,20 @@ export function staticPath(path: string): string {
   return `/static/${encodeSegments(path.replace(/^\/+/, ""))}`;
 }
 
+// Pages ask for the same absolute links over and over (the canonical link, cards): each is parsed once.
+const ABSOLUTE = new Map<string, string>();
+
 /** An absolute URL for a path, against the site's base URL; the path itself when the site has none. */
 export function absoluteUrl(baseUrl: string, path: string): string {
   if (baseUrl === "") return path;
-  return new URL(path, baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`).toString();
+  const key = `${baseUrl}\0${path}`;
+  let url = ABSOLUTE.get(key);
+  if (url === undefined) {
+    url = new URL(path, baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`).toString();
+    if (ABSOLUTE.size >= 5000) ABSOLUTE.clear();
+    ABSOLUTE.set(key, url);
+  }
+  return url;
 }
 
 function encodeSegments(path: string): string {

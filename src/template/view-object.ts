@@ -256,8 +256,15 @@ export class TemplateView {
     return template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
   }
 
+  // `view.older` is read several times by a pagination block (truthiness, link, label): made once per view.
+  private neighbours: Map<ViewSpec, unknown> | undefined;
+
   private neighbour(spec: ViewSpec | null): unknown {
-    return spec ? viewValue(this.rt, spec) : null;
+    if (!spec) return null;
+    this.neighbours ??= new Map();
+    let v = this.neighbours.get(spec);
+    if (v === undefined) this.neighbours.set(spec, (v = viewValue(this.rt, spec)));
+    return v;
   }
 }
 

@@ -42,6 +42,17 @@ export function installCodegen(): void {
     else compileSymbol.call(this, node, frame);
   };
 
+  // `x[1:-1]` calls the slice helper directly, so the member lookup of every other `a.b` need not check for one.
+  const compileLookupVal = P.compileLookupVal;
+  P.compileLookupVal = function (this: any, node: any, frame: any) {
+    if (node.val?.typename !== "Slice") return compileLookupVal.call(this, node, frame);
+    this._emit("runtime.pySlice((");
+    this._compileExpression(node.target, frame);
+    this._emit("),");
+    this._compileExpression(node.val, frame);
+    this._emit(")");
+  };
+
   // `(1, 2)` is a tuple (a list here), not JavaScript's comma operator.
   P.compileGroup = function (this: any, node: any, frame: any) {
     if (node.children.length === 1) this._compileAggregate(node, frame, "(", ")");

@@ -16,6 +16,7 @@ import {
 } from "./python.js";
 import { negativeIndex, pySlice, pythonMethod } from "./methods.js";
 import { excludeFromBudget, tick } from "../budget.js";
+import { memberValue } from "../callable.js";
 
 const lib = (nunjucks as unknown as { lib: { escape(s: string): string } }).lib;
 const escape = lib.escape;
@@ -212,18 +213,18 @@ export function installHelpers(): void {
     return excludeFromBudget(() => compile.apply(this, args));
   };
 
-  const memberLookup = rt.memberLookup;
-  rt.memberLookup = function (obj: unknown, key: unknown, stop?: unknown, step?: unknown) {
-    if (arguments.length === 4) return pySlice(obj, key, stop, step);
+  // One lookup for `a.b` and `a[b]` (slices compile to `pySlice`, see codegen.ts): Python's methods first, then
+  // the object's members and attributes.
+  rt.memberLookup = function (obj: unknown, key: unknown) {
     if (obj === undefined || obj === null) return undefined;
-    if (typeof key === "number" && key < 0) return negativeIndex(obj, key);
     if (typeof key === "string") {
       const m = pythonMethod(obj, key);
       if (m) return m;
-      if (isSafe(obj) && key === "length") return undefined;
-    }
-    return memberLookup(obj, key);
+      if (key === "length" && isSafe(obj)) return undefined;
+    } else if (typeof key === "number" && key < 0) return negativeIndex(obj, key);
+    return memberValue(obj, key);
   };
+  rt.pySlice = pySlice;
 
   const callWrap = rt.callWrap;
   rt.callWrap = function (obj: any, name: string, context: unknown, args: unknown[], ...where: unknown[]) {

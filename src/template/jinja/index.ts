@@ -3,6 +3,7 @@ import nunjucks from "@11ty/nunjucks";
 import { installCallableLookup } from "../callable.js";
 import { installSyntax } from "./syntax.js";
 import { installCodegen } from "./codegen.js";
+import { pythonMethodOf } from "./methods.js";
 import { installHelpers } from "./helpers.js";
 import { installImportCache } from "./import-cache.js";
 import { jinjaFilters } from "./filters.js";
@@ -16,7 +17,7 @@ let installed = false;
 export function installJinja(): void {
   if (installed) return;
   installed = true;
-  installCallableLookup();
+  installCallableLookup(pythonMethodOf);
   const rt = nunjucks.runtime as unknown as { memberLookup: unknown };
   // Nunjucks' own compat layer gives slices; its member lookup would shadow objects' own `get`/`items`, so ours stays.
   const memberLookup = rt.memberLookup;

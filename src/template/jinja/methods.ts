@@ -2,7 +2,7 @@
 import { keywordArgs } from "../callable.js";
 import { SafeString, isDict, isSafe, pyEq, pyStr, strFormat, type Safe } from "./python.js";
 
-type Method = (self: any, ...args: any[]) => unknown;
+export type Method = (self: any, ...args: any[]) => unknown;
 
 function positional(args: unknown[]): { pos: unknown[]; kw: Record<string, unknown> } {
   const kw = keywordArgs(args);
@@ -198,11 +198,19 @@ function bound(fn: Method, self: unknown, wrapSafe: boolean): (...args: unknown[
 
 /** The Python method `name` of a string, list or dict value, or undefined if it has none. */
 export function pythonMethod(obj: unknown, name: string): ((...args: unknown[]) => unknown) | undefined {
-  if (typeof obj === "string") return Object.hasOwn(STR, name) ? bound(STR[name]!, obj, false) : undefined;
-  if (isSafe(obj)) return Object.hasOwn(STR, name) ? bound(STR[name]!, (obj as Safe).val, true) : undefined;
-  if (Array.isArray(obj)) return Object.hasOwn(LIST, name) ? bound(LIST[name]!, obj, false) : undefined;
-  if (isDict(obj) && Object.hasOwn(DICT, name) && !Object.hasOwn(obj, name))
-    return bound(DICT[name]!, obj, false);
+  const fn = pythonMethodOf(obj, name);
+  if (!fn) return undefined;
+  return isSafe(obj) ? bound(fn, (obj as Safe).val, true) : bound(fn, obj, false);
+}
+
+/**
+ * The unbound Python method `name` of a value (its first argument is the value; a Markup value's is its text,
+ * and a string it returns is Markup again): a call `s.split(…)` runs it without making a bound copy first.
+ */
+export function pythonMethodOf(obj: unknown, name: string): Method | undefined {
+  if (typeof obj === "string" || isSafe(obj)) return Object.hasOwn(STR, name) ? STR[name] : undefined;
+  if (Array.isArray(obj)) return Object.hasOwn(LIST, name) ? LIST[name] : undefined;
+  if (isDict(obj) && Object.hasOwn(DICT, name) && !Object.hasOwn(obj, name)) return DICT[name];
   return undefined;
 }
 
