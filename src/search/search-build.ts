@@ -146,6 +146,8 @@ function copyTables(indexPath: string, scratch: string): void {
     // copying them whole between two tables made with the same definition is what they allow.
     conn.unsafeMode(true);
     conn.prepare("ATTACH DATABASE ? AS scratch").run(scratch);
+    // Read through a memory map: the copy of FTS5's blocks took half the time reading them page by page.
+    conn.pragma("scratch.mmap_size = 1073741824");
     // The docs and FTS5's own storage (its config rows are the same in both: the same definition made them).
     const tables = [
       "search_docs",
@@ -174,12 +176,21 @@ function copyTables(indexPath: string, scratch: string): void {
  * come from `entries`, which settles them.
  */
 function reconcile(db: Db): void {
-  const stale = `SELECT d.docid FROM search_docs d WHERE NOT EXISTS (
-      SELECT 1 FROM entries e JOIN files f ON f.path = e.file
-      WHERE e.file = d.file AND f.hash = d.hash AND e.status = d.status)`;
+  const stale = db
+    .prepare(
+      `SELECT d.docid FROM search_docs d WHERE NOT EXISTS (
+        SELECT 1 FROM entries e JOIN files f ON f.path = e.file
+        WHERE e.file = d.file AND f.hash = d.hash AND e.status = d.status)`,
+    )
+    .pluck()
+    .all() as number[];
+  const deleteText = db.prepare("DELETE FROM search_fts WHERE rowid = ?");
+  const deleteDoc = db.prepare("DELETE FROM search_docs WHERE docid = ?");
   db.transaction(() => {
-    db.exec(`DELETE FROM search_fts WHERE rowid IN (${stale})`);
-    db.exec(`DELETE FROM search_docs WHERE docid IN (${stale})`);
+    for (const docid of stale) {
+      deleteText.run(docid);
+      deleteDoc.run(docid);
+    }
     db.exec(
       `UPDATE search_docs SET category = e.category, date = e.date FROM entries e
        WHERE e.file = search_docs.file AND (search_docs.category IS NOT e.category OR search_docs.date IS NOT e.date)`,
