@@ -29,6 +29,10 @@ const insertDoc = db.prepare(
   "INSERT INTO search_docs (docid, file, hash, auth, status, category, date) VALUES (?, ?, ?, ?, ?, ?, ?)",
 );
 const insertText = db.prepare("INSERT INTO search_fts (rowid, title, text, tags) VALUES (?, ?, ?, ?)");
+const deleteDoc = db.prepare("DELETE FROM search_docs WHERE docid = ?");
+const deleteText = db.prepare("DELETE FROM search_fts WHERE rowid = ?");
+// A file comes again when the refresh has stamped it (write-back) and indexes its new bytes: those replace it.
+const docOf = new Map<string, { docid: number; searchable: boolean }>();
 let docs = 0;
 db.exec("BEGIN");
 parentPort!.on("message", (msg: { docs: SearchDoc[] } | { end: true }) => {
@@ -45,9 +49,16 @@ parentPort!.on("message", (msg: { docs: SearchDoc[] } | { end: true }) => {
     } catch {
       continue; // The sync after the copy reads it again (and the refresh has reported what is wrong).
     }
+    const before = docOf.get(doc.file);
+    if (before) {
+      if (before.searchable) deleteText.run(before.docid);
+      deleteDoc.run(before.docid);
+    }
     const docid = ++docs;
     insertDoc.run(docid, doc.file, doc.hash, doc.auth.trim(), doc.status, doc.category, doc.date);
-    if (!SEARCHABLE.has(doc.status)) continue;
+    const searchable = SEARCHABLE.has(doc.status);
+    docOf.set(doc.file, { docid, searchable });
+    if (!searchable) continue;
     insertText.run(
       docid,
       cleanField(doc.title),
