@@ -19,6 +19,7 @@ import { entryPath } from "../template/urls.js";
 import { titleText } from "../markdown/plain-text.js";
 import { folderOf } from "../db/prepare-file.js";
 import { searchWords } from "./search-index.js";
+import { encodePostings, readTriples, renumbered } from "./static-postings.js";
 
 /** What was written, for the build summary and the bench. */
 export interface StaticSearchSummary {
@@ -123,7 +124,7 @@ export function writeStaticSearch(
   // offset) triples joined by SQLite in the table's order. A row per posting (3.5 million on the bench site)
   // cost twice the CPU in crossings between SQLite and JavaScript; the joined text is read in place.
   db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search_fts, instance)");
-  const found = new Map<string, Int32Array>();
+  const postingsOf = new Map<string, Int32Array>();
   let maxOffset = 0;
   const postings = db
     .prepare(
@@ -133,23 +134,23 @@ export function writeStaticSearch(
     .raw()
     .iterate() as IterableIterator<[string, string]>;
   for (const [term, joined] of postings) {
-    const triples = exported(readTriples(joined), dense);
+    const triples = renumbered(readTriples(joined), dense);
     if (triples.length === 0) continue;
     for (let i = 2; i < triples.length; i += 3) if (triples[i]! > maxOffset) maxOffset = triples[i]!;
-    found.set(term, triples);
+    postingsOf.set(term, triples);
   }
   // The column of a position is its value divided by the stride: the smallest power of ten above every
   // offset keeps the numbers short (the browser reads the stride from meta.json).
   let stride = 10;
   while (stride <= maxOffset) stride *= 10;
   const shards = new Map<string, Record<string, number[]>>();
-  for (const [term, triples] of found) {
+  for (const [term, triples] of postingsOf) {
     const name = shardOf(term);
     let shard = shards.get(name);
     if (!shard) shards.set(name, (shard = {}));
     shard[term] = encodePostings(triples, stride);
   }
-  const terms = found.size;
+  const terms = postingsOf.size;
   db.exec("DROP TABLE IF EXISTS temp.search_vocab");
 
   const surface = stems(db, [...words]);
@@ -195,101 +196,6 @@ export function writeStaticSearch(
     false,
   );
   return { entries: docs.length, terms, files, bytes };
-}
-
-/** The numbers of a `group_concat` of space-separated non-negative integers, read without splitting it. */
-function readTriples(joined: string): Int32Array {
-  let n = 1;
-  for (let i = 0; i < joined.length; i++) if (joined.charCodeAt(i) === 32) n++;
-  const out = new Int32Array(n);
-  let k = 0;
-  let value = 0;
-  for (let i = 0; i < joined.length; i++) {
-    const c = joined.charCodeAt(i);
-    if (c === 32) {
-      out[k++] = value;
-      value = 0;
-    } else value = value * 10 + (c - 48);
-  }
-  out[k] = value;
-  return out;
-}
-
-/**
- * The (doc, column, offset) triples of exported entries, docs renumbered densely, in (doc, column, offset)
- * order. SQLite hands them over in FTS5's order, by docid and then by position: each doc's run of triples is
- * kept as it comes (sorted only should a plan ever hand them over otherwise) and the runs sorted by dense doc.
- */
-function exported(triples: Int32Array, dense: Int32Array): Int32Array {
-  // Each run as dense doc × 2^26 + the index of its first triple / 3: sorted as numbers, no comparator.
-  const runs: number[] = [];
-  let kept = 0;
-  for (let i = 0; i < triples.length;) {
-    let j = i + 3;
-    while (j < triples.length && triples[j] === triples[i]) j += 3;
-    const doc = dense[triples[i]!] ?? -1;
-    if (doc >= 0) {
-      runs.push(doc * 2 ** 26 + i / 3);
-      kept += j - i;
-    }
-    i = j;
-  }
-  const keys = Float64Array.from(runs).sort();
-  const out = new Int32Array(kept);
-  let k = 0;
-  for (const key of keys) {
-    const doc = Math.floor(key / 2 ** 26);
-    const from = (key - doc * 2 ** 26) * 3;
-    const start = k;
-    for (let t = from; t < triples.length && triples[t] === triples[from]; t += 3) {
-      out[k++] = doc;
-      out[k++] = triples[t + 1]!;
-      out[k++] = triples[t + 2]!;
-    }
-    if (!ascending(out, start, k)) sortRun(out, start, k);
-  }
-  return out;
-}
-
-function ascending(t: Int32Array, start: number, end: number): boolean {
-  for (let i = start + 3; i < end; i += 3)
-    if (t[i + 1]! < t[i - 2]! || (t[i + 1] === t[i - 2] && t[i + 2]! <= t[i - 1]!)) return false;
-  return true;
-}
-
-function sortRun(t: Int32Array, start: number, end: number): void {
-  const pairs: [number, number][] = [];
-  for (let i = start; i < end; i += 3) pairs.push([t[i + 1]!, t[i + 2]!]);
-  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  pairs.forEach(([col, offset], n) => {
-    t[start + n * 3 + 1] = col;
-    t[start + n * 3 + 2] = offset;
-  });
-}
-
-/**
- * One term's postings as the browser reads them: per doc, its gap from the previous doc, its count of
- * positions, then the positions (column × stride + offset) as gaps from the previous one.
- */
-function encodePostings(triples: Int32Array, stride: number): number[] {
-  const list: number[] = [];
-  let lastDoc = -1;
-  let lastPos = 0;
-  let countAt = -1;
-  for (let i = 0; i < triples.length; i += 3) {
-    const doc = triples[i]!;
-    const pos = triples[i + 1]! * stride + triples[i + 2]!;
-    if (doc !== lastDoc) {
-      list.push(lastDoc < 0 ? doc : doc - lastDoc, 1, pos);
-      countAt = list.length - 2;
-      lastDoc = doc;
-    } else {
-      list.push(pos - lastPos);
-      list[countAt]!++;
-    }
-    lastPos = pos;
-  }
-  return list;
 }
 
 function wordsOfFile(source: { contentDir: string; timeZone: string }, file: string) {
