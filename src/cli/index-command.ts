@@ -11,7 +11,7 @@ import {
 } from "../db/index.js";
 // Straight from the module, not the folder index: the indexer need not load the template side of search.
 import { syncSearch } from "../search/search-index.js";
-import { startSearchBuild } from "../search/search-build.js";
+import { refreshWithSearch } from "../search/search-build.js";
 import { execFileSync } from "node:child_process";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { QuireError } from "../errors.js";
@@ -269,25 +269,17 @@ async function indexWithSearch(
   const timeZone = site.config.site.timezone;
   const attempt = async (): Promise<RefreshSummary & { searchMs?: number }> => {
     const { db } = openIndex({ path });
-    const build = search ? startSearchBuild({ db, indexPath: path }) : null;
     try {
-      const summary = refreshIndex({
+      const options = {
         db,
         contentDir,
         timeZone,
         slugStyle: site.config.content.slug_style,
         writeBack: false,
-        ...build?.hooks,
-      });
-      if (!search) return summary;
-      const started = performance.now();
-      await build?.finish(db);
-      syncSearch(db, contentDir, timeZone);
-      const searchMs = Math.round(performance.now() - started);
-      return { ...summary, searchMs, ms: summary.ms + searchMs };
-    } catch (err) {
-      await build?.cancel();
-      throw err;
+      };
+      if (!search) return refreshIndex(options);
+      const summary = await refreshWithSearch(path, options);
+      return { ...summary, ms: summary.ms + summary.searchMs };
     } finally {
       db.close();
     }

@@ -4,11 +4,8 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { openIndex } from "./open-index.js";
-import { refreshIndex } from "./refresh.js";
 import type { SlugStyle } from "../content/slug.js";
-// Straight from the module, not the folder index: the indexer need not load the template side of search.
-import { syncSearch } from "../search/search-index.js";
-import { startSearchBuild } from "../search/search-build.js";
+import { refreshWithSearch } from "../search/search-build.js";
 
 interface WorkerData {
   indexPath: string;
@@ -34,27 +31,23 @@ parentPort!.on("message", (msg: { id: number; writeBack: boolean } | { stop: tru
 });
 
 async function refresh(msg: { id: number; writeBack: boolean }): Promise<void> {
-  let build: ReturnType<typeof startSearchBuild> = null;
   try {
-    // A first index fills its search tables on another thread meanwhile (null when not worth it).
-    build = startSearchBuild({ db, indexPath: data.indexPath });
-    const summary = refreshIndex({
+    const options = {
       db,
       contentDir: data.contentDir,
       timeZone: data.timeZone,
       slugStyle: data.slugStyle,
       writeBack: msg.writeBack,
-      ...build?.hooks,
-    });
-    parentPort!.postMessage({
-      id: msg.id,
-      summary: { ...summary, problems: summary.problems.map((p) => p.toJSON()), openReason: reason },
-    });
-    // After the summary: the site serves (and lists) at once; search reads its tables as they fill.
-    await build?.finish(db);
-    syncSearch(db, data.contentDir, data.timeZone);
+    };
+    // A first index fills its search tables on another thread meanwhile. The summary goes out as soon as the
+    // refresh is done: the site serves (and lists) at once; search reads its tables as they fill.
+    await refreshWithSearch(data.indexPath, options, (summary) =>
+      parentPort!.postMessage({
+        id: msg.id,
+        summary: { ...summary, problems: summary.problems.map((p) => p.toJSON()), openReason: reason },
+      }),
+    );
   } catch (err) {
-    await build?.cancel();
     parentPort!.postMessage({
       id: msg.id,
       error: { message: (err as Error).message, stack: (err as Error).stack },

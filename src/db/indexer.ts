@@ -9,7 +9,7 @@ import { openIndex, refreshIndex, type Db } from "./index.js";
 import type { SlugStyle } from "../content/slug.js";
 // Straight from the module, not the folder index: the indexer need not load the template side of search.
 import { syncSearch } from "../search/search-index.js";
-import { startSearchBuild } from "../search/search-build.js";
+import { refreshWithSearch } from "../search/search-build.js";
 
 export interface IndexerOptions {
   indexPath: string;
@@ -89,24 +89,15 @@ export class Indexer {
    * both, and on two cores they take the time of the longer instead of the sum.
    */
   private async runInline(db: Db, writeBack: boolean): Promise<RefreshSummary> {
-    const { contentDir, timeZone, slugStyle, indexPath } = this.options;
-    const build = this.options.db ? null : startSearchBuild({ db, indexPath });
-    let summary: RefreshSummary;
-    try {
-      summary = refreshIndex({
-        db,
-        contentDir,
-        timeZone,
-        slugStyle,
-        writeBack,
-        ...build?.hooks,
-      });
-    } catch (err) {
-      await build?.cancel();
-      throw err;
+    const { contentDir, timeZone, slugStyle } = this.options;
+    const refresh = { db, contentDir, timeZone, slugStyle, writeBack };
+    // An index in memory (`options.db`) has no file for another thread to fill.
+    if (this.options.db) {
+      const summary = refreshIndex(refresh);
+      syncSearch(db, contentDir, timeZone);
+      return summary;
     }
-    await build?.finish(db);
-    syncSearch(db, contentDir, timeZone);
+    const { searchMs: _searchMs, ...summary } = await refreshWithSearch(this.options.indexPath, refresh);
     return summary;
   }
 

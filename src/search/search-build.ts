@@ -9,6 +9,8 @@ import { availableParallelism } from "node:os";
 import Database from "better-sqlite3";
 import { removeIndexFiles, type Db } from "../db/open-index.js";
 import type { PreparedFile } from "../db/prepare-file.js";
+import { refreshIndex, type RefreshOptions, type RefreshSummary } from "../db/refresh.js";
+import { syncSearch } from "./search-index.js";
 
 /** Below this many entry files a thread costs more to start than it saves. */
 export const PARALLEL_MIN_FILES = 500;
@@ -118,6 +120,32 @@ export function startSearchBuild(options: { db: Db; indexPath: string }): Search
       removeIndexFiles(scratch);
     },
   };
+}
+
+/**
+ * A refresh of the index at `indexPath`, then its search tables brought in step: a first index of a large site
+ * fills them on another thread while the refresh runs (see startSearchBuild). `refreshed` hears the refresh's
+ * summary before search is done (the server serves from then on); `searchMs` is what search took after it.
+ */
+export async function refreshWithSearch(
+  indexPath: string,
+  options: Omit<RefreshOptions, "onEntry" | "onScan">,
+  refreshed?: (summary: RefreshSummary) => void,
+): Promise<RefreshSummary & { searchMs: number }> {
+  const { db, contentDir, timeZone } = options;
+  const build = startSearchBuild({ db, indexPath });
+  let summary: RefreshSummary;
+  try {
+    summary = refreshIndex({ ...options, ...build?.hooks });
+  } catch (err) {
+    await build?.cancel();
+    throw err;
+  }
+  refreshed?.(summary);
+  const started = performance.now();
+  await build?.finish(db);
+  syncSearch(db, contentDir, timeZone);
+  return { ...summary, searchMs: Math.round(performance.now() - started) };
 }
 
 /** What the thread is given of one entry (see search-build-worker.ts). */
