@@ -4,7 +4,7 @@
  * page and an entry page, highlighting on in both), output on tmpfs, median of 3 (issue 7).
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { benchArgs, numberOption } from "./lib/args.js";
 import { runTimed, type RunResult } from "./lib/child.js";
@@ -34,6 +34,8 @@ const TARGET_RATIO = 1.0;
 
 interface Round {
   quireMs: number;
+  /** The same cold build writing the static search index too (Hugo's side has no search). */
+  searchMs: number;
   warmMs: number;
   quireHwmKb: number;
   hugoMs: number;
@@ -117,14 +119,18 @@ export async function run(args: string[]): Promise<void> {
     const q = await quire(String(r), [], true);
     const w = await quire(String(r));
     const h = hugo ? await hugoBuild(String(r)) : null;
+    setSearchIndex(site, true);
+    const s = await quire(`${r}-search`);
+    setSearchIndex(site, false);
     rounds.push({
       quireMs: q.wallMs,
+      searchMs: s.wallMs,
       warmMs: w.wallMs,
       quireHwmKb: q.memory?.hwmKb ?? Number.NaN,
       hugoMs: h?.wallMs ?? Number.NaN,
     });
     process.stdout.write(
-      `round ${r}/${runs}: quire build ${ms(q.wallMs)} cold (index + render, ${mb(q.memory?.hwmKb ?? Number.NaN)} peak, threads and processes included), ${ms(w.wallMs)} warm` +
+      `round ${r}/${runs}: quire build ${ms(q.wallMs)} cold (index + render, ${mb(q.memory?.hwmKb ?? Number.NaN)} peak, threads and processes included), ${ms(w.wallMs)} warm, ${ms(s.wallMs)} cold with the search index` +
         (h ? `, hugo ${ms(h.wallMs)}\n` : "\n"),
     );
   }
@@ -147,6 +153,11 @@ export async function run(args: string[]): Promise<void> {
       ms,
     ),
     row(
+      "quire build, cold, writing the static search index too",
+      col((r) => r.searchMs),
+      ms,
+    ),
+    row(
       "quire build, peak RSS (VmHWM, threads and processes)",
       col((r) => r.quireHwmKb),
       mb,
@@ -164,6 +175,13 @@ export async function run(args: string[]): Promise<void> {
       row(
         "quire / hugo",
         col((r) => ratio(r.quireMs, r.hugoMs)),
+        times,
+      ),
+    );
+    rows.push(
+      row(
+        "quire with the search index / hugo",
+        col((r) => ratio(r.searchMs, r.hugoMs)),
         times,
       ),
     );
@@ -260,6 +278,18 @@ function writeQuireLayout(site: string): void {
   writeFileSync(join(site, "templates", "index.html"), QUIRE_INDEX);
   writeFileSync(join(site, "templates", "entry.html"), QUIRE_ENTRY);
   writeFileSync(join(site, "templates", "archive.html"), QUIRE_NO_ARCHIVE);
+  setSearchIndex(site, false);
+}
+
+/**
+ * Hugo's layout has no search, so the compared build writes no static search index either
+ * (`[export] search_index = false`, which also spares its cold index the search tables); each round also
+ * times a cold build with the index, to show what it costs.
+ */
+function setSearchIndex(site: string, on: boolean): void {
+  const toml = join(site, "quire.toml");
+  const text = readFileSync(toml, "utf8").replace(/\n\[export\]\nsearch_index = \w+\n$/, "");
+  writeFileSync(toml, `${text}\n[export]\nsearch_index = ${on}\n`);
 }
 
 /** Hugo's side: a project whose content folder is the generated site's, with the same two layouts. */

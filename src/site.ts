@@ -67,6 +67,8 @@ export interface SiteOptions {
   writeBack?: boolean;
   /** Run indexing on this thread (tests, tools). */
   inlineIndexer?: boolean;
+  /** A `quire build`: its index fills the search tables only when `[export] search_index` wants them. */
+  exporting?: boolean;
   /** The clock (tests). */
   now?: () => number;
   /** Rendering threads for cache-miss pages, at most (0: render on this thread, the default; never in dev mode). */
@@ -174,6 +176,7 @@ export class Site implements PageSite {
       watch: options.watch ?? this.config.content.watch ?? this.dev,
       rescanMs: this.config.content.rescan_seconds * 1000,
       inlineIndexer: options.inlineIndexer ?? false,
+      searchTables: !options.exporting || this.config.export.search_index,
       refreshed: (changed) => {
         if (!changed) return this.content.forgetVanished();
         this.content.clear();

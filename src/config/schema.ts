@@ -118,6 +118,13 @@ export const SCHEMA = {
       doc: "Source images larger than this are refused instead of decoded.",
     },
   },
+  export: {
+    search_index: {
+      default: true,
+      check: isBool,
+      doc: "quire build writes a search index for the search page's script (_search/, ~0.7 KB an entry); false leaves it out, and the build's cold index then skips its search tables (a server started on that data folder fills them), for a site that offers no search.",
+    },
+  },
   auth: {
     sign_in: {
       default: true,
@@ -181,6 +188,7 @@ export interface QuireConfig {
     readonly cache_age_days: number;
     readonly max_input_megapixels: number;
   };
+  readonly export: { readonly search_index: boolean };
   readonly auth: {
     readonly sign_in: boolean;
     readonly users_file: string;

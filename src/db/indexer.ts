@@ -26,6 +26,12 @@ export interface IndexerOptions {
    * site, and a server that does not watch content/ refreshes rarely); undefined keeps it.
    */
   idleStopMs?: number;
+  /**
+   * Fill the search tables on an inline refresh (default true). A build that writes no static search index
+   * leaves them: its index is complete without them, and the next refresh that keeps them (a server's) fills
+   * them.
+   */
+  searchTables?: boolean;
 }
 
 type WireSummary = Omit<RefreshSummary, "problems"> & { problems: ReturnType<QuireError["toJSON"]>[] };
@@ -91,6 +97,7 @@ export class Indexer {
   private async runInline(db: Db, writeBack: boolean): Promise<RefreshSummary> {
     const { contentDir, timeZone, slugStyle } = this.options;
     const refresh = { db, contentDir, timeZone, slugStyle, writeBack };
+    if (this.options.searchTables === false) return refreshIndex(refresh);
     // An index in memory (`options.db`) has no file for another thread to fill.
     if (this.options.db) {
       const summary = refreshIndex(refresh);

@@ -52,6 +52,8 @@ export interface ServingIndexOptions {
   rescanMs: number;
   /** Run indexing on this thread (tests, tools). */
   inlineIndexer: boolean;
+  /** Fill the search tables (see IndexerOptions.searchTables). */
+  searchTables: boolean;
   /** After each refresh: `changed` when indexed content changed or the index was rebuilt (forget what was read). */
   refreshed(changed: boolean): void;
   /** The content problems of the first index and of each change the watcher brings. */
@@ -160,6 +162,7 @@ export class ServingIndex {
       contentDir: this.options.contentDir,
       ...this.options.settings,
       inline: this.options.inlineIndexer,
+      searchTables: this.options.searchTables,
       db: this.memoryIndex,
       // Without a watcher refreshes are rare (a deploy, a vanished file): the idle thread's memory is not kept.
       idleStopMs: this.options.watch ? undefined : INDEXER_IDLE_STOP_MS,

@@ -87,6 +87,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
     watch: false,
     writeBack: false,
     inlineIndexer: true,
+    exporting: true,
     logger: silentLogger(),
     now: () => now,
   });
@@ -161,7 +162,9 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildSummar
       const erring = pool.errorPages();
       erring.catch(() => undefined);
       // The static search index is a few seconds of work of its own: done beside the pages, not after them.
-      const searching = pool.staticSearch(now);
+      const searching = site.config.export.search_index
+        ? pool.staticSearch(now)
+        : Promise.resolve([{ entries: 0, terms: 0, files: 0, bytes: 0 }]);
       searching.catch(() => undefined);
       const shortLinks = await shortLinking;
       const errorPages = await erring;

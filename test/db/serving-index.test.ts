@@ -33,6 +33,7 @@ function serve(root: string) {
     watch: false,
     rescanMs: 0,
     inlineIndexer: true,
+    searchTables: true,
     refreshed: (changed) => heard.refreshed.push(changed),
     problems: (summary) => heard.problems.push(summary),
     alsoWatched: () => ({ paths: [], changed: () => Promise.resolve(false) }),
