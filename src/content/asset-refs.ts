@@ -19,10 +19,14 @@ const ATTRIBUTE_VALUE = /=[ \t]{0,20}(["'])([^"'\n]{0,1000})\1/g;
 // punctuation aside, looks like a file name. Only the words around a dot followed by a letter or digit are
 // looked at: splitting all the text into words cost most of the time of a 10,000-entry index's extraction.
 const BREAK = /[\s"'<>()[\]|{}`*=,;]/;
+/** BREAK for each ASCII character (1: breaks); other characters are tested with BREAK itself. */
+const ASCII_BREAK = new Uint8Array(128).map((_, code) => (BREAK.test(String.fromCharCode(code)) ? 1 : 0));
 const DOT_EXTENSION = /\.[A-Za-z0-9]/g;
 const FILE_WORD = /^(.+\.[A-Za-z0-9]{1,10})[.:!?]*$/;
 const MAX_WORD = 1000;
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+// A name without a folder, an escape, a query or a fragment, that is not `.` or `..` nor starts with `@`.
+const BARE_NAME = /^(?!\.\.?$)[^@/%?#][^/%?#]*$/;
 
 /**
  * The content paths (relative to content/, `/`-separated) that an entry file's text may link to or show:
@@ -32,11 +36,14 @@ const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
  */
 export function referencedAssets(entryFile: string, category: string, text: string): string[] {
   const written = new Set<string>();
-  for (const m of text.matchAll(LINK_TARGET))
-    for (const part of m[1]!.split("|")) written.add(linkTarget(part));
-  for (const m of text.matchAll(REFERENCE_DEFINITION)) written.add(m[1]!);
-  for (const m of text.matchAll(ATTRIBUTE_VALUE))
-    for (const part of m[2]!.split(",")) written.add(part.trim().split(/\s+/)[0]!);
+  // Each pattern needs its two characters: most entries have no link or reference definition at all.
+  if (text.includes("]("))
+    for (const m of text.matchAll(LINK_TARGET))
+      for (const part of m[1]!.split("|")) written.add(linkTarget(part));
+  if (text.includes("]:")) for (const m of text.matchAll(REFERENCE_DEFINITION)) written.add(m[1]!);
+  if (text.includes("="))
+    for (const m of text.matchAll(ATTRIBUTE_VALUE))
+      for (const part of m[2]!.split(",")) written.add(part.trim().split(/\s+/)[0]!);
   for (const word of dottedWords(text)) {
     const m = FILE_WORD.exec(word);
     if (m) written.add(m[1]!);
@@ -58,12 +65,16 @@ export function referencedAssets(entryFile: string, category: string, text: stri
  */
 function dottedWords(text: string): string[] {
   const words: string[] = [];
+  const breaks = (i: number): boolean => {
+    const code = text.charCodeAt(i);
+    return code < 128 ? ASCII_BREAK[code] === 1 : BREAK.test(text[i]!);
+  };
   DOT_EXTENSION.lastIndex = 0;
   for (let m = DOT_EXTENSION.exec(text); m; m = DOT_EXTENSION.exec(text)) {
     let start = m.index;
-    while (start > 0 && !BREAK.test(text[start - 1]!) && m.index - start <= MAX_WORD) start--;
+    while (start > 0 && !breaks(start - 1) && m.index - start <= MAX_WORD) start--;
     let end = m.index + 1;
-    while (end < text.length && !BREAK.test(text[end]!) && end - start <= MAX_WORD) end++;
+    while (end < text.length && !breaks(end) && end - start <= MAX_WORD) end++;
     if (end - start <= MAX_WORD) words.push(text.slice(start, end));
     DOT_EXTENSION.lastIndex = end;
   }
@@ -80,6 +91,12 @@ function linkTarget(part: string): string {
 
 /** The content paths a written target may name, as the renderer tries them. */
 function resolvedPaths(target: string, folder: string, category: string): string[] {
+  // Most targets are a bare name (`photo.jpg`, and the dotted words of code): nothing to split, decode or
+  // normalise, so the joins are plain concatenation (`folder` is a normalised dirname).
+  if (BARE_NAME.test(target) && !HAS_SCHEME.test(target)) {
+    const beside = folder === "" ? target : `${folder}/${target}`;
+    return inside([beside, category === folder ? beside : posix.join(category, target), target]);
+  }
   let path = target.split(/[?#]/, 1)[0]!;
   if (path === "" || path.startsWith("@") || path.startsWith("//") || HAS_SCHEME.test(path)) return [];
   try {
