@@ -4,9 +4,15 @@
  * images: a title is usually shown inside a link to its entry, and links must not nest.
  */
 
-import sanitizeHtml from "sanitize-html";
+import { createRequire } from "node:module";
+import type sanitizeHtml from "sanitize-html";
 import { newMarkdownIt, type MarkdownIt } from "./markdown-it.js";
 import { decodeEntities, scanHtml } from "./html-scan.js";
+
+// sanitize-html (with htmlparser2 and postcss) takes ~70 ms to load, and only a title with a `<` needs it: loaded
+// then, so that no thread pays for it at start.
+const requireLazily = createRequire(import.meta.url);
+let sanitize: typeof sanitizeHtml | undefined;
 
 let titleMd: MarkdownIt | undefined;
 let textMd: MarkdownIt | undefined;
@@ -78,7 +84,10 @@ export function renderTitle(title: string): string {
   if (html === undefined) {
     const rendered = titleRenderer().renderInline(title.trim());
     // Most titles have no tag markdown-it did not write itself: only those with a `<` from the author pay.
-    html = title.includes("<") ? sanitizeHtml(rendered, TITLE_HTML) : rendered;
+    if (title.includes("<")) {
+      sanitize ??= requireLazily("sanitize-html") as typeof sanitizeHtml;
+      html = sanitize(rendered, TITLE_HTML);
+    } else html = rendered;
     if (TITLES.size >= MAX_TITLES) TITLES.clear();
     TITLES.set(title, html);
   }
