@@ -17,15 +17,15 @@ const DELIMITERS = new Set([0x2a /* * */, 0x5f /* _ */, 0x7e /* ~ */]);
 const counted = new WeakMap<StateInline, boolean>();
 
 function overBudget(state: StateInline): boolean {
+  const src = state.src;
+  // A run shorter than the budget cannot be over it: nearly every run, answered without the WeakMap (whose
+  // entries also cost the garbage collector).
+  if (src.length <= MAX_EMPHASIS_DELIMITERS) return false;
   const known = counted.get(state);
   if (known !== undefined) return known;
-  const src = state.src;
   let n = 0;
-  // A run shorter than the budget cannot be over it.
-  if (src.length > MAX_EMPHASIS_DELIMITERS) {
-    for (let i = 0; i < src.length && n <= MAX_EMPHASIS_DELIMITERS; i++)
-      if (DELIMITERS.has(src.charCodeAt(i))) n++;
-  }
+  for (let i = 0; i < src.length && n <= MAX_EMPHASIS_DELIMITERS; i++)
+    if (DELIMITERS.has(src.charCodeAt(i))) n++;
   const over = n > MAX_EMPHASIS_DELIMITERS;
   counted.set(state, over);
   return over;

@@ -22,6 +22,10 @@ export class TemplateEntry {
   readonly record: IndexedEntry;
   // Templates read `entry.title`, `entry.link` … several times per page; build each value once.
   private readonly values = new Map<string, unknown>();
+  /** Whether the page's reader may read the entry: asked by nearly every member, so kept in a field. */
+  private readable: boolean | undefined;
+  /** The names of the entry's headers as `get` compares them (lower case, `-` for `_`), in order. */
+  private headerKeys: string[] | undefined;
 
   constructor(rt: TemplateRuntime, record: IndexedEntry) {
     this.rt = rt;
@@ -29,8 +33,12 @@ export class TemplateEntry {
   }
 
   private once(key: string, make: () => unknown): unknown {
-    if (!this.values.has(key)) this.values.set(key, make());
-    return this.values.get(key);
+    let value = this.values.get(key);
+    if (value === undefined && !this.values.has(key)) {
+      value = make();
+      this.values.set(key, value);
+    }
+    return value;
   }
 
   get id(): number {
@@ -39,7 +47,7 @@ export class TemplateEntry {
 
   /** False for a stub: an entry the page's reader may not read shows no title, text, tags or headers. */
   get authorized(): boolean {
-    return this.once("authorized", () => this.rt.mayRead(this.record)) as boolean;
+    return (this.readable ??= this.rt.mayRead(this.record));
   }
   get is_unauthorized(): boolean {
     return !this.authorized;
@@ -212,16 +220,22 @@ export class TemplateEntry {
   /** The first value of a header (any header, including custom ones), or `default`. */
   get(name: string, fallback: unknown = null): unknown {
     if (!this.authorized) return fallback;
-    const key = String(name).toLowerCase().replace(/_/g, "-");
-    const h = this.record.headers.find(([n]) => n.toLowerCase().replace(/_/g, "-") === key);
-    return h ? h[1] : fallback;
+    const i = this.keysOfHeaders().indexOf(headerName(name));
+    return i < 0 ? fallback : this.record.headers[i]![1];
   }
 
   /** Every value of a repeated header. */
   get_all(name: string): string[] {
     if (!this.authorized) return [];
-    const key = String(name).toLowerCase().replace(/_/g, "-");
-    return this.record.headers.filter(([n]) => n.toLowerCase().replace(/_/g, "-") === key).map(([, v]) => v);
+    const key = headerName(name);
+    const keys = this.keysOfHeaders();
+    const values: string[] = [];
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key) values.push(this.record.headers[i]![1]);
+    return values;
+  }
+
+  private keysOfHeaders(): string[] {
+    return (this.headerKeys ??= this.record.headers.map(([n]) => headerName(n)));
   }
 
   /** Any header reads as an attribute where no member has its name (`entry.author`, `entry['redirect-to']`). */
@@ -270,4 +284,9 @@ export function lastModifiedDate(
     return new TemplateDate(record.date, record.dateZone ?? rt.timeZone, rt.now);
   const written = record.headers.find(([n]) => n.toLowerCase() === "last-modified")?.[1] ?? "";
   return new TemplateDate(record.lastModified, dateZone(written) ?? rt.timeZone, rt.now);
+}
+
+/** A header's name as `entry.get` compares it: `Redirect_To`, `redirect-to` and `REDIRECT-TO` are one. */
+function headerName(name: unknown): string {
+  return String(name).toLowerCase().replace(/_/g, "-");
 }
