@@ -13,6 +13,7 @@ import { entrySlug, publSlug, type SlugStyle } from "../content/slug.js";
 import { dateZone, zoneOffsetMs } from "../content/dates.js";
 import { getHeader } from "../content/entry-record.js";
 import { referencedAssets } from "../content/asset-refs.js";
+import { isRestricted } from "../auth/access-rule.js";
 import { attachRow, type AttachRow } from "./attachments.js";
 
 /** A file to prepare. `size`/`mtimeMs` of -1 mean "not statted yet": the open file is statted instead. */
@@ -118,7 +119,7 @@ export function prepareFile(
   file: FileToPrepare,
   timeZone: string,
   slugStyle: SlugStyle = "publ",
-  options: { bytes?: boolean } = {},
+  options: { bytes?: boolean; assets?: "all" | "restricted" } = {},
 ): PreparedFile {
   const read = readContentFile(file);
   const out: PreparedFile = {
@@ -133,7 +134,7 @@ export function prepareFile(
   if (read.retry) out.retry = true;
   if (read.problem) out.problems.push(problemRow(read.problem));
   else if (read.bytes && file.kind === "entry") {
-    prepareEntry(out, read.bytes, timeZone, slugStyle);
+    prepareEntry(out, read.bytes, timeZone, slugStyle, options.assets !== "restricted");
     // The bytes are only valid until the next read (see readBuffer): copied into a buffer of their own.
     if (options.bytes && out.entry) out.bytes = new Uint8Array(read.bytes);
   } else if (read.bytes && file.kind === "category") prepareCategory(out, read.bytes);
@@ -230,7 +231,13 @@ export function folderOf(rel: string): string {
   return i < 0 ? "" : rel.slice(0, i);
 }
 
-function prepareEntry(out: PreparedFile, bytes: Buffer, timeZone: string, slugStyle: SlugStyle): void {
+function prepareEntry(
+  out: PreparedFile,
+  bytes: Buffer,
+  timeZone: string,
+  slugStyle: SlugStyle,
+  allAssets: boolean,
+): void {
   const rel = out.rel;
   let parsed: ReturnType<typeof parseEntryHeader>;
   try {
@@ -273,8 +280,11 @@ function prepareEntry(out: PreparedFile, bytes: Buffer, timeZone: string, slugSt
   for (const tag of record.tags) tags.push([tagKey(tag), tag.trim(), 0]);
   for (const tag of record.hiddenTags) tags.push([tagKey(tag), tag.trim(), 1]);
   if (tags.length > 0) out.tags = tags;
-  const assets = referencedAssets(rel, record.category, bytes.toString("utf8"));
-  if (assets.length > 0) out.assets = assets;
+  // Until an entry of the site is private, which files entries refer to decides nothing (see refresh.ts).
+  if (allAssets || isRestricted(record.auth)) {
+    const assets = referencedAssets(rel, record.category, bytes.toString("utf8"));
+    if (assets.length > 0) out.assets = assets;
+  }
   const aliases: AliasRow[] = [];
   for (const alias of record.pathAliases) aliases.push(aliasRow(alias, "alias"));
   for (const mount of record.pathMounts) aliases.push(aliasRow(mount, "mount"));

@@ -11,6 +11,8 @@ import { writeBack } from "../content/write-back.js";
 import { formatDate } from "../content/dates.js";
 import { getMeta, setMeta, type Db } from "./open-index.js";
 import { SCHEMA_SQL } from "./schema.js";
+import { referencedAssets } from "../content/asset-refs.js";
+import { isRestricted } from "../auth/access-rule.js";
 import type { SlugStyle } from "../content/slug.js";
 import { applyIndexSettings, INDEX_SETTINGS_KEY } from "./index-settings.js";
 import {
@@ -98,6 +100,10 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
     if (row && row.size === file.size && row.mtime_ms === file.mtimeMs) continue;
     todo.push(file);
   }
+  // Which files entries refer to matters only once some entry is private (a file only private entries use is
+  // served only to their readers): until then only private entries' references are read, and the first
+  // refresh that finds a private entry reads every entry's (see indexAllAssetRefs).
+  const allAssetRefs = getMeta(db, ASSET_REFS_KEY) === "1";
   const derived = new Map<string, { id?: number; uuid?: string }>();
   // The IDs that changed files held before they were read again: a copy never takes them from the original.
   const prior = new Map<string, PriorIds>();
@@ -113,7 +119,10 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
     if (bulk) for (const name of SECONDARY_INDEXES.keys()) db.exec(`DROP INDEX IF EXISTS ${name}`);
     // Each file is written as soon as it is read, so its text is garbage before the next one is read.
     for (const scanned of todo) {
-      const file = prepareFile(scanned, timeZone, slugStyle, { bytes: options.onEntry !== undefined });
+      const file = prepareFile(scanned, timeZone, slugStyle, {
+        bytes: options.onEntry !== undefined,
+        assets: allAssetRefs ? "all" : "restricted",
+      });
       const row = known.get(file.rel);
       if (file.gone) {
         seen.delete(file.rel);
@@ -143,6 +152,10 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
       st.deleteFile.run(path);
       clearFile(st, path);
       removed++;
+    }
+    if (!allAssetRefs && hasPrivateEntry(db)) {
+      indexAllAssetRefs(db, st, contentDir);
+      setMeta(db, ASSET_REFS_KEY, "1");
     }
     if (bulk) for (const sql of SECONDARY_INDEXES.values()) db.exec(sql);
     if (added + updated + removed > 0 || getMeta(db, "generation") === undefined)
@@ -193,6 +206,39 @@ export function refreshIndex(options: RefreshOptions): RefreshSummary {
     written,
     ms: Math.round(performance.now() - started),
   };
+}
+
+/** Set in the index's meta once `entry_assets` holds the references of every entry, not only private ones. */
+const ASSET_REFS_KEY = "asset_refs_all";
+
+function hasPrivateEntry(db: Db): boolean {
+  const rules = db
+    .prepare("SELECT DISTINCT auth FROM entries WHERE auth IS NOT NULL")
+    .pluck()
+    .all() as string[];
+  return rules.some((rule) => isRestricted(rule));
+}
+
+/**
+ * The files every indexed entry refers to, read from the entry files again: done once, by the refresh that
+ * finds the site's first private entry, so that a file a public entry also uses stays public.
+ */
+function indexAllAssetRefs(db: Db, st: Statements, contentDir: string): void {
+  db.exec("DELETE FROM entry_assets");
+  const entries = db.prepare("SELECT file, category FROM entries").all() as {
+    file: string;
+    category: string;
+  }[];
+  for (const { file, category } of entries) {
+    let text: string;
+    try {
+      text = readFileSync(join(contentDir, file), "utf8");
+    } catch {
+      // Gone since it was indexed: the refresh that notices removes its rows.
+      continue;
+    }
+    for (const asset of referencedAssets(file, category, text)) st.insertAsset.run(asset, file);
+  }
 }
 
 /** A first index of at least this many files builds the secondary indexes after the rows are in. */

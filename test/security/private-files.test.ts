@@ -2,7 +2,7 @@
  *  served by /_file/ only to a reader one of their `Auth:` rules admits; a file a public entry also uses,
  *  or that no entry mentions, stays public; a static export leaves private files out. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeSite, removeSite } from "../helpers/site-fixture.js";
@@ -113,5 +113,65 @@ describe("quire build", () => {
     expect(summary.warnings.map((w) => w.message).join("\n")).toMatch(/only private entries refer to it/);
     for (const name of ["notes.txt", "photo.svg", "ref.txt"])
       expect(existsSync(join(out, "_file", "blog", name)), name).toBe(false);
+  });
+});
+
+// A site's references are read for every entry only once it has a private entry: the first private entry
+// to arrive must still find the public entries that share its files.
+describe("a site whose first private entry comes later", () => {
+  let later: string;
+  let site: TestServer;
+
+  beforeAll(async () => {
+    later = makeSite(
+      {
+        "quire.toml": '[site]\ntitle = "Later"\nbase_url = "https://example.test"\n',
+        "users.cfg": "[friends]\ntest:friend\n",
+        "content/blog/public.md":
+          "Title: Public\nEntry-ID: 21\nDate: 2024-01-02\n\nSee [the shared one](shared.txt).\n",
+        "content/blog/other.md":
+          "Title: Other\nEntry-ID: 22\nDate: 2024-01-03\n\nAnd [the later one](later.txt).\n",
+        "content/blog/shared.txt": "shared with everyone",
+        "content/blog/later.txt": `${SECRET_TEXT} later`,
+      },
+      "quire-private-later-",
+    );
+    site = await serveSite(later, { env: { QUIRE_SECRET: "private-files-secret" } });
+  });
+
+  afterAll(async () => {
+    await site?.stop();
+    if (later) removeSite(later);
+  });
+
+  const status = async (path: string) => (await site.get(path)).status;
+
+  it("keeps a file public while no entry is private, then follows the first private entry", async () => {
+    expect(await status("/_file/blog/shared.txt")).toBe(200);
+    expect(await status("/_file/blog/later.txt")).toBe(200);
+    writeFileSync(
+      join(later, "content/blog/private.md"),
+      "Title: Private\nEntry-ID: 23\nDate: 2024-01-04\nAuth: friends\n\n" +
+        "[Shared](shared.txt) and [secret](secret.txt).\n",
+    );
+    writeFileSync(join(later, "content/blog/secret.txt"), `${SECRET_TEXT} secret`);
+    await site.site.refresh();
+    // Only the private entry uses secret.txt; the public entry written before it still shares shared.txt.
+    expect(await status("/_file/blog/secret.txt")).toBe(401);
+    expect(await status("/_file/blog/shared.txt")).toBe(200);
+    expect(await status("/_file/blog/later.txt")).toBe(200);
+    // From then on every entry's references are kept: the public entry that stops using shared.txt leaves
+    // it to the private one alone, and an entry made private takes its file with it.
+    writeFileSync(
+      join(later, "content/blog/public.md"),
+      "Title: Public\nEntry-ID: 21\nDate: 2024-01-02\n\nNo files.\n",
+    );
+    writeFileSync(
+      join(later, "content/blog/other.md"),
+      "Title: Other\nEntry-ID: 22\nDate: 2024-01-03\nAuth: friends\n\nAnd [the later one](later.txt).\n",
+    );
+    await site.site.refresh();
+    expect(await status("/_file/blog/shared.txt")).toBe(401);
+    expect(await status("/_file/blog/later.txt")).toBe(401);
   });
 });
