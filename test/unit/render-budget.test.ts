@@ -84,9 +84,11 @@ describe("the template engine's time budget", () => {
     expect((err as QuireError).code).toBe("E_RENDER_BUDGET");
   });
 
-  it("reads this thread's CPU time, which grows with work and not with waiting", async () => {
+  it("reads this thread's CPU time, which grows with work and not with waiting", () => {
     const before = threadCpuMs();
-    await new Promise((r) => setTimeout(r, 100));
+    // Blocked in the kernel for 100 ms: nothing can run on this thread meanwhile (a timer would let the test
+    // runner's own work in, which on a loaded machine can take 50 ms of this thread's CPU).
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
     const idle = threadCpuMs() - before;
     spinCpu(50);
     expect(threadCpuMs() - before).toBeGreaterThanOrEqual(50);
