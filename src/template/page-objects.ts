@@ -56,13 +56,28 @@ class TemplateReference {
   }
 }
 
-// A site has one base URL: parse it once rather than on every page.
-let lastBase: { text: string; url: URL } | undefined;
+// A site has one base URL: parse it once rather than on every page, keeping the parts pages use as strings
+// (a URL object's getters are worked out afresh on each read).
+interface ParsedBase {
+  text: string;
+  host: string;
+  scheme: string;
+  /** `scheme://host`, or "" without a base URL. */
+  origin: string;
+}
+let lastBase: ParsedBase | undefined;
 /** The base URL parsed (memoised); a site with none gives relative URLs and an empty host. */
-function parsedBase(baseUrl: string): { protocol: string; host: string } {
-  if (baseUrl === "") return { protocol: "", host: "" };
-  if (lastBase?.text !== baseUrl) lastBase = { text: baseUrl, url: new URL(baseUrl) };
-  return lastBase.url;
+function parsedBase(baseUrl: string): ParsedBase {
+  if (lastBase?.text === baseUrl) return lastBase;
+  if (baseUrl === "") return { text: "", host: "", scheme: "", origin: "" };
+  const url = new URL(baseUrl);
+  lastBase = {
+    text: baseUrl,
+    host: url.host,
+    scheme: url.protocol.replace(/:$/, ""),
+    origin: url.host === "" ? "" : `${url.protocol}//${url.host}`,
+  };
+  return lastBase;
 }
 
 function mtimeOf(file: string): number | null {
@@ -102,10 +117,12 @@ export function requestObject(
   query: URLSearchParams,
 ): Record<string, unknown> {
   const base = parsedBase(baseUrl);
-  const qs = query.toString();
+  // Most pages have no query string: nothing to copy then.
+  const empty = query.size === 0;
+  const qs = empty ? "" : query.toString();
   const args = new RequestArgs(query) as unknown as Record<string, unknown>;
-  for (const key of new Set(query.keys())) args[key] = query.get(key);
-  const origin = base.host === "" ? "" : `${base.protocol}//${base.host}`;
+  if (!empty) for (const key of new Set(query.keys())) args[key] = query.get(key);
+  const origin = base.origin;
   return {
     path,
     full_path: `${path}?${qs}`,
@@ -114,10 +131,10 @@ export function requestObject(
     url_root: `${origin}/`,
     host_url: `${origin}/`,
     host: base.host,
-    scheme: base.protocol.replace(/:$/, ""),
+    scheme: base.scheme,
     method: "GET",
     args,
-    query: Object.fromEntries(query),
+    query: empty ? {} : Object.fromEntries(query),
   };
 }
 

@@ -52,6 +52,8 @@ export function staticPath(path: string): string {
 
 // Pages ask for the same absolute links over and over (the canonical link, cards): each is parsed once.
 const ABSOLUTE = new Map<string, string>();
+/** Enough for every entry of a 10,000-entry site and its pages: a listing asks for each entry's again and again. */
+const MAX_ABSOLUTE = 25_000;
 
 /** An absolute URL for a path, against the site's base URL; the path itself when the site has none. */
 export function absoluteUrl(baseUrl: string, path: string): string {
@@ -60,7 +62,7 @@ export function absoluteUrl(baseUrl: string, path: string): string {
   let url = ABSOLUTE.get(key);
   if (url === undefined) {
     url = new URL(path, baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`).toString();
-    if (ABSOLUTE.size >= 5000) ABSOLUTE.clear();
+    if (ABSOLUTE.size >= MAX_ABSOLUTE) ABSOLUTE.clear();
     ABSOLUTE.set(key, url);
   }
   return url;
