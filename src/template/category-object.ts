@@ -95,6 +95,12 @@ export function archiveLink(
 }
 
 /** `category` in templates. */
+/**
+ * The direct subcategories of each category, in order, per set of the index's categories (a new set comes
+ * with every change of the index, so a renamed or re-sorted category is seen at once).
+ */
+const DIRECT_SUBCATS = new WeakMap<ReadonlySet<string>, Map<string, string[]>>();
+
 export class TemplateCategory {
   private readonly rt: TemplateRuntime;
   readonly path: string;
@@ -150,7 +156,7 @@ export class TemplateCategory {
 
   /** The direct subcategories, by sort name; `category.subcats(recurse=True)` for every one below. */
   get subcats(): TemplateCategory[] {
-    return this.subcatsOf(false);
+    return this.directSubcats();
   }
 
   /** The description from the `.cat` file, as HTML; "" when there is none. */
@@ -217,7 +223,7 @@ export class TemplateCategory {
       case "subcats":
         return {
           sig: sig("category.subcats()", ["recurse"]),
-          call: (kw) => this.subcatsOf(truthy(kw.recurse)),
+          call: (kw) => (truthy(kw.recurse) ? this.subcatsOf(true) : this.directSubcats()),
         };
       case "description":
         return {
@@ -264,6 +270,21 @@ export class TemplateCategory {
       below.map((p) => p.slice(0, prefix.length) + p.slice(prefix.length).split("/")[0]),
     );
     return [...direct].map((p) => this.rt.category(p)).sort((a, b) => cmp(a.sort_name, b.sort_name));
+  }
+
+  /** `subcats` without `recurse`: a theme's navigation asks on every page, so the order is kept per index. */
+  private directSubcats(): TemplateCategory[] {
+    const set = this.rt.categorySet();
+    let byPath = DIRECT_SUBCATS.get(set);
+    if (!byPath) DIRECT_SUBCATS.set(set, (byPath = new Map()));
+    const known = byPath.get(this.path);
+    if (known) return known.map((p) => this.rt.category(p));
+    const subcats = this.subcatsOf(false);
+    byPath.set(
+      this.path,
+      subcats.map((c) => c.path),
+    );
+    return subcats;
   }
 
   private describe(kw: Kwargs): unknown {

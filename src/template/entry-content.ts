@@ -273,8 +273,22 @@ export class EntryContent {
 /** The part of a memo key that keyword arguments add; none for the plain rendering. */
 function argsKey(args: Readonly<Record<string, unknown>> | undefined): string {
   if (!args) return "";
-  const keys = Object.keys(args).sort();
-  return keys.length === 0 ? "" : `\0${JSON.stringify(keys.map((k) => [k, args[k]]))}`;
+  const keys = Object.keys(args);
+  if (keys.length === 0) return "";
+  if (keys.length > 1) keys.sort();
+  // Each value tagged with its type, strings with their length, so no two sets of arguments share a key;
+  // only objects and arrays (rare) pay for JSON.
+  let key = "";
+  for (const k of keys) {
+    const v = args[k];
+    key +=
+      typeof v === "string"
+        ? `\0${k}\0s${v.length}:${v}`
+        : typeof v === "number" || typeof v === "boolean" || v === null || v === undefined
+          ? `\0${k}\0p${String(v)}`
+          : `\0${k}\0j${JSON.stringify(v)}`;
+  }
+  return key;
 }
 
 const ENTRY_FILE = /\.(md|markdown|html?)$/i;

@@ -105,6 +105,11 @@ export class TemplateRuntime {
     return [...this.options.categories];
   }
 
+  /** The index's categories: the same set until the index changes, so it can key what is worked out from it. */
+  categorySet(): ReadonlySet<string> {
+    return this.options.categories;
+  }
+
   entry(record: IndexedEntry): TemplateEntry {
     return new TemplateEntry(this, record);
   }
