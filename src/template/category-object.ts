@@ -94,13 +94,18 @@ export function archiveLink(
   return truthy(kw.absolute) ? absoluteUrl(rt.baseUrl, path) : path;
 }
 
-/** `category` in templates. */
 /**
  * The direct subcategories of each category, in order, per set of the index's categories (a new set comes
  * with every change of the index, so a renamed or re-sorted category is seen at once).
  */
 const DIRECT_SUBCATS = new WeakMap<ReadonlySet<string>, Map<string, string[]>>();
 
+/** A header's name as `get` compares it: `Redirect_To`, `redirect-to` and `REDIRECT-TO` are one. */
+export function headerName(name: unknown): string {
+  return String(name).toLowerCase().replace(/_/g, "-");
+}
+
+/** `category` in templates. */
 export class TemplateCategory {
   private readonly rt: TemplateRuntime;
   readonly path: string;
@@ -180,16 +185,14 @@ export class TemplateCategory {
   }
 
   get(name: string, fallback: unknown = null): unknown {
-    const key = String(name).toLowerCase().replace(/_/g, "-");
-    const h = this.meta?.headers.find(([n]) => n.toLowerCase().replace(/_/g, "-") === key);
+    const key = headerName(name);
+    const h = this.meta?.headers.find(([n]) => headerName(n) === key);
     return h ? h[1] : fallback;
   }
 
   get_all(name: string): string[] {
-    const key = String(name).toLowerCase().replace(/_/g, "-");
-    return (this.meta?.headers ?? [])
-      .filter(([n]) => n.toLowerCase().replace(/_/g, "-") === key)
-      .map(([, v]) => v);
+    const key = headerName(name);
+    return (this.meta?.headers ?? []).filter(([n]) => headerName(n) === key).map(([, v]) => v);
   }
 
   /** Publ prints a category as its path. */

@@ -6,7 +6,14 @@ import { ATTRIBUTES, CALLS, callableHtml, type Kwargs, type MemberCall } from ".
 import { TemplateDate } from "./template-date.js";
 import { dateZone } from "../content/dates.js";
 import { entryPath, absoluteUrl } from "./urls.js";
-import { TemplateCategory, TemplateTag, archiveLink, escapeAttr, truthy } from "./category-object.js";
+import {
+  TemplateCategory,
+  TemplateTag,
+  archiveLink,
+  escapeAttr,
+  headerName,
+  truthy,
+} from "./category-object.js";
 import type { TemplateRuntime } from "./runtime.js";
 import { isRestricted } from "../auth/access-rule.js";
 import { attachmentList } from "./attachment-lists.js";
@@ -284,9 +291,4 @@ export function lastModifiedDate(
     return new TemplateDate(record.date, record.dateZone ?? rt.timeZone, rt.now);
   const written = record.headers.find(([n]) => n.toLowerCase() === "last-modified")?.[1] ?? "";
   return new TemplateDate(record.lastModified, dateZone(written) ?? rt.timeZone, rt.now);
-}
-
-/** A header's name as `entry.get` compares it: `Redirect_To`, `redirect-to` and `REDIRECT-TO` are one. */
-function headerName(name: unknown): string {
-  return String(name).toLowerCase().replace(/_/g, "-");
 }
